@@ -1,0 +1,211 @@
+//! Evaluation of a [`Classifier`] on a labelled JSONL set
+//! (`{"text","intent","procedure"}` per line, as `shared/eval/intents-dev.jsonl`).
+//!
+//! Reports accuracy, macro-F1 over the 8 intents, per-intent P/R/F1, the
+//! confusion matrix (rows = true, columns = predicted) and procedure-id
+//! accuracy on messages whose true intent is `procedure`.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::classify::{Classifier, Intent};
+
+const N: usize = Intent::ALL.len();
+
+#[derive(Deserialize)]
+struct Labelled {
+    text: String,
+    intent: String,
+    procedure: Option<String>,
+}
+
+/// One misclassified message, kept for inspection.
+#[derive(Debug, Clone)]
+pub struct Miss {
+    pub text: String,
+    pub expected: Intent,
+    pub predicted: Intent,
+    pub confidence: f32,
+    pub expected_procedure: Option<String>,
+    pub predicted_procedure: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalReport {
+    pub count: usize,
+    /// `confusion[true][predicted]`, indices as in [`Intent::ALL`].
+    pub confusion: [[usize; N]; N],
+    pub procedure_total: usize,
+    pub procedure_correct: usize,
+    pub misses: Vec<Miss>,
+}
+
+/// Classify every line of `jsonl` and tally the results.
+pub fn evaluate(classifier: &Classifier, jsonl: &str) -> Result<EvalReport, String> {
+    let mut r = EvalReport {
+        count: 0,
+        confusion: [[0; N]; N],
+        procedure_total: 0,
+        procedure_correct: 0,
+        misses: Vec::new(),
+    };
+    for (n, line) in jsonl.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let ex: Labelled =
+            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        let expected: Intent = ex.intent.parse().map_err(|e| format!("line {}: {e}", n + 1))?;
+        let got = classifier.classify(&ex.text);
+        r.count += 1;
+        r.confusion[expected.index()][got.intent.index()] += 1;
+        let mut proc_wrong = false;
+        if expected == Intent::Procedure {
+            r.procedure_total += 1;
+            if got.procedure.is_some() && got.procedure == ex.procedure.as_deref() {
+                r.procedure_correct += 1;
+            } else {
+                proc_wrong = true;
+            }
+        }
+        if got.intent != expected || proc_wrong {
+            r.misses.push(Miss {
+                text: ex.text,
+                expected,
+                predicted: got.intent,
+                confidence: got.confidence,
+                expected_procedure: ex.procedure,
+                predicted_procedure: got.procedure,
+            });
+        }
+    }
+    if r.count == 0 {
+        return Err("no labelled lines".into());
+    }
+    Ok(r)
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+impl EvalReport {
+    pub fn accuracy(&self) -> f64 {
+        let correct: usize = (0..N).map(|i| self.confusion[i][i]).sum();
+        ratio(correct, self.count)
+    }
+
+    pub fn precision(&self, i: Intent) -> f64 {
+        let k = i.index();
+        let predicted: usize = (0..N).map(|t| self.confusion[t][k]).sum();
+        ratio(self.confusion[k][k], predicted)
+    }
+
+    pub fn recall(&self, i: Intent) -> f64 {
+        let k = i.index();
+        ratio(self.confusion[k][k], self.confusion[k].iter().sum())
+    }
+
+    pub fn f1(&self, i: Intent) -> f64 {
+        let (p, r) = (self.precision(i), self.recall(i));
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+
+    /// Unweighted mean of the per-intent F1 over all 8 intents.
+    pub fn macro_f1(&self) -> f64 {
+        Intent::ALL.iter().map(|i| self.f1(*i)).sum::<f64>() / N as f64
+    }
+
+    /// Share of true-procedure messages whose predicted procedure id is right
+    /// (a message predicted as another intent counts as wrong).
+    pub fn procedure_accuracy(&self) -> f64 {
+        ratio(self.procedure_correct, self.procedure_total)
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let per_intent: serde_json::Map<String, serde_json::Value> = Intent::ALL
+            .iter()
+            .map(|i| {
+                let support: usize = self.confusion[i.index()].iter().sum();
+                (
+                    i.as_str().to_string(),
+                    json!({"precision": self.precision(*i), "recall": self.recall(*i),
+                           "f1": self.f1(*i), "support": support}),
+                )
+            })
+            .collect();
+        json!({
+            "count": self.count,
+            "accuracy": self.accuracy(),
+            "macro_f1": self.macro_f1(),
+            "per_intent": per_intent,
+            "labels": Intent::ALL.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+            "confusion": self.confusion.iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+            "procedure_total": self.procedure_total,
+            "procedure_accuracy": self.procedure_accuracy(),
+        })
+    }
+}
+
+/// Short column headers for the confusion matrix.
+fn abbrev(i: Intent) -> &'static str {
+    match i {
+        Intent::Report => "rep",
+        Intent::Emergency => "emg",
+        Intent::Procedure => "proc",
+        Intent::News => "news",
+        Intent::CaseStatus => "case",
+        Intent::Greeting => "greet",
+        Intent::Contact => "cont",
+        Intent::Other => "other",
+    }
+}
+
+impl std::fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "messages: {}", self.count)?;
+        writeln!(f, "accuracy: {:.4}", self.accuracy())?;
+        writeln!(f, "macro-F1: {:.4}", self.macro_f1())?;
+        writeln!(
+            f,
+            "procedure-id accuracy: {:.4} ({}/{})",
+            self.procedure_accuracy(),
+            self.procedure_correct,
+            self.procedure_total
+        )?;
+        writeln!(f, "\n{:<12} {:>6} {:>6} {:>6} {:>5}", "intent", "P", "R", "F1", "n")?;
+        for i in Intent::ALL {
+            let support: usize = self.confusion[i.index()].iter().sum();
+            writeln!(
+                f,
+                "{:<12} {:>6.3} {:>6.3} {:>6.3} {:>5}",
+                i.as_str(),
+                self.precision(i),
+                self.recall(i),
+                self.f1(i),
+                support
+            )?;
+        }
+        write!(f, "\nconfusion (rows=true, cols=predicted)\n{:<12}", "")?;
+        for i in Intent::ALL {
+            write!(f, "{:>6}", abbrev(i))?;
+        }
+        writeln!(f)?;
+        for t in Intent::ALL {
+            write!(f, "{:<12}", t.as_str())?;
+            for p in Intent::ALL {
+                write!(f, "{:>6}", self.confusion[t.index()][p.index()])?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,360 @@
+//! The typed settings tree: `config/default.toml`, then an optional file layer, then
+//! `KETNOI__SECTION__KEY` environment variables; validated once at start-up.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The sandbox secrets shipped in `config/default.toml`; production must replace every one.
+const SANDBOX_IDENTITY_KEY: &str = "c2FuZGJveC1vbmx5LWtleS1kby1ub3QtdXNlLSEhISE=";
+const SANDBOX_OA_SECRET: &str = "sandbox-oa-secret-key";
+const SANDBOX_APP_SECRET: &str = "sandbox-app-secret";
+
+/// Every setting of the service.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Webhook server.
+    pub server: ServerSettings,
+    /// Database connection.
+    pub database: DatabaseSettings,
+    /// Zalo identities, secrets and endpoints.
+    pub zalo: ZaloSettings,
+    /// The embedded simulator (sandbox mode).
+    pub sim: SimSettings,
+    /// Inbox and outbox workers.
+    pub workers: WorkerSettings,
+    /// Officer bootstrap.
+    pub officers: OfficerSettings,
+    /// Encryption of residents' identities.
+    pub privacy: PrivacySettings,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Address the webhook server binds.
+    pub listen: String,
+    /// Largest accepted webhook body in bytes.
+    pub body_limit_bytes: usize,
+    /// Whole-request deadline.
+    pub request_timeout_ms: u64,
+    /// Oldest accepted event timestamp, in seconds before now.
+    pub max_event_age_secs: u64,
+    /// Furthest accepted event timestamp, in seconds after now.
+    pub max_event_future_secs: u64,
+}
+
+/// `[database]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`; secret because it may carry a password.
+    pub url: SecretString,
+    /// Pool size.
+    pub max_connections: u32,
+}
+
+/// `[zalo]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ZaloSettings {
+    /// Zalo application id (first term of the webhook MAC).
+    pub app_id: String,
+    /// Official Account id.
+    pub oa_id: String,
+    /// OA Secret Key signing webhook events.
+    pub oa_secret_key: SecretString,
+    /// Older OA secret keys still accepted during rotation.
+    #[serde(default)]
+    pub previous_oa_secret_keys: Vec<SecretString>,
+    /// App Secret Key for the OAuth endpoint and `appsecret_proof`.
+    pub app_secret: SecretString,
+    /// Bootstrap refresh token.
+    pub refresh_token: SecretString,
+    /// OA API base URL.
+    pub api_base: String,
+    /// OAuth base URL.
+    pub oauth_base: String,
+    /// Whether to send `appsecret_proof`.
+    pub send_appsecret_proof: bool,
+    /// Deadline for one outbound call.
+    pub request_timeout_ms: u64,
+    /// Refresh the access token when less than this remains.
+    pub refresh_margin_secs: u64,
+    /// Ceiling on OA API calls per minute from this process.
+    pub rate_limit_per_minute: u32,
+}
+
+/// `[sim]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SimSettings {
+    /// Start the simulator in-process and point the bot at it.
+    pub enabled: bool,
+    /// Address the simulator binds.
+    pub listen: String,
+}
+
+/// `[workers]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSettings {
+    /// Concurrent event processors.
+    pub inbox_workers: usize,
+    /// Concurrent delivery senders.
+    pub outbox_workers: usize,
+    /// Lease on a claimed row.
+    pub lease_secs: u64,
+    /// Idle poll interval.
+    pub poll_interval_ms: u64,
+    /// Delivery attempts before a message is failed.
+    pub max_attempts: u32,
+    /// First retry delay.
+    pub backoff_base_ms: u64,
+    /// Largest retry delay.
+    pub backoff_max_ms: u64,
+    /// How long processed events and their dedupe keys are kept.
+    pub retention_secs: u64,
+}
+
+/// `[officers]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OfficerSettings {
+    /// Zalo user id of the first chief.
+    #[serde(default)]
+    pub chief_id: String,
+    /// Zalo user ids paged for emergencies.
+    #[serde(default)]
+    pub on_call: Vec<String>,
+}
+
+/// `[privacy]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrivacySettings {
+    /// Base64 of 32 random bytes.
+    pub identity_key: SecretString,
+}
+
+/// A setting that stops start-up, named by its key.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The layers could not be read or do not fit the tree.
+    #[error("configuration error: {0}")]
+    Load(#[from] Box<figment::Error>),
+    /// A value is present but unusable.
+    #[error("invalid setting `{key}`: {reason}")]
+    Invalid {
+        /// Dotted key, e.g. `database.url`.
+        key: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+fn invalid(key: &'static str, reason: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid {
+        key,
+        reason: reason.into(),
+    }
+}
+
+impl Settings {
+    /// Loads `config/default.toml` (next to the binary's working directory), an optional extra
+    /// file, then the environment; validates the result.
+    pub fn load(extra: Option<&Path>) -> Result<Settings, SettingsError> {
+        Self::load_from(&default_config_dir(), extra, true)
+    }
+
+    /// Loads from an explicit config directory; `use_env` is off in tests that must not see the
+    /// caller's environment.
+    pub fn load_from(
+        config_dir: &Path,
+        extra: Option<&Path>,
+        use_env: bool,
+    ) -> Result<Settings, SettingsError> {
+        let mut figment = Figment::new().merge(Toml::file_exact(config_dir.join("default.toml")));
+        if let Some(extra) = extra {
+            figment = figment.merge(Toml::file_exact(extra));
+        }
+        if use_env {
+            figment = figment.merge(Env::prefixed("KETNOI__").split("__"));
+        }
+        let settings: Settings = figment.extract().map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks every value that can be checked without the network.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if !self.sim.enabled {
+            self.server.listen_addr()?;
+        }
+        let url = self.database.url.expose_secret();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres:")
+            || url.starts_with("postgresql:"))
+        {
+            return Err(invalid(
+                "database.url",
+                "must start with sqlite: or postgres:",
+            ));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        for (key, value) in [
+            ("zalo.app_id", &self.zalo.app_id),
+            ("zalo.oa_id", &self.zalo.oa_id),
+        ] {
+            if value.trim().is_empty() {
+                return Err(invalid(key, "must not be empty"));
+            }
+        }
+        for (key, secret) in [
+            ("zalo.oa_secret_key", &self.zalo.oa_secret_key),
+            ("zalo.app_secret", &self.zalo.app_secret),
+            ("zalo.refresh_token", &self.zalo.refresh_token),
+        ] {
+            if secret.expose_secret().trim().is_empty() {
+                return Err(invalid(key, "must not be empty"));
+            }
+        }
+        for (key, base) in [
+            ("zalo.api_base", &self.zalo.api_base),
+            ("zalo.oauth_base", &self.zalo.oauth_base),
+        ] {
+            if !(base.starts_with("http://") || base.starts_with("https://")) {
+                return Err(invalid(key, "must be an http(s) URL"));
+            }
+        }
+        if self.zalo.rate_limit_per_minute == 0 || self.zalo.rate_limit_per_minute > 4000 {
+            return Err(invalid(
+                "zalo.rate_limit_per_minute",
+                "must be 1..=4000 (Zalo's limit)",
+            ));
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return Err(invalid("server.body_limit_bytes", "must be at least 1024"));
+        }
+        if self.workers.inbox_workers == 0 || self.workers.outbox_workers == 0 {
+            return Err(invalid(
+                "workers.inbox_workers",
+                "worker counts must be at least 1",
+            ));
+        }
+        if self.workers.retention_secs < self.server.max_event_age_secs {
+            return Err(invalid(
+                "workers.retention_secs",
+                "must be at least server.max_event_age_secs, or replays could slip past dedupe",
+            ));
+        }
+        self.identity_key()?;
+        if !self.sim.enabled {
+            self.refuse_sandbox_secrets()?;
+        }
+        Ok(())
+    }
+
+    fn refuse_sandbox_secrets(&self) -> Result<(), SettingsError> {
+        let reason = "still the public sandbox value; production needs its own";
+        if self.privacy.identity_key.expose_secret() == SANDBOX_IDENTITY_KEY {
+            return Err(invalid("privacy.identity_key", reason));
+        }
+        if self.zalo.oa_secret_key.expose_secret() == SANDBOX_OA_SECRET {
+            return Err(invalid("zalo.oa_secret_key", reason));
+        }
+        if self.zalo.app_secret.expose_secret() == SANDBOX_APP_SECRET {
+            return Err(invalid("zalo.app_secret", reason));
+        }
+        Ok(())
+    }
+
+    /// The decoded 32-byte identity key.
+    pub fn identity_key(&self) -> Result<[u8; 32], SettingsError> {
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(self.privacy.identity_key.expose_secret().trim())
+            .map_err(|_| invalid("privacy.identity_key", "must be base64"))?;
+        raw.try_into()
+            .map_err(|_| invalid("privacy.identity_key", "must decode to exactly 32 bytes"))
+    }
+
+    /// All OA secret keys accepted for webhook verification, current first.
+    pub fn oa_secret_keys(&self) -> Vec<&str> {
+        std::iter::once(&self.zalo.oa_secret_key)
+            .chain(&self.zalo.previous_oa_secret_keys)
+            .map(|s| s.expose_secret())
+            .collect()
+    }
+}
+
+impl ServerSettings {
+    /// The parsed listen address.
+    pub fn listen_addr(&self) -> Result<SocketAddr, SettingsError> {
+        self.listen.parse().map_err(|_| {
+            invalid(
+                "server.listen",
+                format!("`{}` is not host:port", self.listen),
+            )
+        })
+    }
+}
+
+/// `config/` relative to the working directory, falling back to the crate's own folder so tests
+/// and `cargo run` from elsewhere still find it.
+pub fn default_config_dir() -> PathBuf {
+    let here = PathBuf::from("config");
+    if here.join("default.toml").exists() {
+        here
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_with(extra: &str) -> Result<Settings, SettingsError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("extra.toml");
+        std::fs::write(&path, extra).unwrap();
+        Settings::load_from(&default_config_dir(), Some(&path), false)
+    }
+
+    #[test]
+    fn shipped_defaults_load_in_sandbox_mode() {
+        let settings = load_with("").unwrap();
+        assert!(settings.sim.enabled);
+        assert_eq!(settings.server.listen, "127.0.0.1:8080");
+        assert_eq!(settings.identity_key().unwrap().len(), 32);
+    }
+
+    #[test]
+    fn production_refuses_the_sandbox_identity_key() {
+        let err = load_with("[sim]\nenabled = false\n").unwrap_err();
+        assert!(err.to_string().contains("privacy.identity_key"), "{err}");
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let err = load_with("[database]\nurl = \"mysql://x\"\n").unwrap_err();
+        assert!(err.to_string().contains("database.url"), "{err}");
+        let err = load_with("[privacy]\nidentity_key = \"c2hvcnQ=\"\n").unwrap_err();
+        assert!(err.to_string().contains("privacy.identity_key"), "{err}");
+        let err = load_with("[zalo]\nrate_limit_per_minute = 5000\n").unwrap_err();
+        assert!(
+            err.to_string().contains("zalo.rate_limit_per_minute"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_do_not_appear_in_debug_output() {
+        let settings = load_with("").unwrap();
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("sandbox-oa-secret-key"));
+        assert!(!debug.contains("sandbox-app-secret"));
+        assert!(!debug.contains(SANDBOX_IDENTITY_KEY));
+    }
+}

@@ -1,0 +1,13 @@
+//! ketnoi — the Zalo Official Account of a ward police station: a signed webhook feeding a
+//! durable inbox, a bot that answers residents, and an outbox delivering replies through the
+//! OA API. See `DESIGN.md` in the shared folder for the fixed outside.
+
+pub mod bot;
+pub mod config;
+pub mod http;
+pub mod pipeline;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod vault;
+pub mod zalo;

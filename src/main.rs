@@ -1,0 +1,144 @@
+//! The `ketnoi` command: `serve`, `sim`, `classify`, `migrate`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+use tokio_util::sync::CancellationToken;
+
+use ketnoi::config::Settings;
+use ketnoi::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "ketnoi",
+    version,
+    about = "Zalo Official Account bot of a ward police station"
+)]
+struct Cli {
+    /// Extra settings file layered over config/default.toml.
+    #[arg(long, global = true, env = "KETNOI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log as JSON lines.
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the webhook server and the workers (and, in sandbox mode, the Zalo simulator).
+    Serve,
+    /// Run the Zalo simulator alone.
+    Sim {
+        /// Address to listen on (default: sim.listen).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Webhook URL to post resident events to (default: http://<server.listen>/webhook/zalo).
+        #[arg(long)]
+        webhook: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    ketnoi::telemetry::init(cli.log_json);
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("ketnoi: {err}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve => serve(settings).await,
+        Command::Sim { listen, webhook } => sim(settings, listen, webhook).await,
+        Command::Migrate => migrate(settings).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("ketnoi: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Cancels the token on Ctrl-C or SIGTERM.
+fn shutdown_on_signal() -> CancellationToken {
+    let token = CancellationToken::new();
+    let trigger = token.clone();
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("SIGTERM handler installs");
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutdown requested; finishing in-flight work");
+        trigger.cancel();
+    });
+    token
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    let address = app.address();
+    tracing::info!(%address, "webhook listening on http://{address}/webhook/zalo");
+    if let Some((_, sim)) = app.simulator() {
+        println!("ketnoi is running in SANDBOX mode with the Zalo simulator at http://{sim}");
+        println!("Chat with the bot as a resident:");
+        println!("  curl -s -XPOST http://{sim}/sim/users/1001/send -H 'content-type: application/json' -d '{{\"text\":\"xin chào\"}}'");
+        println!("See what the bot answered:");
+        println!("  curl -s 'http://{sim}/sim/messages?user_id=1001'");
+        println!("Webhook: http://{address}/webhook/zalo   Metrics: http://{address}/metrics");
+    }
+    app.run(shutdown_on_signal()).await
+}
+
+async fn sim(
+    settings: Settings,
+    listen: Option<String>,
+    webhook: Option<String>,
+) -> anyhow::Result<()> {
+    use ketnoi::zalo::sim::{SimConfig, Simulator};
+    let listen = listen.unwrap_or_else(|| settings.sim.listen.clone());
+    let webhook =
+        webhook.unwrap_or_else(|| format!("http://{}/webhook/zalo", settings.server.listen));
+    let secret = |s: &secrecy::SecretString| s.expose_secret().to_owned();
+    let simulator = Simulator::new(SimConfig {
+        app_id: settings.zalo.app_id.clone(),
+        oa_id: settings.zalo.oa_id.clone(),
+        oa_secret_key: secret(&settings.zalo.oa_secret_key),
+        app_secret: secret(&settings.zalo.app_secret),
+        initial_refresh_token: secret(&settings.zalo.refresh_token),
+        webhook_url: Some(webhook.clone()),
+        ..SimConfig::sandbox_defaults()
+    });
+    let listener = tokio::net::TcpListener::bind(&listen).await?;
+    println!(
+        "Zalo simulator on http://{} posting events to {webhook}",
+        listener.local_addr()?
+    );
+    simulator.serve(listener, shutdown_on_signal()).await?;
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    let store = ketnoi::store::Store::connect(
+        settings.database.url.expose_secret(),
+        settings.database.max_connections,
+    )
+    .await?;
+    store.migrate().await?;
+    println!("migrations applied");
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! The delivery worker: leases due outbox rows and sends them to the OA API under a global rate
+//! limit, classifying failures by Zalo's error table — retry with backoff, refresh the token
+//! once, park until the resident writes again, or fail for good.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::{backoff, idle, REPLY_WINDOW_MS};
+use crate::store::{now_ms, ClaimedOutbound, Store};
+use crate::vault::Vault;
+use crate::zalo::client::ZaloClient;
+use crate::zalo::error::{ApiError, Disposition};
+use crate::zalo::token::TokenManager;
+
+/// Everything a delivery worker needs.
+#[derive(Clone)]
+pub struct DeliveryWorker {
+    /// Database.
+    pub store: Store,
+    /// Opens sealed payloads.
+    pub vault: Vault,
+    /// OA API.
+    pub client: ZaloClient,
+    /// Access tokens.
+    pub tokens: Arc<TokenManager>,
+    /// Shared by all workers of the process.
+    pub limiter: Arc<DefaultDirectRateLimiter>,
+    /// Woken when messages are queued.
+    pub outbox_ready: Arc<Notify>,
+    /// Retry policy and lease.
+    pub policy: RetryPolicy,
+}
+
+/// When to retry and when to give up.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts before a message is failed.
+    pub max_attempts: u32,
+    /// First retry delay.
+    pub base: Duration,
+    /// Largest retry delay.
+    pub max: Duration,
+    /// Lease on a claimed row.
+    pub lease: Duration,
+    /// Idle poll interval.
+    pub poll: Duration,
+}
+
+/// A rate limiter allowing `per_minute` calls, in small bursts.
+pub fn rate_limiter(per_minute: u32) -> Arc<DefaultDirectRateLimiter> {
+    let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
+    let burst = NonZeroU32::new((per_minute.get() / 60).max(1)).expect("at least 1");
+    Arc::new(RateLimiter::direct(
+        Quota::per_minute(per_minute).allow_burst(burst),
+    ))
+}
+
+/// The sealed outbox payload; `user_id` is stored beside the body for later use, but the
+/// body already addresses the recipient.
+#[derive(Deserialize)]
+struct Payload {
+    body: serde_json::Value,
+}
+
+/// How one delivery attempt ended.
+enum Outcome {
+    Sent(String),
+    Failed(ApiError),
+}
+
+const BATCH: i64 = 8;
+
+impl DeliveryWorker {
+    /// Runs until shutdown, finishing the message in hand first.
+    pub async fn run(self, worker_id: String, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let lease = self.policy.lease.as_millis() as i64;
+            let batch = match self
+                .store
+                .claim_outbound(&worker_id, now_ms(), lease, BATCH)
+                .await
+            {
+                Ok(batch) => batch,
+                Err(err) => {
+                    tracing::error!(error = %err, "claiming outbox failed");
+                    tokio::time::sleep(self.policy.poll).await;
+                    continue;
+                }
+            };
+            if batch.is_empty() {
+                if !idle(&self.outbox_ready, self.policy.poll, &shutdown).await {
+                    break;
+                }
+                continue;
+            }
+            if batch.len() as i64 == BATCH {
+                self.outbox_ready.notify_one();
+            }
+            for row in batch {
+                if let Err(err) = self.deliver(&worker_id, &row).await {
+                    tracing::error!(error = %err, outbox_id = row.id, "recording delivery result failed");
+                }
+            }
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(outbox_id = row.id, attempt = row.attempts))]
+    async fn deliver(&self, worker_id: &str, row: &ClaimedOutbound) -> sqlx::Result<()> {
+        let store = &self.store;
+        let Some(payload) = self.open(row) else {
+            return store
+                .reschedule_outbound(
+                    row.id,
+                    worker_id,
+                    "failed",
+                    now_ms(),
+                    "sealed",
+                    "payload cannot be opened",
+                )
+                .await;
+        };
+        // Known closed window: do not spend an API call Zalo will refuse with -230.
+        let last = store.last_interaction(&row.recipient_key).await?;
+        if last.is_none_or(|t| now_ms() - t > REPLY_WINDOW_MS) {
+            metrics::counter!("ketnoi_outbox_parked_total", "reason" => "window").increment(1);
+            return store
+                .reschedule_outbound(
+                    row.id,
+                    worker_id,
+                    "parked",
+                    now_ms(),
+                    "window",
+                    "reply window closed",
+                )
+                .await;
+        }
+        let outcome = self.send(&payload).await;
+        let now = now_ms();
+        match outcome {
+            Outcome::Sent(message_id) => {
+                metrics::counter!("ketnoi_outbox_sent_total").increment(1);
+                store.mark_sent(row.id, worker_id, &message_id, now).await
+            }
+            Outcome::Failed(err) => {
+                let code = err.metric_code();
+                let (status, at) = match err.disposition() {
+                    Disposition::Park => ("parked", now),
+                    Disposition::Fail => ("failed", now),
+                    Disposition::Retry | Disposition::RefreshToken
+                        if row.attempts >= i64::from(self.policy.max_attempts) =>
+                    {
+                        ("failed", now)
+                    }
+                    Disposition::Retry | Disposition::RefreshToken => {
+                        let delay = backoff(row.attempts as u32, self.policy.base, self.policy.max);
+                        ("pending", now + delay.as_millis() as i64)
+                    }
+                };
+                if status == "failed" {
+                    tracing::warn!(code = %code, error = %err, "message failed permanently");
+                } else {
+                    tracing::info!(code = %code, status, "delivery deferred");
+                }
+                metrics::counter!("ketnoi_outbox_errors_total", "code" => code.clone(), "outcome" => status).increment(1);
+                store
+                    .reschedule_outbound(row.id, worker_id, status, at, &code, &err.to_string())
+                    .await
+            }
+        }
+    }
+
+    fn open(&self, row: &ClaimedOutbound) -> Option<Payload> {
+        let plain = self.vault.open(&row.payload).ok()?;
+        serde_json::from_slice(&plain).ok()
+    }
+
+    /// One send, plus one retry with a fresh token if Zalo refused the token.
+    async fn send(&self, payload: &Payload) -> Outcome {
+        let token = match self.tokens.access_token().await {
+            Ok(token) => token,
+            Err(err) => return Outcome::Failed(ApiError::Network(err.to_string())),
+        };
+        self.limiter.until_ready().await;
+        let first = self
+            .client
+            .send_cs(token.token.expose_secret(), &payload.body)
+            .await;
+        let err = match first {
+            Ok(id) => return Outcome::Sent(id),
+            Err(err) if err.disposition() == Disposition::RefreshToken => err,
+            Err(err) => return Outcome::Failed(err),
+        };
+        tracing::info!(code = %err.metric_code(), "access token refused; refreshing");
+        let fresh = match self.tokens.token_rejected(&token).await {
+            Ok(fresh) => fresh,
+            Err(refresh_err) => return Outcome::Failed(ApiError::Network(refresh_err.to_string())),
+        };
+        self.limiter.until_ready().await;
+        match self
+            .client
+            .send_cs(fresh.token.expose_secret(), &payload.body)
+            .await
+        {
+            Ok(id) => Outcome::Sent(id),
+            Err(err) => Outcome::Failed(err),
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The inbox worker: leases stored events, runs the bot, and commits the replies together with
+//! the event's completion in one transaction.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::idle;
+use crate::bot::Bot;
+use crate::store::{now_ms, ClaimedEvent, NewOutbound, Store};
+use crate::vault::Vault;
+use crate::zalo::events::{EventKind, ZaloEvent};
+
+/// Everything an inbox worker needs.
+#[derive(Clone)]
+pub struct InboxWorker {
+    /// Database.
+    pub store: Store,
+    /// Opens sealed events, seals replies.
+    pub vault: Vault,
+    /// The conversation logic.
+    pub bot: Arc<Bot>,
+    /// Woken by the webhook when an event is stored.
+    pub inbox_ready: Arc<Notify>,
+    /// Woken when replies are queued.
+    pub outbox_ready: Arc<Notify>,
+    /// Lease length.
+    pub lease: Duration,
+    /// Idle poll interval.
+    pub poll: Duration,
+}
+
+/// How many events one claim takes.
+const BATCH: i64 = 16;
+
+impl InboxWorker {
+    /// Runs until shutdown, finishing the batch in hand first.
+    pub async fn run(self, worker_id: String, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let batch = match self
+                .store
+                .claim_events(&worker_id, now_ms(), self.lease.as_millis() as i64, BATCH)
+                .await
+            {
+                Ok(batch) => batch,
+                Err(err) => {
+                    tracing::error!(error = %err, "claiming events failed");
+                    tokio::time::sleep(self.poll).await;
+                    continue;
+                }
+            };
+            if batch.is_empty() {
+                if !idle(&self.inbox_ready, self.poll, &shutdown).await {
+                    break;
+                }
+                continue;
+            }
+            if batch.len() as i64 == BATCH {
+                // More may be waiting: let a sibling worker start on them.
+                self.inbox_ready.notify_one();
+            }
+            for event in batch {
+                self.process(&worker_id, event).await;
+            }
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(event_id = claimed.id, event_name = %claimed.event_name))]
+    async fn process(&self, worker_id: &str, claimed: ClaimedEvent) {
+        let now = now_ms();
+        let event = match self.open(&claimed) {
+            Ok(event) => event,
+            Err(reason) => {
+                tracing::error!(reason, "stored event cannot be processed; marked failed");
+                let _ = self
+                    .store
+                    .fail_event(claimed.id, worker_id, reason, now)
+                    .await;
+                return;
+            }
+        };
+        match self.commit(worker_id, &claimed, &event, now).await {
+            Ok(true) => {
+                metrics::counter!("ketnoi_events_processed_total", "kind" => format!("{:?}", event.kind())).increment(1);
+            }
+            Ok(false) => tracing::warn!("lease lost to another worker; its result stands"),
+            Err(err) => {
+                tracing::error!(error = %err, "processing failed; will retry");
+                let retry_at = now + 1000 * claimed.attempts.min(60);
+                let _ = self
+                    .store
+                    .release_event(claimed.id, worker_id, &err.to_string(), retry_at)
+                    .await;
+            }
+        }
+    }
+
+    fn open(&self, claimed: &ClaimedEvent) -> Result<ZaloEvent, &'static str> {
+        let body = self
+            .vault
+            .open(&claimed.body)
+            .map_err(|_| "sealed body cannot be opened")?;
+        serde_json::from_slice(&body).map_err(|_| "stored body is not a Zalo event")
+    }
+
+    /// Records the interaction, queues the replies and completes the event atomically.
+    async fn commit(
+        &self,
+        worker_id: &str,
+        claimed: &ClaimedEvent,
+        event: &ZaloEvent,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let replies = self.bot.respond(event);
+        let mut tx = self.store.begin().await?;
+        // First, so a lost lease is found before any work is written.
+        if !self
+            .store
+            .finish_event(&mut tx, claimed.id, worker_id, now)
+            .await?
+        {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let Some(user_id) = event.user_id() else {
+            tx.commit().await?;
+            return Ok(true);
+        };
+        let user_key = self.vault.user_key(user_id);
+        if counts_as_interaction(event) {
+            let at = event.timestamp_ms().unwrap_or(now);
+            let sealed_id = self.vault.seal(user_id.as_bytes());
+            self.store
+                .touch_resident(&mut tx, &user_key, &sealed_id, event.msg_id(), at)
+                .await?;
+            let released = self.store.unpark(&mut tx, &user_key, now).await?;
+            if released > 0 {
+                tracing::info!(released, "resident wrote again; parked messages released");
+            }
+        }
+        for (n, reply) in replies.iter().enumerate() {
+            if let Err(problem) = reply.check_limits() {
+                tracing::error!(problem, "reply breaks Zalo's limits; not sent");
+                continue;
+            }
+            let payload =
+                serde_json::json!({"user_id": user_id, "body": reply.to_request(user_id)});
+            let msg = NewOutbound {
+                dedupe_key: format!("event:{}:{}", claimed.id, n),
+                inbox_id: Some(claimed.id),
+                recipient_key: user_key.clone(),
+                payload: self.vault.seal(payload.to_string().as_bytes()),
+            };
+            self.store.enqueue(&mut tx, &msg, false, now).await?;
+        }
+        tx.commit().await?;
+        if !replies.is_empty() {
+            self.outbox_ready.notify_one();
+        }
+        Ok(true)
+    }
+}
+
+/// Events that open or refresh Zalo's 7-day customer-service window (zalo-oa-api.md §4).
+fn counts_as_interaction(event: &ZaloEvent) -> bool {
+    match event.kind() {
+        EventKind::UserMessage | EventKind::Follow | EventKind::ChatNow | EventKind::SubmitInfo => {
+            true
+        }
+        EventKind::Reaction => event.event_name.starts_with("user_"),
+        _ => false,
+    }
+}

@@ -1,0 +1,277 @@
+//! Wires the application together: binds the listeners (and the simulator in sandbox mode),
+//! connects and migrates the database, starts the server and the workers, and stops them in
+//! order on shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::bot::texts::Texts;
+use crate::bot::Bot;
+use crate::config::{default_config_dir, Settings};
+use crate::http::{self, AppState, WebhookConfig};
+use crate::pipeline::delivery::{rate_limiter, DeliveryWorker, RetryPolicy};
+use crate::pipeline::inbox::InboxWorker;
+use crate::store::{now_ms, Store};
+use crate::vault::Vault;
+use crate::zalo::client::{ClientConfig, ZaloClient};
+use crate::zalo::sim::{SimConfig, Simulator};
+use crate::zalo::token::TokenManager;
+
+/// A built, not yet running, application.
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    sim: Option<(Simulator, TcpListener, SocketAddr)>,
+    settings: Settings,
+    store: Store,
+    vault: Vault,
+    client: ZaloClient,
+    bot: Arc<Bot>,
+}
+
+impl Application {
+    /// Binds, connects, migrates. In sandbox mode the simulator is bound too, and the bot's
+    /// Zalo URLs and the simulator's webhook URL point at each other, whatever the ports.
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.server.listen)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot listen on server.listen={}: {e}",
+                    settings.server.listen
+                )
+            })?;
+        let address = listener.local_addr()?;
+        let sim = if settings.sim.enabled {
+            let sim_listener = TcpListener::bind(&settings.sim.listen).await.map_err(|e| {
+                anyhow::anyhow!("cannot listen on sim.listen={}: {e}", settings.sim.listen)
+            })?;
+            let sim_address = sim_listener.local_addr()?;
+            let base = format!("http://{sim_address}");
+            settings.zalo.api_base = base.clone();
+            settings.zalo.oauth_base = base;
+            let simulator = Simulator::new(sim_config(&settings, address));
+            Some((simulator, sim_listener, sim_address))
+        } else {
+            None
+        };
+        let store = Store::connect(
+            settings.database.url.expose_secret(),
+            settings.database.max_connections,
+        )
+        .await?;
+        store.migrate().await?;
+        if sim.is_some() {
+            store.forget_tokens().await?;
+        }
+        let vault = Vault::new(&settings.identity_key()?);
+        let client = ZaloClient::new(ClientConfig {
+            api_base: settings.zalo.api_base.clone(),
+            oauth_base: settings.zalo.oauth_base.clone(),
+            app_id: settings.zalo.app_id.clone(),
+            app_secret: settings.zalo.app_secret.clone(),
+            send_appsecret_proof: settings.zalo.send_appsecret_proof,
+            timeout: Duration::from_millis(settings.zalo.request_timeout_ms),
+        });
+        let bot = Arc::new(Bot::new(Texts::load(&default_config_dir())?));
+        Ok(Application {
+            listener,
+            address,
+            sim,
+            settings,
+            store,
+            vault,
+            client,
+            bot,
+        })
+    }
+
+    /// The webhook server's address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The embedded simulator and its address, in sandbox mode.
+    pub fn simulator(&self) -> Option<(&Simulator, SocketAddr)> {
+        self.sim.as_ref().map(|(sim, _, addr)| (sim, *addr))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Runs until `shutdown` fires: stops taking requests, lets in-flight requests and the
+    /// workers' current items finish, then closes the database.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let Application {
+            listener,
+            sim,
+            settings,
+            store,
+            vault,
+            client,
+            bot,
+            ..
+        } = self;
+        let inbox_ready = Arc::new(Notify::new());
+        let outbox_ready = Arc::new(Notify::new());
+        let workers = &settings.workers;
+        let tokens = TokenManager::new(
+            store.clone(),
+            vault.clone(),
+            client.clone(),
+            settings.zalo.refresh_token.clone(),
+            Duration::from_secs(settings.zalo.refresh_margin_secs),
+        );
+        let state = AppState::new(
+            webhook_config(&settings),
+            store.clone(),
+            vault.clone(),
+            inbox_ready.clone(),
+            crate::telemetry::metrics_handle(),
+        );
+        let router = http::router(
+            state,
+            settings.server.body_limit_bytes,
+            Duration::from_millis(settings.server.request_timeout_ms),
+        );
+
+        let mut tasks = JoinSet::new();
+        if let Some((simulator, sim_listener, _)) = sim {
+            let stop = shutdown.clone();
+            tasks.spawn(async move {
+                simulator
+                    .serve(sim_listener, stop)
+                    .await
+                    .map_err(anyhow::Error::from)
+            });
+        }
+        let stop = shutdown.clone();
+        tasks.spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await
+                .map_err(anyhow::Error::from)
+        });
+
+        let process = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let inbox = InboxWorker {
+            store: store.clone(),
+            vault: vault.clone(),
+            bot,
+            inbox_ready,
+            outbox_ready: outbox_ready.clone(),
+            lease: Duration::from_secs(workers.lease_secs),
+            poll: Duration::from_millis(workers.poll_interval_ms),
+        };
+        for n in 0..workers.inbox_workers {
+            let (worker, stop) = (inbox.clone(), shutdown.clone());
+            let id = format!("{process}-in{n}");
+            tasks.spawn(async move {
+                worker.run(id, stop).await;
+                Ok(())
+            });
+        }
+        let delivery = DeliveryWorker {
+            store: store.clone(),
+            vault,
+            client,
+            tokens,
+            limiter: rate_limiter(settings.zalo.rate_limit_per_minute),
+            outbox_ready,
+            policy: RetryPolicy {
+                max_attempts: workers.max_attempts,
+                base: Duration::from_millis(workers.backoff_base_ms),
+                max: Duration::from_millis(workers.backoff_max_ms),
+                lease: Duration::from_secs(workers.lease_secs),
+                poll: Duration::from_millis(workers.poll_interval_ms),
+            },
+        };
+        for n in 0..workers.outbox_workers {
+            let (worker, stop) = (delivery.clone(), shutdown.clone());
+            let id = format!("{process}-out{n}");
+            tasks.spawn(async move {
+                worker.run(id, stop).await;
+                Ok(())
+            });
+        }
+        tasks.spawn(prune_loop(
+            store.clone(),
+            workers.retention_secs,
+            shutdown.clone(),
+        ));
+
+        let mut first_error = None;
+        while let Some(joined) = tasks.join_next().await {
+            let result = joined.map_err(anyhow::Error::from).and_then(|r| r);
+            if let Err(err) = result {
+                tracing::error!(error = %err, "a service task failed; shutting down");
+                shutdown.cancel();
+                first_error.get_or_insert(err);
+            }
+        }
+        store.close().await;
+        tracing::info!("stopped cleanly");
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+fn webhook_config(settings: &Settings) -> WebhookConfig {
+    WebhookConfig {
+        app_id: settings.zalo.app_id.clone(),
+        oa_id: settings.zalo.oa_id.clone(),
+        oa_secret_keys: settings
+            .oa_secret_keys()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        max_age_ms: settings.server.max_event_age_secs as i64 * 1000,
+        max_future_ms: settings.server.max_event_future_secs as i64 * 1000,
+    }
+}
+
+fn sim_config(settings: &Settings, webhook: SocketAddr) -> SimConfig {
+    let secret = |s: &SecretString| s.expose_secret().to_owned();
+    SimConfig {
+        app_id: settings.zalo.app_id.clone(),
+        oa_id: settings.zalo.oa_id.clone(),
+        oa_secret_key: secret(&settings.zalo.oa_secret_key),
+        app_secret: secret(&settings.zalo.app_secret),
+        initial_refresh_token: secret(&settings.zalo.refresh_token),
+        webhook_url: Some(format!("http://{webhook}/webhook/zalo")),
+        ..SimConfig::sandbox_defaults()
+    }
+}
+
+/// Deletes processed events and delivered messages past the retention period, hourly.
+async fn prune_loop(
+    store: Store,
+    retention_secs: u64,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    loop {
+        let before = now_ms() - retention_secs as i64 * 1000;
+        match (
+            store.prune_events(before).await,
+            store.prune_outbound(before).await,
+        ) {
+            (Ok(events), Ok(messages)) if events + messages > 0 => {
+                tracing::info!(events, messages, "pruned old rows");
+            }
+            (Err(err), _) | (_, Err(err)) => tracing::warn!(error = %err, "pruning failed"),
+            _ => {}
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = shutdown.cancelled() => return Ok(()),
+        }
+    }
+}

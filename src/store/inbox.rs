@@ -1,0 +1,171 @@
+//! `inbox`: every accepted webhook event, stored before the 200 and processed by the inbox
+//! workers in per-resident order.
+
+use super::{Store, Tx};
+
+/// An event to store.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Keyed hash of the dedupe subject.
+    pub dedupe_key: String,
+    /// `event_name`.
+    pub event_name: String,
+    /// Keyed hash of the resident's id, if the event has one.
+    pub user_key: Option<String>,
+    /// The event's own timestamp (ms).
+    pub event_ts: i64,
+    /// Sealed raw body.
+    pub body: Vec<u8>,
+}
+
+/// A stored event a worker has leased.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClaimedEvent {
+    /// Row id.
+    pub id: i64,
+    /// `event_name`.
+    pub event_name: String,
+    /// Sealed raw body.
+    pub body: Vec<u8>,
+    /// How many times it has been claimed, this time included.
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Inserts the event unless its dedupe key is known. Returns `true` when it is new.
+    pub async fn insert_event(&self, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
+        let result = sqlx::query(
+            "insert into inbox (dedupe_key, event_name, user_key, event_ts, received_at, body)
+             values ($1, $2, $3, $4, $5, $6) on conflict (dedupe_key) do nothing",
+        )
+        .bind(&event.dedupe_key)
+        .bind(&event.event_name)
+        .bind(&event.user_key)
+        .bind(event.event_ts)
+        .bind(now)
+        .bind(&event.body)
+        .execute(self.pool())
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Leases up to `limit` pending events: for each resident only their oldest pending event,
+    /// so one person's messages are handled in order even across processes.
+    pub async fn claim_events(
+        &self,
+        worker: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> sqlx::Result<Vec<ClaimedEvent>> {
+        let sql = format!(
+            "update inbox set locked_by = $1, locked_until = $2, attempts = attempts + 1
+             where id in (
+                select i.id from inbox i
+                where i.status = 'pending' and (i.locked_until is null or i.locked_until < $3)
+                  and not exists (select 1 from inbox j where j.user_key = i.user_key
+                                  and j.status = 'pending' and j.id < i.id)
+                order by i.id limit $4 {})
+             returning id, event_name, body, attempts",
+            self.skip_locked()
+        );
+        let mut rows: Vec<ClaimedEvent> = sqlx::query_as(&sql)
+            .bind(worker)
+            .bind(now + lease_ms)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
+    }
+
+    /// Marks a leased event done inside the transaction that records its effects. Returns
+    /// `false` if the lease was lost (another worker took over): the caller must roll back.
+    pub async fn finish_event(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        worker: &str,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let result = sqlx::query(
+            "update inbox set status = 'done', processed_at = $1, locked_by = null, locked_until = null
+             where id = $2 and locked_by = $3 and status = 'pending'",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&mut **tx)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Gives up on an event that cannot be processed (e.g. it cannot be opened or parsed).
+    pub async fn fail_event(
+        &self,
+        id: i64,
+        worker: &str,
+        error: &str,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "update inbox set status = 'failed', last_error = $1, processed_at = $2,
+             locked_by = null, locked_until = null where id = $3 and locked_by = $4",
+        )
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Releases a lease early so the event is retried after `retry_at`.
+    pub async fn release_event(
+        &self,
+        id: i64,
+        worker: &str,
+        error: &str,
+        retry_at: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "update inbox set last_error = $1, locked_until = $2 where id = $3 and locked_by = $4",
+        )
+        .bind(error)
+        .bind(retry_at)
+        .bind(id)
+        .bind(worker)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Pending events and the age of the oldest, in ms.
+    pub async fn inbox_depth(&self, now: i64) -> sqlx::Result<(i64, i64)> {
+        let (count, oldest): (i64, Option<i64>) =
+            sqlx::query_as("select count(*), min(received_at) from inbox where status = 'pending'")
+                .fetch_one(self.pool())
+                .await?;
+        Ok((count, oldest.map(|t| (now - t).max(0)).unwrap_or(0)))
+    }
+
+    /// Deletes finished events older than `before` (their dedupe keys go with them).
+    pub async fn prune_events(&self, before: i64) -> sqlx::Result<u64> {
+        let result =
+            sqlx::query("delete from inbox where status <> 'pending' and received_at < $1")
+                .bind(before)
+                .execute(self.pool())
+                .await?;
+        Ok(result.rows_affected())
+    }
+
+    /// Number of stored events (any status); for tests and diagnostics.
+    pub async fn count_events(&self) -> sqlx::Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("select count(*) from inbox")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+}

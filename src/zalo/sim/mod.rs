@@ -1,0 +1,247 @@
+//! The Zalo platform simulator: a faithful, in-memory stand-in for Zalo (DESIGN.md, "The Zalo
+//! simulator"; zalo-oa-api.md). This module owns the public `Simulator` handle, its
+//! configuration, the router that mounts every endpoint, and the helpers Rust tests use.
+//!
+//! Submodules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
+//! (`message/cs` validation), `upload` (image upload), `tags` (tags and user detail),
+//! `event` (event JSON shapes),
+//! `resident` (building, signing and posting events), `inspect` (read-only views and test
+//! knobs), `faults` (injected misbehaviour), `state` (the shared state).
+//!
+//! State lives only in memory: a restart of the simulator is a fresh Zalo sandbox.
+
+mod event;
+mod faults;
+mod inspect;
+mod oauth;
+mod platform;
+mod resident;
+mod send;
+mod state;
+mod tags;
+mod upload;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use tokio_util::sync::CancellationToken;
+
+pub use faults::FaultSettings;
+pub use resident::{Location, ResidentInput, SendOutcome};
+pub use state::{SentMessage, SimStats};
+
+use state::State;
+
+/// Identities and secrets of the simulated app and OA.
+#[derive(Clone)]
+pub struct SimConfig {
+    pub app_id: String,
+    pub oa_id: String,
+    /// OA Secret Key: the last term of the webhook MAC.
+    pub oa_secret_key: String,
+    /// App Secret: the `secret_key` header of the token endpoint and the `appsecret_proof` key.
+    pub app_secret: String,
+    /// The bootstrap refresh token the bot is configured with; like every refresh token it is
+    /// valid exactly once.
+    pub initial_refresh_token: String,
+    /// Where resident events are POSTed.
+    pub webhook_url: Option<String>,
+    /// Lifetime of access tokens; Zalo's is 25 h.
+    pub access_token_ttl: Duration,
+}
+
+impl SimConfig {
+    /// Fixed sandbox values; nothing here is a real credential.
+    pub fn sandbox_defaults() -> Self {
+        SimConfig {
+            app_id: "4318826701985012345".to_owned(),
+            oa_id: "2851903374523456789".to_owned(),
+            oa_secret_key: "sandbox-oa-secret-key".to_owned(),
+            app_secret: "sandbox-app-secret".to_owned(),
+            initial_refresh_token: "sandbox-bootstrap-refresh-token".to_owned(),
+            webhook_url: Some("http://127.0.0.1:8080/webhook/zalo".to_owned()),
+            access_token_ttl: Duration::from_secs(90_000),
+        }
+    }
+}
+
+// Secrets never appear in Debug output (DESIGN.md, Settings).
+impl std::fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("app_id", &self.app_id)
+            .field("oa_id", &self.oa_id)
+            .field("oa_secret_key", &"<redacted>")
+            .field("app_secret", &"<redacted>")
+            .field("initial_refresh_token", &"<redacted>")
+            .field("webhook_url", &self.webhook_url)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .finish()
+    }
+}
+
+/// Handle to one simulated Zalo platform. Cheap to clone; clones share the same state.
+#[derive(Clone)]
+pub struct Simulator {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: SimConfig,
+    webhook_url: Mutex<Option<String>>,
+    state: Mutex<State>,
+    /// Added to the wall clock, so tests can move the simulator's time forward.
+    clock_offset_ms: AtomicI64,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// Uploads may be up to 1 MB; allow more so an oversized file gets Zalo's -210, not a 413.
+const PLATFORM_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+impl Simulator {
+    pub fn new(config: SimConfig) -> Simulator {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        let state = State::new(&config.initial_refresh_token);
+        Simulator {
+            inner: Arc::new(Inner {
+                webhook_url: Mutex::new(config.webhook_url.clone()),
+                config,
+                state: Mutex::new(state),
+                clock_offset_ms: AtomicI64::new(0),
+                http,
+            }),
+        }
+    }
+
+    /// Every endpoint: the OA API, the token endpoint, and the `/sim/...` control surface.
+    pub fn router(&self) -> Router {
+        let platform = Router::new()
+            .route("/v4/oa/access_token", post(oauth::access_token))
+            .route("/v3.0/oa/message/cs", post(send::message_cs))
+            .route("/v2.0/oa/message", post(send::message_v2))
+            .route("/v2.0/oa/upload/image", post(upload::upload_image))
+            .route("/v3.0/oa/user/detail", get(tags::user_detail))
+            .route("/v2.0/oa/getoa", get(tags::get_oa))
+            .route("/v2.0/oa/tag/tagfollower", post(tags::tag_follower))
+            .route("/v2.0/oa/tag/rmfollowerfromtag", post(tags::untag_follower))
+            .route("/v2.0/oa/tag/rmtag", post(tags::remove_tag))
+            .route("/v2.0/oa/tag/gettagsofoa", get(tags::tags_of_oa))
+            .layer(DefaultBodyLimit::max(PLATFORM_BODY_LIMIT))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                faults::latency,
+            ));
+        let control = Router::new()
+            .route("/sim/users/{user_id}/send", post(resident::send))
+            .route(
+                "/sim/users/{user_id}/last_interaction",
+                post(inspect::set_last_interaction),
+            )
+            .route("/sim/messages", get(inspect::messages))
+            .route("/sim/stats", get(inspect::stats))
+            .route(
+                "/sim/faults",
+                get(faults::get_faults).post(faults::set_faults),
+            );
+        platform.merge(control).with_state(self.clone())
+    }
+
+    /// Points resident events at another webhook (e.g. once `serve` knows its own port).
+    pub fn set_webhook_url(&self, url: String) {
+        *lock(&self.inner.webhook_url) = Some(url);
+    }
+
+    /// Serves the router until `shutdown` is cancelled.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: CancellationToken,
+    ) -> std::io::Result<()> {
+        let app = self.router();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await
+    }
+
+    /// What the bot sent to `user_id` and the API accepted, in the order received.
+    pub fn sent_messages(&self, user_id: &str) -> Vec<SentMessage> {
+        self.state()
+            .messages
+            .get(user_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn stats(&self) -> SimStats {
+        self.state().stats.clone()
+    }
+
+    /// Same as `POST /sim/users/{user_id}/send`.
+    pub async fn send_as_user(
+        &self,
+        user_id: &str,
+        input: ResidentInput,
+    ) -> anyhow::Result<SendOutcome> {
+        Ok(resident::send_as_user(self, user_id, input).await?)
+    }
+
+    /// Current fault settings (same as `GET /sim/faults`).
+    pub fn faults(&self) -> FaultSettings {
+        self.state().faults.clone()
+    }
+
+    /// Moves the simulator's clock forward, e.g. past an access token's 25 h.
+    pub fn advance_clock(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.inner.clock_offset_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// The simulator's clock, epoch milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        wall.saturating_add(self.inner.clock_offset_ms.load(Ordering::SeqCst))
+    }
+
+    fn config(&self) -> &SimConfig {
+        &self.inner.config
+    }
+
+    fn webhook_url(&self) -> Option<String> {
+        lock(&self.inner.webhook_url).clone()
+    }
+
+    fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The state lock is never held across an await.
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.inner.state)
+    }
+}
+
+/// A poisoned lock only means another request panicked; the maps are still usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+//! Uploads, user detail and tags.
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use super::*;
+
+fn multipart(file: &[u8]) -> (String, Vec<u8>) {
+    let mut body = b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; \
+filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+        .to_vec();
+    body.extend_from_slice(file);
+    body.extend_from_slice(b"\r\n--BOUNDARY--\r\n");
+    ("multipart/form-data; boundary=BOUNDARY".to_owned(), body)
+}
+
+async fn upload(sim: &Simulator, token: &str, file: &[u8]) -> Value {
+    let (ct, body) = multipart(file);
+    let headers = [("access_token", token), ("content-type", ct.as_str())];
+    call(sim, "POST", "/v2.0/oa/upload/image", &headers, body)
+        .await
+        .1
+}
+
+#[tokio::test]
+async fn image_upload_limits_and_use() {
+    let sim = sim();
+    let token = access_token(&sim).await;
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&[7u8; 1000]);
+    let ok = upload(&sim, &token, &png).await;
+    assert_eq!(ok["error"], 0, "{ok}");
+    let id = ok["data"]["attachment_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    png.resize(1024 * 1024 + 1, 0);
+    assert_eq!(upload(&sim, &token, &png).await["error"], -210);
+    assert_eq!(upload(&sim, &token, b"GIF89a....").await["error"], -201);
+
+    interacted(&sim, "9", 0).await;
+    let media = |aid: &str| {
+        json!({"recipient": {"user_id": "9"}, "message": {"attachment": {"type": "template",
+            "payload": {"template_type": "media",
+                "elements": [{"media_type": "image", "attachment_id": aid}]}}}})
+        .to_string()
+    };
+    assert_eq!(send_cs(&sim, &token, &media(&id)).await["error"], 0);
+    assert_eq!(send_cs(&sim, &token, &media("123")).await["error"], -100);
+}
+
+#[tokio::test]
+async fn tags_and_user_detail() {
+    let sim = sim();
+    let token = access_token(&sim).await;
+    let h = [
+        ("access_token", token.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let tag = |user: &str, name: &str| json!({"user_id": user, "tag_name": name}).to_string();
+    let path = "/v2.0/oa/tag/tagfollower";
+    let (_, unknown) = call(&sim, "POST", path, &h, tag("5551234567", "báo tin")).await;
+    assert_eq!(unknown["error"], -201);
+
+    interacted(&sim, "5551234567", 0).await;
+    for name in ["báo tin", "khu phố 3"] {
+        let (_, r) = call(&sim, "POST", path, &h, tag("5551234567", name)).await;
+        assert_eq!(r["error"], 0);
+    }
+    let (_, tags) = call(&sim, "GET", "/v2.0/oa/tag/gettagsofoa", &h, "").await;
+    assert_eq!(tags["data"], json!(["báo tin", "khu phố 3"]));
+
+    let detail_uri = "/v3.0/oa/user/detail?data=%7B%22user_id%22%3A%225551234567%22%7D";
+    let (status, detail) = call(&sim, "GET", detail_uri, &h, "").await;
+    assert_eq!(status, StatusCode::OK);
+    let d = &detail["data"];
+    assert_eq!(d["display_name"], "Cư dân 4567");
+    assert_eq!(d["user_is_follower"], false);
+    assert_eq!(
+        d["tags_and_notes_info"]["tag_names"],
+        json!(["báo tin", "khu phố 3"])
+    );
+    let date = d["user_last_interaction_date"].as_str().unwrap_or_default();
+    assert_eq!(date.len(), 10);
+    assert_eq!(&date[2..3], "/");
+
+    let untag = "/v2.0/oa/tag/rmfollowerfromtag";
+    let (_, r) = call(&sim, "POST", untag, &h, tag("5551234567", "báo tin")).await;
+    assert_eq!(r["error"], 0);
+    let rm = json!({"tag_name": "khu phố 3"}).to_string();
+    let (_, r) = call(&sim, "POST", "/v2.0/oa/tag/rmtag", &h, rm.clone()).await;
+    assert_eq!(r["error"], 0);
+    let (_, r) = call(&sim, "POST", "/v2.0/oa/tag/rmtag", &h, rm).await;
+    assert_eq!(r["error"], -201);
+    let (_, detail) = call(&sim, "GET", detail_uri, &h, "").await;
+    assert_eq!(
+        detail["data"]["tags_and_notes_info"]["tag_names"],
+        json!([])
+    );
+    let (_, bad) = call(&sim, "GET", "/v3.0/oa/user/detail?data=oops", &h, "").await;
+    assert_eq!(bad["error"], -201);
+    let (_, no_token) = call(&sim, "GET", "/v2.0/oa/tag/gettagsofoa", &[], "").await;
+    assert_eq!(no_token["error"], -216);
+}
+
+#[tokio::test]
+async fn serve_runs_on_a_real_listener_and_shuts_down() {
+    let sim = sim();
+    let Ok(listener) = tokio::net::TcpListener::bind("127.0.0.1:0").await else {
+        panic!("cannot bind");
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let server = tokio::spawn(sim.clone().serve(listener, shutdown.clone()));
+    let client = reqwest::Client::new();
+    let refreshed: Value = match client
+        .post(format!("http://{addr}/v4/oa/access_token"))
+        .header("secret_key", "sandbox-app-secret")
+        .form(&[
+            ("app_id", sim.config().app_id.as_str()),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "sandbox-bootstrap-refresh-token"),
+        ])
+        .send()
+        .await
+    {
+        Ok(resp) => resp.json().await.unwrap_or(Value::Null),
+        Err(e) => panic!("{e}"),
+    };
+    assert!(refreshed["access_token"].is_string(), "{refreshed}");
+    shutdown.cancel();
+    assert!(matches!(server.await, Ok(Ok(()))));
+}
