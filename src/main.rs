@@ -39,6 +39,13 @@ enum Command {
         #[arg(long)]
         webhook: Option<String>,
     },
+    /// Classify messages from stdin (plain lines or JSONL with a `text` field), one JSON line
+    /// each; with --eval, print accuracy, macro-F1, the confusion matrix and procedure accuracy.
+    Classify {
+        /// A labelled JSONL file ({"text","intent","procedure"}) to evaluate against.
+        #[arg(long)]
+        eval: Option<PathBuf>,
+    },
     /// Apply database migrations and exit.
     Migrate,
 }
@@ -47,6 +54,16 @@ enum Command {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     ketnoi::telemetry::init(cli.log_json);
+    // Classification needs no settings or database.
+    if let Command::Classify { eval } = &cli.command {
+        return match classify(eval.as_deref()) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("ketnoi: {err:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,
         Err(err) => {
@@ -58,6 +75,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => serve(settings).await,
         Command::Sim { listen, webhook } => sim(settings, listen, webhook).await,
         Command::Migrate => migrate(settings).await,
+        Command::Classify { .. } => unreachable!("handled before settings are loaded"),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -140,5 +158,44 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
     .await?;
     store.migrate().await?;
     println!("migrations applied");
+    Ok(())
+}
+
+fn classify(eval: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use std::io::{BufRead, Write};
+    let classifier = ketnoi::bot::lang::shared();
+    if let Some(path) = eval {
+        let jsonl = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let report = ketnoi::bot::lang::evaluate(classifier, &jsonl).map_err(anyhow::Error::msg)?;
+        println!("{report}");
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in stdin.lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        // A JSON object with a `text` field, or the line itself.
+        let text = match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(serde_json::Value::Object(obj)) => match obj.get("text").and_then(|t| t.as_str()) {
+                Some(text) => text.to_owned(),
+                None => line.clone(),
+            },
+            _ => line.clone(),
+        };
+        let c = classifier.classify(&text);
+        // Written by hand to keep DESIGN.md's key order (serde_json sorts object keys).
+        writeln!(
+            out,
+            "{{\"text\":{},\"intent\":\"{}\",\"procedure\":{},\"confidence\":{:.3}}}",
+            serde_json::Value::from(text),
+            c.intent.as_str(),
+            serde_json::to_string(&c.procedure)?,
+            c.confidence
+        )?;
+    }
     Ok(())
 }

@@ -71,6 +71,9 @@ impl Application {
         if sim.is_some() {
             store.forget_tokens().await?;
         }
+        if store.backend() == crate::store::Backend::Sqlite {
+            store.release_all_leases().await?;
+        }
         let vault = Vault::new(&settings.identity_key()?);
         let client = ZaloClient::new(ClientConfig {
             api_base: settings.zalo.api_base.clone(),

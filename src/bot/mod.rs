@@ -1,6 +1,7 @@
 //! The conversation: turns a resident's event into replies. Pure — no I/O; the inbox worker
 //! loads what it needs, calls [`Bot::respond`], and commits the replies with the event.
 
+pub mod lang;
 pub mod procedures;
 pub mod text;
 pub mod texts;

@@ -169,3 +169,23 @@ impl Store {
         Ok(n)
     }
 }
+
+impl Store {
+    /// Clears every lease. Only sound when no other process can hold one — SQLite's single
+    /// process at start-up — so work a crashed run had leased is resumed at once instead of
+    /// after the lease runs out.
+    pub async fn release_all_leases(&self) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "update inbox set locked_by = null, locked_until = null where status = 'pending'",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "update outbox set locked_by = null, locked_until = null where status = 'pending'",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+}

@@ -9,7 +9,7 @@ mod tokens;
 
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use outbox::{ClaimedOutbound, NewOutbound, OutboxStats};
-pub use tokens::StoredTokens;
+pub use tokens::{StoredTokens, TokenRefresh};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -16,38 +16,35 @@ pub struct StoredTokens {
     pub generation: i64,
 }
 
-impl Store {
-    /// Begins the refresh critical section: on PostgreSQL the lock row is held until the
-    /// transaction ends, so other processes wait; SQLite runs one process, whose own mutex
-    /// already serialises refreshes.
-    pub async fn begin_token_refresh(&self) -> sqlx::Result<Tx> {
-        let mut tx = self.begin().await?;
-        if self.backend() == Backend::Postgres {
-            sqlx::query("select id from zalo_token_lock where id = 1 for update")
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(tx)
-    }
+/// The cross-process critical section around a refresh. On PostgreSQL it holds a row lock
+/// until [`TokenRefresh::save`] commits or the guard is dropped, so other processes wait and
+/// then see the new pair. SQLite runs one process, whose own mutex already serialises refreshes;
+/// there no transaction is held across the HTTP call, because upgrading a read transaction to a
+/// write after another connection committed fails with `SQLITE_BUSY_SNAPSHOT`, which would
+/// lose a refresh token that Zalo has already spent.
+pub struct TokenRefresh<'a> {
+    store: &'a Store,
+    lock: Option<Tx>,
+}
 
+impl TokenRefresh<'_> {
     /// Reads the stored pair.
-    pub async fn load_tokens(&self, tx: Option<&mut Tx>) -> sqlx::Result<Option<StoredTokens>> {
+    pub async fn load(&mut self) -> sqlx::Result<Option<StoredTokens>> {
         let query = sqlx::query_as(
             "select access_token, refresh_token, access_expires_at, generation from zalo_tokens where id = 1",
         );
-        match tx {
+        match &mut self.lock {
             Some(tx) => query.fetch_optional(&mut **tx).await,
-            None => query.fetch_optional(self.pool()).await,
+            None => query.fetch_optional(self.store.pool()).await,
         }
     }
 
-    /// Stores a new pair.
-    pub async fn save_tokens(
-        &self,
-        tx: &mut Tx,
-        tokens: &StoredTokens,
-        now: i64,
-    ) -> sqlx::Result<()> {
+    /// Stores a new pair and ends the critical section.
+    pub async fn save(self, tokens: &StoredTokens, now: i64) -> sqlx::Result<()> {
+        let mut tx = match self.lock {
+            Some(tx) => tx,
+            None => self.store.begin().await?,
+        };
         sqlx::query(
             "insert into zalo_tokens (id, access_token, refresh_token, access_expires_at, generation, updated_at)
              values (1, $1, $2, $3, $4, $5)
@@ -60,9 +57,44 @@ impl Store {
         .bind(tokens.access_expires_at)
         .bind(tokens.generation)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        tx.commit().await
+    }
+
+    /// Ends the critical section without a change.
+    pub async fn release(self) -> sqlx::Result<()> {
+        match self.lock {
+            Some(tx) => tx.commit().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Store {
+    /// Enters the refresh critical section (see [`TokenRefresh`]).
+    pub async fn begin_token_refresh(&self) -> sqlx::Result<TokenRefresh<'_>> {
+        let lock = match self.backend() {
+            Backend::Postgres => {
+                let mut tx = self.begin().await?;
+                sqlx::query("select id from zalo_token_lock where id = 1 for update")
+                    .execute(&mut *tx)
+                    .await?;
+                Some(tx)
+            }
+            Backend::Sqlite => None,
+        };
+        Ok(TokenRefresh { store: self, lock })
+    }
+
+    /// Reads the stored pair outside any refresh.
+    pub async fn load_tokens(&self) -> sqlx::Result<Option<StoredTokens>> {
+        TokenRefresh {
+            store: self,
+            lock: None,
+        }
+        .load()
+        .await
     }
 }
 

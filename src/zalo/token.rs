@@ -97,12 +97,12 @@ impl TokenManager {
         if let Some(token) = self.current.read().await.as_ref().filter(|t| usable(t)) {
             return Ok(token.clone());
         }
-        let mut tx = self.store.begin_token_refresh().await?;
-        let stored = self.store.load_tokens(Some(&mut tx)).await?;
+        let mut section = self.store.begin_token_refresh().await?;
+        let stored = section.load().await?;
         if let Some(stored) = &stored {
             let token = self.open(stored)?;
             if usable(&token) {
-                tx.commit().await?;
+                section.release().await?;
                 *self.current.write().await = Some(token.clone());
                 return Ok(token);
             }
@@ -136,12 +136,7 @@ impl TokenManager {
             generation,
         };
         // The old refresh token is spent now: the new pair must be on disk before anything uses it.
-        let saved = async {
-            self.store.save_tokens(&mut tx, &row, now).await?;
-            tx.commit().await
-        }
-        .await;
-        if let Err(err) = saved {
+        if let Err(err) = section.save(&row, now).await {
             tracing::error!(error = %err, "refreshed token pair could not be stored; the OA may need re-authorisation");
             return Err(err.into());
         }

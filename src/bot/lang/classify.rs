@@ -169,7 +169,10 @@ impl Classifier {
             }
             let ex: Example =
                 serde_json::from_str(line).map_err(|e| format!("corpus line {}: {e}", n + 1))?;
-            let intent: Intent = ex.intent.parse().map_err(|e| format!("line {}: {e}", n + 1))?;
+            let intent: Intent = ex
+                .intent
+                .parse()
+                .map_err(|e| format!("line {}: {e}", n + 1))?;
             let mut feats = Vec::new();
             features::extract(&fold(&ex.text), &mut feats);
             if intent == Intent::Procedure {
@@ -231,4 +234,132 @@ impl Classifier {
 pub fn shared() -> &'static Classifier {
     static CLASSIFIER: OnceLock<Classifier> = OnceLock::new();
     CLASSIFIER.get_or_init(Classifier::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(text: &str) -> Intent {
+        shared().classify(text).intent
+    }
+
+    #[test]
+    fn intent_names_round_trip() {
+        for i in Intent::ALL {
+            assert_eq!(i.as_str().parse::<Intent>(), Ok(i));
+            assert_eq!(Intent::ALL[i.index()], i);
+        }
+        assert!("nope".parse::<Intent>().is_err());
+    }
+
+    #[test]
+    fn procedure_ids_are_unique_and_complete() {
+        let mut ids = PROCEDURE_IDS.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), PROCEDURE_IDS.len());
+        assert_eq!(PROCEDURE_IDS.len(), 27);
+    }
+
+    #[test]
+    fn embedded_corpus_covers_every_intent() {
+        for i in Intent::ALL {
+            let n = CORPUS
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Example>(l).ok())
+                .filter(|e| e.intent == i.as_str())
+                .count();
+            assert!(n >= 30, "{i}: only {n} examples");
+        }
+        assert!(Classifier::from_jsonl(CORPUS).is_ok());
+    }
+
+    #[test]
+    fn accented_and_plain_twins_agree() {
+        let pairs = [
+            (
+                "Đăng ký tạm trú cho con đi học cần gì?",
+                "dang ky tam tru cho con di hoc can gi",
+            ),
+            (
+                "Cứu với, có người đang cầm dao!",
+                "cuu voi co nguoi dang cam dao",
+            ),
+            (
+                "Địa chỉ công an phường ở đâu ạ",
+                "dia chi cong an phuong o dau a",
+            ),
+            (
+                "Tin báo của tôi đã gửi đến đâu rồi?",
+                "tin bao cua toi da gui den dau roi",
+            ),
+        ];
+        let c = shared();
+        for (a, b) in pairs {
+            let (ca, cb) = (c.classify(a), c.classify(b));
+            assert_eq!(ca.intent, cb.intent, "{a}");
+            assert_eq!(ca.procedure, cb.procedure, "{a}");
+        }
+    }
+
+    #[test]
+    fn classifies_own_examples_per_intent() {
+        let cases = [
+            (
+                "có đứa đang cầm mã tấu chém người ở ngã ba, nhanh lên",
+                Intent::Emergency,
+            ),
+            ("nha ben canh dang chay, khoi mu mit", Intent::Emergency),
+            (
+                "tuan truoc bi trom mat xe dap o cong truong",
+                Intent::Report,
+            ),
+            (
+                "muốn tố giác một nhóm cho vay nặng lãi thì làm sao",
+                Intent::Report,
+            ),
+            ("làm căn cước cho bé 5 tuổi thế nào", Intent::Procedure),
+            ("co canh bao lua dao gi moi khong ad", Intent::News),
+            ("mã PA-7K3M9Q của tôi xử lý tới đâu rồi", Intent::CaseStatus),
+            ("chào ad", Intent::Greeting),
+            ("so dien thoai cong an phuong la gi", Intent::Contact),
+            ("đăng ký kết hôn làm ở đâu", Intent::Other),
+        ];
+        for (text, want) in cases {
+            assert_eq!(intent(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn procedure_ids_and_candidates() {
+        let c = shared();
+        let cases = [
+            ("xin giay xac nhan cu tru ct07", "xac-nhan-cu-tru"),
+            ("gia han tam tru online dc ko", "gia-han-tam-tru"),
+            ("mất ví có cccd với bằng lái thì báo ở đâu", "mat-giay-to"),
+            ("quen mat khau vneid", "dinh-danh-dien-tu"),
+            ("sang ten xe may cu can gi", "sang-ten-xe"),
+        ];
+        for (text, id) in cases {
+            let r = c.classify(text);
+            assert_eq!(r.intent, Intent::Procedure, "{text}");
+            assert_eq!(r.procedure, Some(id), "{text}");
+            assert!(!r.procedure_candidates.is_empty() && r.procedure_candidates.len() <= 4);
+            assert_eq!(r.procedure_candidates[0].0, id);
+        }
+    }
+
+    #[test]
+    fn confidence_is_a_probability_and_odd_input_is_safe() {
+        let c = shared();
+        for text in ["", "   ", "???", "😀😀", "PA-", &"a".repeat(5000)] {
+            let r = c.classify(text);
+            assert!((0.0..=1.0).contains(&r.confidence), "{text}");
+        }
+        let r = c.classify("cứu với có người đang đâm nhau");
+        assert_eq!(r.intent, Intent::Emergency);
+        assert!(r.confidence >= 0.5);
+        assert_eq!(r.procedure, None);
+    }
 }

@@ -55,7 +55,10 @@ pub fn evaluate(classifier: &Classifier, jsonl: &str) -> Result<EvalReport, Stri
         }
         let ex: Labelled =
             serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
-        let expected: Intent = ex.intent.parse().map_err(|e| format!("line {}: {e}", n + 1))?;
+        let expected: Intent = ex
+            .intent
+            .parse()
+            .map_err(|e| format!("line {}: {e}", n + 1))?;
         let got = classifier.classify(&ex.text);
         r.count += 1;
         r.confusion[expected.index()][got.intent.index()] += 1;
@@ -181,7 +184,11 @@ impl std::fmt::Display for EvalReport {
             self.procedure_correct,
             self.procedure_total
         )?;
-        writeln!(f, "\n{:<12} {:>6} {:>6} {:>6} {:>5}", "intent", "P", "R", "F1", "n")?;
+        writeln!(
+            f,
+            "\n{:<12} {:>6} {:>6} {:>6} {:>5}",
+            "intent", "P", "R", "F1", "n"
+        )?;
         for i in Intent::ALL {
             let support: usize = self.confusion[i.index()].iter().sum();
             writeln!(
@@ -207,5 +214,65 @@ impl std::fmt::Display for EvalReport {
             writeln!(f)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bot::lang::classify::shared;
+
+    #[test]
+    fn evaluates_inline_jsonl() {
+        let jsonl = concat!(
+            r#"{"text": "chào ad", "intent": "greeting", "procedure": null}"#,
+            "\n",
+            r#"{"text": "đăng ký tạm trú ở đâu", "intent": "procedure", "procedure": "tam-tru"}"#,
+            "\n"
+        );
+        let r = evaluate(shared(), jsonl).expect("valid");
+        assert_eq!(r.count, 2);
+        assert!((r.accuracy() - 1.0).abs() < 1e-9);
+        assert!((r.procedure_accuracy() - 1.0).abs() < 1e-9);
+        assert_eq!(r.to_json()["count"], 2);
+        assert!(r.to_string().contains("macro-F1"));
+        assert!(evaluate(shared(), "not json").is_err());
+        assert!(evaluate(shared(), "").is_err());
+    }
+
+    /// The project's dev set; `KETNOI_DEV_SET` overrides the path (scratch
+    /// crates have another manifest dir).
+    #[test]
+    fn dev_set_meets_targets() {
+        let path = std::env::var("KETNOI_DEV_SET").unwrap_or_else(|_| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/eval/intents-dev.jsonl"
+            )
+            .to_string()
+        });
+        let Ok(jsonl) = std::fs::read_to_string(&path) else {
+            // CI always has shared/ beside the checkout: there a missing file is a failure.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "dev set {path} missing in CI"
+            );
+            eprintln!("skipping dev-set test: {path} not found");
+            return;
+        };
+        let r = evaluate(shared(), &jsonl).expect("dev set parses");
+        println!("{r}");
+        assert!(r.accuracy() >= 0.93, "accuracy {:.3}", r.accuracy());
+        assert!(r.macro_f1() >= 0.92, "macro-F1 {:.3}", r.macro_f1());
+        assert!(
+            r.recall(Intent::Emergency) >= 0.98,
+            "emergency recall {:.3}",
+            r.recall(Intent::Emergency)
+        );
+        assert!(
+            r.procedure_accuracy() >= 0.90,
+            "procedure accuracy {:.3}",
+            r.procedure_accuracy()
+        );
     }
 }

@@ -98,8 +98,8 @@ impl Softmax {
                 let scale = input_scale(examples[e].0.len());
                 model.scores_ids(ids.iter().copied(), scale, &mut probs);
                 softmax_in_place(&mut probs);
-                for c in 0..n_classes {
-                    let grad = probs[c] - if c == target { 1.0 } else { 0.0 };
+                for (c, &p) in probs.iter().enumerate() {
+                    let grad = p - if c == target { 1.0 } else { 0.0 };
                     model.bias[c] -= lr * grad * 0.1;
                     let step = lr * grad * scale;
                     for &f in ids {

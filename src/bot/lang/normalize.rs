@@ -64,7 +64,9 @@ fn push_folded(base: &mut String, last_space: &mut bool, c: char) {
             base.extend(c.to_lowercase());
         }
         *last_space = false;
-    } else if c == '/' && (base.ends_with(" a") || base == "a" || base.ends_with(" c") || base == "c") {
+    } else if c == '/'
+        && (base.ends_with(" a") || base == "a" || base.ends_with(" c") || base == "c")
+    {
         // "a/e" (anh em), "c/a" (công an) keep their slash so they can be expanded.
         base.push('/');
     } else if !*last_space {
@@ -95,15 +97,32 @@ fn is_quantity(word: &str) -> bool {
     )
 }
 
+/// Words after which `mat` (mất) means "takes / costs".
+fn is_cost_word(word: &str) -> bool {
+    matches!(
+        word,
+        "bao"
+            | "phi"
+            | "may"
+            | "bn"
+            | "bnhieu"
+            | "nhieu"
+            | "thoi"
+            | "le"
+            | "tam"
+            | "khoang"
+            | "chi"
+    )
+}
+
 /// Teencode / abbreviation table, applied to diacritic-free lowercase tokens.
 /// Only expansions that are unambiguous in messages to a police station are
 /// listed; e.g. a lone `a` is left alone because it is usually "ạ/à".
 fn expand(tok: &str, next: Option<&str>) -> Option<&'static str> {
     let r = match tok {
         // "hong"/"hem" are left alone: they are also "hỏng" (broken), "hẻm" (alley).
-        "ko" | "k" | "kh" | "hok" | "hk" | "kg" | "k0" | "khog" | "khg" | "kog" | "khum" | "hum" => {
-            "khong"
-        }
+        "ko" | "k" | "kh" | "hok" | "hk" | "kg" | "k0" | "khog" | "khg" | "kog" | "khum"
+        | "hum" => "khong",
         "dc" | "dx" => "duoc",
         // "dk"/"đk" is far more often "đăng ký" than "được" in questions to police.
         "dk" | "dky" | "dki" | "dangky" => "dang ky",
@@ -126,6 +145,9 @@ fn expand(tok: &str, next: Option<&str>) -> Option<&'static str> {
                 "ban"
             }
         }
+        // "mất bao lâu / mất phí / mất mấy ngày" means "takes/costs" (tốn),
+        // not "lose": keep it away from the lost-documents vocabulary.
+        "mat" if next.is_some_and(is_cost_word) => "ton",
         "bnhieu" | "bnh" | "baonhieu" => "bao nhieu",
         "ntn" | "nhuthenao" => "nhu the nao",
         "tn" | "tnao" => "the nao",
@@ -175,10 +197,7 @@ mod tests {
 
     #[test]
     fn strips_diacritics_and_d() {
-        assert_eq!(
-            fold("Đăng ký TẠM TRÚ ở đâu?"),
-            "dang ky tam tru o dau"
-        );
+        assert_eq!(fold("Đăng ký TẠM TRÚ ở đâu?"), "dang ky tam tru o dau");
         assert_eq!(fold("Đường   Nguyễn-Huệ!!"), "duong nguyen hue");
     }
 
@@ -206,6 +225,8 @@ mod tests {
     fn bn_depends_on_next_word() {
         assert_eq!(fold("het bn tien"), "het bao nhieu tien");
         assert_eq!(fold("bn oi"), "ban oi");
+        assert_eq!(fold("mất bao lâu"), "ton bao lau");
+        assert_eq!(fold("mất căn cước"), "mat can cuoc");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::hash::BuildHasherDefault;
 use super::model::IdentityHasher;
 
 /// Longest phrase in any list, in words.
-const MAX_PHRASE_WORDS: usize = 4;
+const MAX_PHRASE_WORDS: usize = 5;
 
 fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -118,45 +118,152 @@ fn bit(mask: u64, b: u32) -> bool {
 
 /// Danger that is an emergency on its own unless told in the past tense.
 const DANGER_STRONG: &[&str] = &[
-    "cuu voi", "cuu toi", "cuu em", "cuu con", "cuu chau", "cuu me", "cuu bo", "cuu nguoi",
-    "keu cuu", "sos", "khan cap", "chay nha", "boc chay", "chay lon", "bi dam", "dam nguoi",
-    "bi chem", "chem nguoi", "chem nhau", "hon chien", "no sung", "ban nguoi", "bat coc",
-    "mac ket", "bi ket", "bat tinh", "duoi nuoc", "nhay cau", "tu tu", "dot nha", "ro ri gas",
-    "ro gas", "dien giat",
+    "cuu voi",
+    "cuu toi",
+    "cuu em",
+    "cuu con",
+    "cuu chau",
+    "cuu me",
+    "cuu bo",
+    "cuu nguoi",
+    "keu cuu",
+    "sos",
+    "khan cap",
+    "chay nha",
+    "boc chay",
+    "chay lon",
+    "bi dam",
+    "dam nguoi",
+    "bi chem",
+    "chem nguoi",
+    "chem nhau",
+    "hon chien",
+    "no sung",
+    "ban nguoi",
+    "bat coc",
+    "mac ket",
+    "bi ket",
+    "bat tinh",
+    "duoi nuoc",
+    "nhay cau",
+    "tu tu",
+    "dot nha",
+    "ro ri gas",
+    "ro gas",
+    "dien giat",
 ];
 
 /// Danger words that need a "happening now" cue to mean an emergency.
 const DANGER_WEAK: &[&str] = &[
-    "hung khi", "ma tau", "cam dao", "con dao", "vung dao", "rut dao", "dao kiem", "cam sung",
-    "sung", "cam kiem", "cuop", "danh nhau", "au da", "bi danh", "danh nguoi", "chem", "dam",
-    "lua", "khoi", "tieng no", "vu no", "chay mau", "bi thuong", "pha cua", "cay cua",
-    "doa giet", "xong vao", "dap pha", "trom",
+    "hung khi",
+    "ma tau",
+    "cam dao",
+    "con dao",
+    "vung dao",
+    "rut dao",
+    "dao kiem",
+    "cam sung",
+    "sung",
+    "cam kiem",
+    "cuop",
+    "danh nhau",
+    "au da",
+    "bi danh",
+    "danh nguoi",
+    "chem",
+    "dam",
+    "lua",
+    "khoi",
+    "tieng no",
+    "vu no",
+    "chay mau",
+    "bi thuong",
+    "pha cua",
+    "cay cua",
+    "doa giet",
+    "xong vao",
+    "dap pha",
+    "trom",
 ];
 
 const NOW: &[&str] = &[
-    "dang", "van con", "van dang", "ngay bay gio", "bay gio", "nhanh len", "toi ngay",
-    "den ngay", "mau den", "giup voi", "ngay luc nay", "dang dien ra",
+    "dang",
+    "van con",
+    "van dang",
+    "ngay bay gio",
+    "bay gio",
+    "nhanh len",
+    "toi ngay",
+    "den ngay",
+    "mau den",
+    "giup voi",
+    "ngay luc nay",
+    "dang dien ra",
 ];
 
 /// Talk *about* danger (rumours, warnings, how-to, handing in weapons) is not
 /// an emergency even when it names one.
 const META: &[&str] = &[
-    "tin don", "nghe don", "canh bao", "phong chong", "that hay gia", "co that khong",
-    "thu doan", "thu tuc", "giao nop", "nop", "khai bao", "to giac", "lam sao de",
+    "tin don",
+    "nghe don",
+    "canh bao",
+    "phong chong",
+    "that hay gia",
+    "co that khong",
+    "thu doan",
+    "thu tuc",
+    "giao nop",
+    "nop",
+    "khai bao",
+    "to giac",
+    "lam sao de",
 ];
 
 const PAST: &[&str] = &[
-    "hom qua", "hom truoc", "hom kia", "hom bua", "tuan truoc", "tuan roi", "thang truoc",
-    "dem qua", "toi qua", "chieu qua", "sang nay", "nam ngoai", "da ket thuc", "ket thuc",
-    "da tan", "xong roi", "da xong", "lan truoc", "truoc day", "chay mat roi", "da gui",
-    "da bao", "tin bao",
+    "hom qua",
+    "hom truoc",
+    "hom kia",
+    "hom bua",
+    "tuan truoc",
+    "tuan roi",
+    "thang truoc",
+    "dem qua",
+    "toi qua",
+    "chieu qua",
+    "sang nay",
+    "nam ngoai",
+    "da ket thuc",
+    "ket thuc",
+    "da tan",
+    "xong roi",
+    "da xong",
+    "lan truoc",
+    "truoc day",
+    "chay mat roi",
+    "da gui",
+    "da bao",
+    "tin bao",
 ];
 
 /// Wording that turns a message into a question about an existing report.
 const CASE_CUES: &[&str] = &[
-    "den dau roi", "ma ho so", "tin bao da gui", "da gui tin bao", "tien do", "da trinh bao",
-    "chua thay ai", "chua co ket qua", "chua phan hoi", "chua co phan hoi", "ket qua xu ly",
-    "bo sung", "ma tin bao", "ma phan anh",
+    "den dau roi",
+    "ma ho so",
+    "tin bao da gui",
+    "da gui tin bao",
+    "tien do",
+    "da trinh bao",
+    "chua thay ai",
+    "chua co ket qua",
+    "chua phan hoi",
+    "chua co phan hoi",
+    "ket qua xu ly",
+    "bo sung",
+    "ma tin bao",
+    "ma phan anh",
+    "da nop don",
+    "den nay van chua",
+    "hoi tien do",
 ];
 
 /// Adjust intent probabilities in place and return the chosen intent and its
@@ -181,7 +288,7 @@ pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8]) -> (Intent, f32) {
     if has_case_code(folded) {
         set_floor(probs, Intent::CaseStatus, 0.85);
     } else if bit(mask, CASE) && top != Intent::Emergency {
-        boost(probs, Intent::CaseStatus.index(), 4.0);
+        boost(probs, Intent::CaseStatus.index(), 6.0);
     }
     argmax(probs)
 }
@@ -192,8 +299,17 @@ fn set_floor(probs: &mut [f32; 8], i: Intent, floor: f32) {
     if probs[k] >= floor {
         return;
     }
-    let rest: f32 = probs.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, p)| p).sum();
-    let scale = if rest > 0.0 { (1.0 - floor) / rest } else { 0.0 };
+    let rest: f32 = probs
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != k)
+        .map(|(_, p)| p)
+        .sum();
+    let scale = if rest > 0.0 {
+        (1.0 - floor) / rest
+    } else {
+        0.0
+    };
     for (j, p) in probs.iter_mut().enumerate() {
         *p = if j == k { floor } else { *p * scale };
     }
@@ -213,25 +329,119 @@ fn boost(probs: &mut [f32], k: usize, factor: f32) {
 type Anchor = (&'static [&'static [&'static str]], &'static str);
 
 const ANCHORS: &[Anchor] = &[
-    (&[&["ct07", "xac nhan cu tru", "xac nhan thong tin cu tru", "xac nhan noi o", "xac nhan tam tru", "xac nhan thuong tru"]], "xac-nhan-cu-tru"),
-    (&[&["gia han", "keo dai", "het han"], &["tam tru"]], "gia-han-tam-tru"),
-    (&[&["xoa", "huy", "cat"], &["thuong tru", "ho khau", "khau"]], "xoa-thuong-tru"),
+    (
+        &[&[
+            "ct07",
+            "xac nhan cu tru",
+            "xac nhan thong tin",
+            "xac nhan noi o",
+            "xac nhan tam tru",
+            "xac nhan thuong tru",
+        ]],
+        "xac-nhan-cu-tru",
+    ),
+    (
+        &[&["gia han", "keo dai", "het han"], &["tam tru"]],
+        "gia-han-tam-tru",
+    ),
+    (
+        &[&["xoa", "huy", "cat"], &["thuong tru", "ho khau", "khau"]],
+        "xoa-thuong-tru",
+    ),
     (&[&["xoa", "huy", "cat"], &["tam tru"]], "xoa-tam-tru"),
     (&[&["tach ho", "tach khau", "tach so ho khau"]], "tach-ho"),
-    (&[&["doi chu ho", "thay doi chu ho", "chuyen chu ho", "dieu chinh thong tin cu tru"]], "dieu-chinh-cu-tru"),
+    (
+        &[&[
+            "doi chu ho",
+            "thay doi chu ho",
+            "chuyen chu ho",
+            "dieu chinh thong tin",
+        ]],
+        "dieu-chinh-cu-tru",
+    ),
     (&[&["luu tru"]], "luu-tru"),
     (&[&["tam vang"]], "tam-vang"),
-    (&[&["ly lich tu phap", "tien an", "tien su"]], "ly-lich-tu-phap"),
-    (&[&["muc 2", "muc 1", "mat khau", "dinh danh dien tu", "tai khoan vneid"]], "dinh-danh-dien-tu"),
+    (
+        &[&["ly lich tu phap", "tien an", "tien su"]],
+        "ly-lich-tu-phap",
+    ),
+    (
+        &[&[
+            "muc 2",
+            "muc 1",
+            "mat khau",
+            "dinh danh dien tu",
+            "tai khoan vneid",
+        ]],
+        "dinh-danh-dien-tu",
+    ),
     (&[&["sang ten"]], "sang-ten-xe"),
-    (&[&["thu hoi", "rut ho so"], &["bien so", "dang ky xe", "ca vet", "xe"]], "thu-hoi-dang-ky-xe"),
-    (&[&["na17", "nguoi nuoc ngoai", "khach tay", "khach nuoc ngoai"]], "tam-tru-nguoi-nuoc-ngoai"),
-    (&[&["cc04", "9 so", "chin so"], &["chung minh nhan dan", "xac nhan"]], "xac-nhan-cmnd"),
-    (&[&["an ninh trat tu"], &["giay", "kinh doanh", "dieu kien", "chung nhan"]], "anninh-trat-tu-kinh-doanh"),
-    (&[&["giao nop", "nop sung", "nop vu khi", "vat lieu no", "qua bom", "dan cu", "nop phao"]], "giao-nop-vu-khi"),
-    (&[&["gia bao", "gia truyen", "trung bay", "tho so"]], "khai-bao-vu-khi-tho-so"),
-    (&[&["bi mat", "lam mat", "danh mat", "lam roi", "danh roi", "danh rot", "mat vi", "mat giay", "mat the", "mat het", "mat can cuoc", "mat ho chieu", "mat bang lai", "mat ca vet", "mat giay phep", "that lac"]], "mat-giay-to"),
-    (&[&["doi", "het han"], &["bang lai", "giay phep lai xe"]], "doi-gplx"),
+    (
+        &[
+            &["thu hoi", "rut ho so"],
+            &["bien so", "dang ky xe", "ca vet", "xe"],
+        ],
+        "thu-hoi-dang-ky-xe",
+    ),
+    (
+        &[&["na17", "nguoi nuoc ngoai", "khach tay", "khach nuoc ngoai"]],
+        "tam-tru-nguoi-nuoc-ngoai",
+    ),
+    (
+        &[
+            &["cc04", "9 so", "chin so"],
+            &["chung minh nhan dan", "xac nhan"],
+        ],
+        "xac-nhan-cmnd",
+    ),
+    (
+        &[
+            &["an ninh trat tu"],
+            &["giay", "kinh doanh", "dieu kien", "chung nhan"],
+        ],
+        "anninh-trat-tu-kinh-doanh",
+    ),
+    (
+        &[&[
+            "giao nop",
+            "nop sung",
+            "nop vu khi",
+            "vat lieu no",
+            "qua bom",
+            "dan cu",
+            "nop phao",
+        ]],
+        "giao-nop-vu-khi",
+    ),
+    (
+        &[&["gia bao", "gia truyen", "trung bay", "tho so"]],
+        "khai-bao-vu-khi-tho-so",
+    ),
+    (
+        &[&[
+            "bi mat",
+            "lam mat",
+            "danh mat",
+            "lam roi",
+            "danh roi",
+            "danh rot",
+            "mat vi",
+            "mat giay",
+            "mat the",
+            "mat het",
+            "mat can cuoc",
+            "mat ho chieu",
+            "mat bang lai",
+            "mat ca vet",
+            "mat giay phep",
+            "that lac",
+        ]],
+        "mat-giay-to",
+    ),
+    (
+        &[&["doi", "het han"], &["bang lai", "giay phep lai xe"]],
+        "doi-gplx",
+    ),
 ];
 
 /// Adjust procedure probabilities in place with keyword anchors.

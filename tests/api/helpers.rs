@@ -1,0 +1,239 @@
+//! Spawning apps, databases and simulators for the tests, and waiting for replies.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use base64::Engine as _;
+use ketnoi::config::{default_config_dir, Settings};
+use ketnoi::startup::Application;
+use ketnoi::store::Store;
+use ketnoi::zalo::signature;
+use ketnoi::zalo::sim::{SentMessage, SimConfig, Simulator};
+use tokio_util::sync::CancellationToken;
+
+pub const APP_ID: &str = "1234567890123456789";
+pub const OA_ID: &str = "9876543210987654321";
+pub const OA_SECRET: &str = "test-oa-secret-key";
+pub const APP_SECRET: &str = "test-app-secret";
+pub const REFRESH: &str = "test-bootstrap-refresh";
+
+/// A database for one test.
+pub enum TestDb {
+    /// A SQLite file in a temporary folder (kept alive by the guard).
+    Sqlite(tempfile::TempDir),
+    /// A freshly created PostgreSQL database.
+    Postgres(String),
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        TestDb::Sqlite(tempfile::tempdir().expect("temp dir"))
+    }
+
+    /// A new empty database on the server named by `KETNOI_TEST_POSTGRES_URL`, or `None` (the
+    /// caller skips) when it is not set.
+    pub async fn postgres() -> Option<TestDb> {
+        let base = std::env::var("KETNOI_TEST_POSTGRES_URL").ok()?;
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&base)
+            .await
+            .expect("PostgreSQL reachable");
+        let name = format!("ketnoi_test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create db");
+        let (prefix, _) = base.rsplit_once('/').expect("url has a database name");
+        Some(TestDb::Postgres(format!("{prefix}/{name}")))
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite(dir) => format!("sqlite://{}/ketnoi.db", dir.path().display()),
+            TestDb::Postgres(url) => url.clone(),
+        }
+    }
+
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        match self {
+            TestDb::Sqlite(dir) => Some(dir.path().join("ketnoi.db")),
+            TestDb::Postgres(_) => None,
+        }
+    }
+}
+
+/// Settings for tests: ephemeral ports, quick polling and retries, test secrets.
+pub fn test_settings(db_url: &str, embedded_sim: bool) -> Settings {
+    if std::env::var_os("TEST_LOG").is_some() {
+        ketnoi::telemetry::init(false);
+    }
+    let mut s = Settings::load_from(&default_config_dir(), None, false).expect("defaults load");
+    s.server.listen = "127.0.0.1:0".into();
+    s.sim.listen = "127.0.0.1:0".into();
+    s.sim.enabled = embedded_sim;
+    s.database.url = db_url.to_owned().into();
+    s.database.max_connections = 5;
+    s.zalo.app_id = APP_ID.into();
+    s.zalo.oa_id = OA_ID.into();
+    s.zalo.oa_secret_key = OA_SECRET.to_owned().into();
+    s.zalo.app_secret = APP_SECRET.to_owned().into();
+    s.zalo.refresh_token = REFRESH.to_owned().into();
+    s.zalo.request_timeout_ms = 3000;
+    s.privacy.identity_key = base64::engine::general_purpose::STANDARD
+        .encode([42u8; 32])
+        .into();
+    s.workers.poll_interval_ms = 50;
+    s.workers.lease_secs = 5;
+    s.workers.backoff_base_ms = 20;
+    s.workers.backoff_max_ms = 300;
+    s
+}
+
+/// A simulator of its own (not embedded), for tests that restart or multiply the app.
+pub async fn spawn_sim() -> (Simulator, SocketAddr, CancellationToken) {
+    let sim = Simulator::new(SimConfig {
+        app_id: APP_ID.into(),
+        oa_id: OA_ID.into(),
+        oa_secret_key: OA_SECRET.into(),
+        app_secret: APP_SECRET.into(),
+        initial_refresh_token: REFRESH.into(),
+        webhook_url: None,
+        ..SimConfig::sandbox_defaults()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let stop = CancellationToken::new();
+    tokio::spawn(sim.clone().serve(listener, stop.clone()));
+    (sim, address, stop)
+}
+
+/// A running app.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub sim: Simulator,
+    pub sim_address: SocketAddr,
+    pub store: Store,
+    pub http: reqwest::Client,
+    pub db: TestDb,
+    stop: CancellationToken,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// The app in sandbox mode (embedded simulator) on a fresh SQLite database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_on(TestDb::sqlite()).await
+}
+
+/// The app in sandbox mode on the given database.
+pub async fn spawn_app_on(db: TestDb) -> TestApp {
+    let settings = test_settings(&db.url(), true);
+    let app = Application::build(settings).await.expect("app builds");
+    let address = app.address();
+    let (sim, sim_address) = app
+        .simulator()
+        .map(|(s, a)| (s.clone(), a))
+        .expect("sandbox");
+    let store = app.store().clone();
+    let stop = CancellationToken::new();
+    let task = tokio::spawn(app.run(stop.clone()));
+    TestApp {
+        address,
+        sim,
+        sim_address,
+        store,
+        http: reqwest::Client::new(),
+        db,
+        stop,
+        task: Some(task),
+    }
+}
+
+impl TestApp {
+    pub fn webhook_url(&self) -> String {
+        format!("http://{}/webhook/zalo", self.address)
+    }
+
+    /// POSTs raw bytes with an optional signature header.
+    pub async fn post_raw(&self, body: Vec<u8>, signature: Option<String>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.webhook_url())
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("X-ZEvent-Signature", signature);
+        }
+        request.send().await.expect("webhook reachable")
+    }
+
+    /// POSTs an event signed like Zalo signs it.
+    pub async fn post_signed(&self, event: &serde_json::Value) -> reqwest::Response {
+        let body = serde_json::to_vec(event).unwrap();
+        let ts = timestamp_of(event);
+        self.post_raw(
+            body.clone(),
+            Some(signature::sign(APP_ID, &body, &ts, OA_SECRET)),
+        )
+        .await
+    }
+
+    /// Stops the app gracefully, waits for it, and hands back its database.
+    pub async fn stop(mut self) -> TestDb {
+        self.stop.cancel();
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("app task joins")
+                .expect("app stops cleanly");
+        }
+        std::mem::replace(&mut self.db, TestDb::Postgres(String::new()))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+pub fn timestamp_of(event: &serde_json::Value) -> String {
+    match &event["timestamp"] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn now_ms() -> i64 {
+    ketnoi::store::now_ms()
+}
+
+/// A `user_send_text` event as Zalo would send it now.
+pub fn text_event(user: &str, msg_id: &str, text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "app_id": APP_ID, "user_id_by_app": "77", "event_name": "user_send_text",
+        "timestamp": now_ms().to_string(), "sender": {"id": user}, "recipient": {"id": OA_ID},
+        "message": {"msg_id": msg_id, "text": text}
+    })
+}
+
+/// Waits until `check` holds, polling; panics with `what` after `limit`.
+pub async fn eventually<F: FnMut() -> bool>(limit: Duration, what: &str, mut check: F) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !check() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until the simulator holds at least `n` messages for `user`.
+pub async fn replies(sim: &Simulator, user: &str, n: usize) -> Vec<SentMessage> {
+    eventually(
+        Duration::from_secs(15),
+        &format!("{n} replies to {user}"),
+        || sim.sent_messages(user).len() >= n,
+    )
+    .await;
+    sim.sent_messages(user)
+}

@@ -1,0 +1,260 @@
+//! One store suite, run on SQLite always and on PostgreSQL when `KETNOI_TEST_POSTGRES_URL` is
+//! set: both backends must behave the same.
+
+use ketnoi::store::{NewEvent, NewOutbound, Store, StoredTokens};
+
+use crate::helpers::TestDb;
+
+async fn open(db: &TestDb) -> Store {
+    let store = Store::connect(&db.url(), 5).await.unwrap();
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap(); // idempotent
+    assert!(store.is_ready().await);
+    store
+}
+
+fn event(key: &str, user: Option<&str>) -> NewEvent {
+    NewEvent {
+        dedupe_key: key.into(),
+        event_name: "user_send_text".into(),
+        user_key: user.map(str::to_owned),
+        event_ts: 1,
+        body: vec![1, 2, 3],
+    }
+}
+
+async fn inbox_contract(store: &Store) {
+    assert!(store
+        .insert_event(&event("a1", Some("u1")), 10)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .insert_event(&event("a1", Some("u1")), 11)
+            .await
+            .unwrap(),
+        "dedupe"
+    );
+    assert!(store
+        .insert_event(&event("a2", Some("u1")), 12)
+        .await
+        .unwrap());
+    assert!(store
+        .insert_event(&event("b1", Some("u2")), 13)
+        .await
+        .unwrap());
+    assert!(store.insert_event(&event("c1", None), 14).await.unwrap());
+    assert_eq!(store.inbox_depth(20).await.unwrap(), (4, 10));
+
+    // Only the oldest pending event of each resident is claimable.
+    let claimed = store.claim_events("w1", 100, 1000, 10).await.unwrap();
+    let ids: Vec<_> = claimed.iter().map(|c| c.id).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(claimed
+        .iter()
+        .all(|c| c.attempts == 1 && c.body == vec![1, 2, 3]));
+    // Leased rows are not claimable again until the lease runs out.
+    assert!(store
+        .claim_events("w2", 200, 1000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A worker that lost its lease cannot finish the event.
+    let first = claimed[0].id;
+    let mut tx = store.begin().await.unwrap();
+    assert!(!store.finish_event(&mut tx, first, "w2", 300).await.unwrap());
+    assert!(store.finish_event(&mut tx, first, "w1", 300).await.unwrap());
+    tx.commit().await.unwrap();
+
+    // After the lease expires, another worker takes the rest; u1's second event is now free.
+    let retaken = store.claim_events("w2", 5000, 1000, 10).await.unwrap();
+    assert_eq!(retaken.len(), 3);
+    assert!(retaken.iter().any(|c| c.attempts == 2));
+    for c in &retaken {
+        let mut tx = store.begin().await.unwrap();
+        assert!(store.finish_event(&mut tx, c.id, "w2", 5001).await.unwrap());
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(store.inbox_depth(6000).await.unwrap().0, 0);
+    assert_eq!(store.prune_events(100).await.unwrap(), 4);
+    assert_eq!(store.count_events().await.unwrap(), 0);
+}
+
+async fn outbox_contract(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    let msg = |key: &str, to: &str| NewOutbound {
+        dedupe_key: key.into(),
+        inbox_id: None,
+        recipient_key: to.into(),
+        payload: key.as_bytes().to_vec(),
+    };
+    store
+        .enqueue(&mut tx, &msg("m1", "r1"), false, 10)
+        .await
+        .unwrap();
+    store
+        .enqueue(&mut tx, &msg("m1", "r1"), false, 10)
+        .await
+        .unwrap(); // ignored
+    store
+        .enqueue(&mut tx, &msg("m2", "r1"), false, 11)
+        .await
+        .unwrap();
+    store
+        .enqueue(&mut tx, &msg("m3", "r2"), true, 12)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let stats = store.outbox_stats(20).await.unwrap();
+    assert_eq!(
+        (stats.pending, stats.parked, stats.oldest_pending_ms),
+        (2, 1, 10)
+    );
+
+    let claimed = store.claim_outbound("d1", 100, 1000, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1, "per-recipient order, parked rows wait");
+    assert_eq!(claimed[0].payload, b"m1");
+    // A retry scheduled later keeps the recipient's next message waiting behind it.
+    store
+        .reschedule_outbound(claimed[0].id, "d1", "pending", 500, "-32", "rate")
+        .await
+        .unwrap();
+    assert!(store
+        .claim_outbound("d1", 200, 1000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let again = store.claim_outbound("d1", 600, 1000, 10).await.unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 2));
+    store
+        .mark_sent(again[0].id, "d1", "zalo-1", 610)
+        .await
+        .unwrap();
+    let next = store.claim_outbound("d1", 620, 1000, 10).await.unwrap();
+    assert_eq!(next[0].payload, b"m2");
+    store
+        .reschedule_outbound(next[0].id, "d1", "parked", 630, "-230", "window")
+        .await
+        .unwrap();
+
+    // The resident writes again: parked messages become due.
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(store.unpark(&mut tx, "r1", 700).await.unwrap(), 1);
+    assert_eq!(store.unpark(&mut tx, "r2", 700).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    assert_eq!(
+        store
+            .claim_outbound("d2", 800, 1000, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(store.prune_outbound(10_000).await.unwrap(), 1);
+}
+
+async fn residents_and_tokens_contract(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    store
+        .touch_resident(&mut tx, "k1", b"sealed", Some("m1"), 100)
+        .await
+        .unwrap();
+    store
+        .touch_resident(&mut tx, "k1", b"sealed", None, 50)
+        .await
+        .unwrap(); // older: ignored
+    tx.commit().await.unwrap();
+    assert_eq!(store.last_interaction("k1").await.unwrap(), Some(100));
+    assert_eq!(store.last_interaction("nobody").await.unwrap(), None);
+
+    assert!(store.load_tokens().await.unwrap().is_none());
+    let mut section = store.begin_token_refresh().await.unwrap();
+    assert!(section.load().await.unwrap().is_none());
+    let tokens = StoredTokens {
+        access_token: b"a1".to_vec(),
+        refresh_token: b"r1".to_vec(),
+        access_expires_at: 1000,
+        generation: 1,
+    };
+    section.save(&tokens, 1).await.unwrap();
+    let mut section = store.begin_token_refresh().await.unwrap();
+    assert_eq!(section.load().await.unwrap().unwrap().generation, 1);
+    // Another connection writes meanwhile (on SQLite this used to break the save).
+    let mut other = store.begin().await.unwrap();
+    store
+        .touch_resident(&mut other, "k2", b"s", None, 1)
+        .await
+        .unwrap();
+    other.commit().await.unwrap();
+    section
+        .save(
+            &StoredTokens {
+                generation: 2,
+                ..tokens
+            },
+            2,
+        )
+        .await
+        .unwrap();
+    let loaded = store.load_tokens().await.unwrap().unwrap();
+    assert_eq!(
+        (loaded.generation, loaded.access_token),
+        (2, b"a1".to_vec())
+    );
+    store
+        .begin_token_refresh()
+        .await
+        .unwrap()
+        .release()
+        .await
+        .unwrap();
+    store.forget_tokens().await.unwrap();
+    assert!(store.load_tokens().await.unwrap().is_none());
+}
+
+async fn run_contract(db: TestDb) {
+    let store = open(&db).await;
+    inbox_contract(&store).await;
+    outbox_contract(&store).await;
+    residents_and_tokens_contract(&store).await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn store_contract_on_sqlite() {
+    run_contract(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn store_contract_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("skipped: KETNOI_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    run_contract(db).await;
+}
+
+#[tokio::test]
+async fn postgres_refresh_lock_serialises_processes() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("skipped: KETNOI_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let a = open(&db).await;
+    let b = Store::connect(&db.url(), 2).await.unwrap();
+    let held = a.begin_token_refresh().await.unwrap();
+    let waiter = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let section = b.begin_token_refresh().await.unwrap();
+        section.release().await.unwrap();
+        started.elapsed()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    held.release().await.unwrap();
+    let waited = waiter.await.unwrap();
+    assert!(
+        waited >= std::time::Duration::from_millis(250),
+        "second process waited {waited:?}"
+    );
+}
