@@ -33,11 +33,13 @@ enum Command {
     /// Run the Zalo simulator alone.
     Sim {
         /// Address to listen on (default: sim.listen).
-        #[arg(long)]
+        #[arg(long, global = true)]
         listen: Option<String>,
         /// Webhook URL to post resident events to (default: http://<server.listen>/webhook/zalo).
         #[arg(long)]
         webhook: Option<String>,
+        #[command(subcommand)]
+        action: Option<SimAction>,
     },
     /// Classify messages from stdin (plain lines or JSONL with a `text` field), one JSON line
     /// each; with --eval, print accuracy, macro-F1, the confusion matrix and procedure accuracy.
@@ -48,6 +50,32 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+}
+
+#[derive(Subcommand)]
+enum SimAction {
+    /// Play Zalo under load: signed events at a fixed rate (open loop) to one or more webhooks,
+    /// receiving the bot's replies as the OA API; prints a JSON line and a table.
+    Load {
+        /// Webhook URLs, comma-separated; events are spread across them.
+        #[arg(long, value_delimiter = ',', required = true)]
+        webhook: Vec<String>,
+        /// Events per second.
+        #[arg(long, default_value_t = 100.0)]
+        rate: f64,
+        /// Seconds to send for.
+        #[arg(long, default_value_t = 10.0)]
+        duration: f64,
+        /// Distinct residents.
+        #[arg(long, default_value_t = 100)]
+        users: usize,
+        /// Event kinds used in turn.
+        #[arg(long, value_delimiter = ',', default_value = "text")]
+        mix: Vec<String>,
+        /// Seconds to wait for the last replies.
+        #[arg(long, default_value_t = 10.0)]
+        drain: f64,
+    },
 }
 
 #[tokio::main]
@@ -73,7 +101,11 @@ async fn main() -> std::process::ExitCode {
     };
     let result = match cli.command {
         Command::Serve => serve(settings).await,
-        Command::Sim { listen, webhook } => sim(settings, listen, webhook).await,
+        Command::Sim {
+            listen,
+            webhook,
+            action,
+        } => sim(settings, listen, webhook, action).await,
         Command::Migrate => migrate(settings).await,
         Command::Classify { .. } => unreachable!("handled before settings are loaded"),
     };
@@ -126,6 +158,7 @@ async fn sim(
     settings: Settings,
     listen: Option<String>,
     webhook: Option<String>,
+    action: Option<SimAction>,
 ) -> anyhow::Result<()> {
     use ketnoi::zalo::sim::{SimConfig, Simulator};
     let listen = listen.unwrap_or_else(|| settings.sim.listen.clone());
@@ -142,11 +175,41 @@ async fn sim(
         ..SimConfig::sandbox_defaults()
     });
     let listener = tokio::net::TcpListener::bind(&listen).await?;
-    println!(
-        "Zalo simulator on http://{} posting events to {webhook}",
+    let Some(SimAction::Load {
+        webhook,
+        rate,
+        duration,
+        users,
+        mix,
+        drain,
+    }) = action
+    else {
+        println!(
+            "Zalo simulator on http://{} posting events to {webhook}",
+            listener.local_addr()?
+        );
+        simulator.serve(listener, shutdown_on_signal()).await?;
+        return Ok(());
+    };
+    let stop = tokio_util::sync::CancellationToken::new();
+    eprintln!(
+        "load: OA API on http://{}, {rate} events/s for {duration} s to {webhook:?}",
         listener.local_addr()?
     );
-    simulator.serve(listener, shutdown_on_signal()).await?;
+    let serving = tokio::spawn(simulator.clone().serve(listener, stop.clone()));
+    let config = ketnoi::zalo::sim::load::LoadConfig {
+        webhooks: webhook,
+        rate,
+        duration: std::time::Duration::from_secs_f64(duration),
+        users,
+        mix,
+        drain: std::time::Duration::from_secs_f64(drain),
+    };
+    let report = ketnoi::zalo::sim::load::run(&simulator, &config).await;
+    println!("{}", serde_json::to_string(&report)?);
+    eprintln!("{report}");
+    stop.cancel();
+    let _ = serving.await;
     Ok(())
 }
 

@@ -18,7 +18,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::store::Store;
+use crate::store::{Ingest, Store};
 use crate::vault::Vault;
 
 /// What the webhook checks events against.
@@ -45,6 +45,7 @@ pub struct AppState {
 struct StateInner {
     webhook: WebhookConfig,
     store: Store,
+    ingest: Ingest,
     vault: Vault,
     inbox_ready: Arc<Notify>,
     metrics: PrometheusHandle,
@@ -59,10 +60,12 @@ impl AppState {
         inbox_ready: Arc<Notify>,
         metrics: PrometheusHandle,
     ) -> AppState {
+        let ingest = Ingest::start(store.clone());
         AppState {
             inner: Arc::new(StateInner {
                 webhook,
                 store,
+                ingest,
                 vault,
                 inbox_ready,
                 metrics,

@@ -161,8 +161,8 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Ac
     };
     let inserted = state
         .inner
-        .store
-        .insert_event(&record, now)
+        .ingest
+        .insert(record, now)
         .await
         .map_err(|err| {
             tracing::error!(error = %err, "could not store webhook event");

@@ -34,6 +34,19 @@ pub struct ClaimedEvent {
 impl Store {
     /// Inserts the event unless its dedupe key is known. Returns `true` when it is new.
     pub async fn insert_event(&self, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let inserted = self.insert_event_in(&mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    /// [`Store::insert_event`] inside a caller's transaction (group commit).
+    pub async fn insert_event_in(
+        &self,
+        tx: &mut Tx,
+        event: &NewEvent,
+        now: i64,
+    ) -> sqlx::Result<bool> {
         let result = sqlx::query(
             "insert into inbox (dedupe_key, event_name, user_key, event_ts, received_at, body)
              values ($1, $2, $3, $4, $5, $6) on conflict (dedupe_key) do nothing",
@@ -44,7 +57,7 @@ impl Store {
         .bind(event.event_ts)
         .bind(now)
         .bind(&event.body)
-        .execute(self.pool())
+        .execute(&mut **tx)
         .await?;
         Ok(result.rows_affected() == 1)
     }

@@ -3,11 +3,13 @@
 //! [`Backend`]. Migrations are embedded per dialect from `migrations/{sqlite,postgres}`.
 
 mod inbox;
+mod ingest;
 mod outbox;
 mod residents;
 mod tokens;
 
 pub use inbox::{ClaimedEvent, NewEvent};
+pub use ingest::{Ingest, IngestError};
 pub use outbox::{ClaimedOutbound, NewOutbound, OutboxStats};
 pub use tokens::{StoredTokens, TokenRefresh};
 
@@ -60,6 +62,15 @@ impl Store {
             }
         }
         let options = AnyConnectOptions::from_str(&url)?;
+        // SQLite allows one writer at a time, and a connection that finds the file locked
+        // sleeps in growing steps (up to 100 ms) before retrying: with several connections,
+        // webhook commits and worker commits collide and tail latency explodes (measured: ack
+        // p99 516 ms at 1000 events/s with 8 connections, 24 ms with one). One connection makes
+        // the queueing explicit, fair and async instead.
+        let max_connections = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => max_connections,
+        };
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))

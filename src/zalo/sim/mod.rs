@@ -13,6 +13,7 @@
 mod event;
 mod faults;
 mod inspect;
+pub mod load;
 mod oauth;
 mod platform;
 mod resident;

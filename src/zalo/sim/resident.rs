@@ -197,7 +197,7 @@ pub(crate) async fn send_as_user(
 
 /// Builds, serialises and signs a fresh event, and updates the user's state: messages and
 /// follows open the 7-day window, unfollow does not.
-fn new_event(sim: &Simulator, user_id: &str, kind: Kind) -> DeliveredEvent {
+pub(crate) fn new_event(sim: &Simulator, user_id: &str, kind: Kind) -> DeliveredEvent {
     let now = sim.now_ms();
     let timestamp = now.to_string();
     let mut state = sim.state();
@@ -230,7 +230,7 @@ fn new_event(sim: &Simulator, user_id: &str, kind: Kind) -> DeliveredEvent {
     event
 }
 
-async fn post(
+pub(crate) async fn post(
     sim: &Simulator,
     url: &str,
     event: DeliveredEvent,

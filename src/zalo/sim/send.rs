@@ -97,6 +97,7 @@ fn handle_cs(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
         .push(SentMessage {
             received_at_ms: now,
             body: req,
+            arrived: std::time::Instant::now(),
         });
     state.stats.messages_recorded += 1;
     let mut data = json!({

@@ -17,6 +17,9 @@ pub struct SentMessage {
     pub received_at_ms: i64,
     /// The request body exactly as the API received it (parsed JSON).
     pub body: serde_json::Value,
+    /// Monotonic arrival time, for latency measurements (not serialised).
+    #[serde(skip)]
+    pub arrived: std::time::Instant,
 }
 
 /// Counters a test or operator can check.

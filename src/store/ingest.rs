@@ -1,0 +1,89 @@
+//! Group commit for the webhook: concurrent requests hand their event to one writer task,
+//! which inserts everything waiting in a single transaction and answers each request once the
+//! commit is durable. One fsync then covers many events instead of one each, which is what
+//! lets a single SQLite file keep up with bursts; an isolated event is still committed at once,
+//! because the writer never waits for a batch to fill.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{NewEvent, Store};
+
+/// Most events in one transaction.
+const MAX_BATCH: usize = 256;
+/// Requests waiting for the writer before new ones are turned away (503, Zalo retries).
+const QUEUE: usize = 4096;
+
+type Reply = oneshot::Sender<Result<bool, Arc<sqlx::Error>>>;
+
+/// Hands events to the writer task.
+#[derive(Clone, Debug)]
+pub struct Ingest {
+    sender: mpsc::Sender<(NewEvent, i64, Reply)>,
+}
+
+/// Why an event was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The database failed; the whole batch was rolled back.
+    #[error("database error: {0}")]
+    Database(Arc<sqlx::Error>),
+    /// Too many events waiting, or shutting down.
+    #[error("ingest queue unavailable")]
+    Unavailable,
+}
+
+impl Ingest {
+    /// Starts the writer task; it ends when every `Ingest` handle is dropped.
+    pub fn start(store: Store) -> Ingest {
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(store, receiver));
+        Ingest { sender }
+    }
+
+    /// Stores the event unless its dedupe key is known; `Ok(true)` when new. Returns after the
+    /// transaction holding it has committed.
+    pub async fn insert(&self, event: NewEvent, now: i64) -> Result<bool, IngestError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .try_send((event, now, reply))
+            .map_err(|_| IngestError::Unavailable)?;
+        answer
+            .await
+            .map_err(|_| IngestError::Unavailable)?
+            .map_err(IngestError::Database)
+    }
+}
+
+async fn write_batches(store: Store, mut receiver: mpsc::Receiver<(NewEvent, i64, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let result = insert_all(&store, &batch).await;
+        metrics::histogram!("ketnoi_ingest_batch_size").record(batch.len() as f64);
+        match result {
+            Ok(inserted) => {
+                for ((_, _, reply), new) in batch.drain(..).zip(inserted) {
+                    let _ = reply.send(Ok(new));
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, events = batch.len(), "ingest batch failed");
+                let err = Arc::new(err);
+                for (_, _, reply) in batch.drain(..) {
+                    let _ = reply.send(Err(err.clone()));
+                }
+            }
+        }
+    }
+}
+
+async fn insert_all(store: &Store, batch: &[(NewEvent, i64, Reply)]) -> sqlx::Result<Vec<bool>> {
+    let mut tx = store.begin().await?;
+    let mut inserted = Vec::with_capacity(batch.len());
+    for (event, now, _) in batch {
+        inserted.push(store.insert_event_in(&mut tx, event, *now).await?);
+    }
+    tx.commit().await?;
+    Ok(inserted)
+}

@@ -1,0 +1,223 @@
+//! Load mode (`ketnoi sim load`): plays Zalo towards one or more webhooks at a fixed rate,
+//! open loop — events leave on schedule whether or not earlier ones were answered — and, as
+//! the OA API, receives the bot's replies, so it measures both the webhook's acknowledgement
+//! latency and the end-to-end time from event sent to reply received.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::event::Kind;
+use super::resident::{new_event, post, Location};
+use super::Simulator;
+
+/// What to send.
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    /// Webhook URLs; events are spread across them in turn.
+    pub webhooks: Vec<String>,
+    /// Events per second.
+    pub rate: f64,
+    /// How long to send.
+    pub duration: Duration,
+    /// Distinct residents.
+    pub users: usize,
+    /// Kinds of event, used in turn: `text`, `image`, `location`, `follow`.
+    pub mix: Vec<String>,
+    /// How long to wait for the last replies after sending stops.
+    pub drain: Duration,
+}
+
+/// Latency percentiles in milliseconds.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LoadReport {
+    /// Events sent.
+    pub sent: u64,
+    /// Answered 2xx.
+    pub acked: u64,
+    /// Answered with another status.
+    pub non_2xx: u64,
+    /// No answer (connection error).
+    pub failed: u64,
+    /// Achieved send rate, events/s.
+    pub send_rate: f64,
+    /// Webhook acknowledgement latency.
+    pub ack_ms: Percentiles,
+    /// Event sent → the bot's reply received by the simulator.
+    pub e2e_ms: Percentiles,
+    /// Acknowledged events without a reply at the end.
+    pub replies_missing: u64,
+    /// Replies beyond the first for the same event.
+    pub replies_duplicated: u64,
+}
+
+struct Sent {
+    at: Instant,
+    user: String,
+}
+
+/// Runs the load and gathers the report.
+pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
+    let interval = Duration::from_secs_f64(1.0 / config.rate.max(0.001));
+    let total = (config.rate * config.duration.as_secs_f64()).round() as u64;
+    let sent: Arc<Mutex<HashMap<String, Sent>>> = Arc::default();
+    let acks: Arc<Mutex<Vec<(u16, f64)>>> = Arc::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    let start = Instant::now();
+    for i in 0..total {
+        // Open loop: each event has its own departure time, independent of earlier answers.
+        let due = start + interval.mul_f64(i as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let user = format!("9{:08}", i as usize % config.users.max(1));
+        let kind = kind_for(&config.mix[i as usize % config.mix.len()], i);
+        let event = new_event(sim, &user, kind);
+        let url = config.webhooks[i as usize % config.webhooks.len()].clone();
+        let (sim, sent, acks) = (sim.clone(), sent.clone(), acks.clone());
+        tasks.spawn(async move {
+            let began = Instant::now();
+            let msg_id = event.msg_id.clone();
+            if let Some(id) = &msg_id {
+                sent.lock()
+                    .expect("not poisoned")
+                    .insert(id.clone(), Sent { at: began, user });
+            }
+            let status = post(&sim, &url, event)
+                .await
+                .map(|o| o.webhook_status)
+                .unwrap_or(0);
+            acks.lock()
+                .expect("not poisoned")
+                .push((status, began.elapsed().as_secs_f64() * 1000.0));
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    let send_secs = start.elapsed().as_secs_f64();
+    let acks = std::mem::take(&mut *acks.lock().expect("not poisoned"));
+    let sent = std::mem::take(&mut *sent.lock().expect("not poisoned"));
+
+    // Wait for replies to every acknowledged message event, up to the drain time.
+    let deadline = Instant::now() + config.drain;
+    let answered = |sim: &Simulator| -> HashMap<String, Vec<Instant>> {
+        let mut by_quote: HashMap<String, Vec<Instant>> = HashMap::new();
+        let users: std::collections::HashSet<&String> = sent.values().map(|s| &s.user).collect();
+        for user in users {
+            for message in sim.sent_messages(user) {
+                if let Some(quote) = message.body["message"]["quote_message_id"].as_str() {
+                    by_quote
+                        .entry(quote.to_owned())
+                        .or_default()
+                        .push(message.arrived);
+                }
+            }
+        }
+        by_quote
+    };
+    let mut replies = answered(sim);
+    while Instant::now() < deadline && sent.keys().any(|id| !replies.contains_key(id)) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        replies = answered(sim);
+    }
+
+    let mut report = LoadReport {
+        sent: acks.len() as u64,
+        acked: acks.iter().filter(|(s, _)| (200..300).contains(s)).count() as u64,
+        failed: acks.iter().filter(|(s, _)| *s == 0).count() as u64,
+        send_rate: acks.len() as f64 / send_secs.max(1e-9),
+        ack_ms: percentiles(acks.iter().map(|(_, ms)| *ms).collect()),
+        ..LoadReport::default()
+    };
+    report.non_2xx = report.sent - report.acked - report.failed;
+    let mut e2e = Vec::with_capacity(sent.len());
+    for (id, s) in &sent {
+        match replies.get(id) {
+            Some(times) => {
+                let first = times.iter().min().copied().unwrap_or(s.at);
+                e2e.push(first.saturating_duration_since(s.at).as_secs_f64() * 1000.0);
+                report.replies_duplicated += times.len() as u64 - 1;
+            }
+            None => report.replies_missing += 1,
+        }
+    }
+    report.e2e_ms = percentiles(e2e);
+    report
+}
+
+fn kind_for(name: &str, i: u64) -> Kind {
+    match name {
+        "image" => Kind::Image {
+            url: format!("https://img.example/{i}.jpg"),
+            caption: None,
+        },
+        "location" => Kind::Location(Location {
+            latitude: 10.77,
+            longitude: 106.69,
+        }),
+        "follow" => Kind::Follow,
+        _ => Kind::Text(format!(
+            "Cho tôi hỏi thủ tục đăng ký tạm trú, tin nhắn số {i}"
+        )),
+    }
+}
+
+fn percentiles(mut values: Vec<f64>) -> Percentiles {
+    if values.is_empty() {
+        return Percentiles::default();
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| {
+        values[((values.len() as f64 * q).ceil() as usize)
+            .saturating_sub(1)
+            .min(values.len() - 1)]
+    };
+    Percentiles {
+        p50: at(0.50),
+        p99: at(0.99),
+        p999: at(0.999),
+        max: values[values.len() - 1],
+    }
+}
+
+impl std::fmt::Display for LoadReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "sent {}  acked {}  non-2xx {}  failed {}  ({:.0} events/s)",
+            self.sent, self.acked, self.non_2xx, self.failed, self.send_rate
+        )?;
+        writeln!(
+            f,
+            "{:<22}{:>9}{:>9}{:>9}{:>9}",
+            "latency (ms)", "p50", "p99", "p99.9", "max"
+        )?;
+        for (name, p) in [
+            ("webhook ack", &self.ack_ms),
+            ("event → reply", &self.e2e_ms),
+        ] {
+            writeln!(
+                f,
+                "{:<22}{:>9.2}{:>9.2}{:>9.2}{:>9.2}",
+                name, p.p50, p.p99, p.p999, p.max
+            )?;
+        }
+        write!(
+            f,
+            "replies missing {}  duplicated {}",
+            self.replies_missing, self.replies_duplicated
+        )
+    }
+}
