@@ -32,6 +32,53 @@ pub struct Settings {
     pub officers: OfficerSettings,
     /// Encryption of residents' identities.
     pub privacy: PrivacySettings,
+    /// Conversation behaviour.
+    pub bot: BotSettings,
+    /// The station's contact details and neighbourhoods.
+    pub station: StationSettings,
+}
+
+/// `[bot]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BotSettings {
+    /// Idle time after which a dialogue starts over.
+    pub dialogue_idle_minutes: u64,
+    /// Classifier confidence below which the bot asks instead of guessing.
+    pub clarify_below: f32,
+    /// News items per page.
+    pub news_page_size: u32,
+    /// Seed example news in sandbox mode.
+    pub seed_news_in_sandbox: bool,
+}
+
+/// `[station]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StationSettings {
+    /// Station name.
+    pub name: String,
+    /// Street address.
+    pub address: String,
+    /// Phone number.
+    pub phone: String,
+    /// Opening hours.
+    pub hours: String,
+    /// Khu phố.
+    #[serde(default)]
+    pub areas: Vec<AreaSettings>,
+}
+
+/// One `[[station.areas]]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AreaSettings {
+    /// Display name, e.g. "Khu phố 1".
+    pub name: String,
+    /// Other ways residents write it (matched without diacritics).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The area officer's name and rank.
+    pub officer_name: String,
+    /// The area officer's phone.
+    pub officer_phone: String,
 }
 
 /// `[server]`.
@@ -247,6 +294,18 @@ impl Settings {
             return Err(invalid(
                 "workers.retention_secs",
                 "must be at least server.max_event_age_secs, or replays could slip past dedupe",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.bot.clarify_below) {
+            return Err(invalid("bot.clarify_below", "must be between 0 and 1"));
+        }
+        if self.bot.news_page_size == 0 || self.bot.news_page_size > 5 {
+            return Err(invalid("bot.news_page_size", "must be 1..=5"));
+        }
+        if self.station.name.trim().is_empty() || self.station.phone.trim().is_empty() {
+            return Err(invalid(
+                "station.name",
+                "station name and phone must be set",
             ));
         }
         self.identity_key()?;

@@ -3,9 +3,11 @@
 //! OA API. See `DESIGN.md` in the shared folder for the fixed outside.
 
 pub mod bot;
+pub mod cases;
 pub mod config;
 pub mod http;
 pub mod pipeline;
+pub mod seed;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -231,7 +231,8 @@ fn classify(eval: Option<&std::path::Path>) -> anyhow::Result<()> {
         let jsonl = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         let report = ketnoi::bot::lang::evaluate(classifier, &jsonl).map_err(anyhow::Error::msg)?;
-        println!("{report}");
+        // A closed pipe (e.g. `| head`) is not an error worth a panic.
+        let _ = writeln!(std::io::stdout(), "{report}");
         return Ok(());
     }
     let stdin = std::io::stdin();

@@ -12,8 +12,9 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::bot::procedures::Catalogue;
 use crate::bot::texts::Texts;
-use crate::bot::Bot;
+use crate::bot::{Bot, BotConfig};
 use crate::config::{default_config_dir, Settings};
 use crate::http::{self, AppState, WebhookConfig};
 use crate::pipeline::delivery::{rate_limiter, DeliveryWorker, RetryPolicy};
@@ -83,7 +84,22 @@ impl Application {
             send_appsecret_proof: settings.zalo.send_appsecret_proof,
             timeout: Duration::from_millis(settings.zalo.request_timeout_ms),
         });
-        let bot = Arc::new(Bot::new(Texts::load(&default_config_dir())?));
+        let config_dir = default_config_dir();
+        let catalogue = Catalogue::load(&config_dir.join("procedures.toml"))?;
+        let bot = Bot::new(
+            Texts::load(&config_dir)?,
+            catalogue,
+            BotConfig {
+                bot: settings.bot.clone(),
+                station: settings.station.clone(),
+                on_call: settings.officers.on_call.clone(),
+            },
+        );
+        bot.warm_up();
+        let bot = Arc::new(bot);
+        if sim.is_some() && settings.bot.seed_news_in_sandbox {
+            crate::seed::sandbox_news(&store).await?;
+        }
         Ok(Application {
             listener,
             address,

@@ -5,6 +5,27 @@ use std::path::Path;
 
 /// Keys the code uses; loading fails if any is missing, so a typo shows at start-up.
 pub const REQUIRED_KEYS: &[&str] = &[
+    "other",
+    "clarify",
+    "cancelled",
+    "emergency",
+    "page_on_call",
+    "report_intro",
+    "ask_category",
+    "ask_description",
+    "ask_when",
+    "ask_where",
+    "ask_evidence",
+    "ask_contact",
+    "confirm",
+    "report_created",
+    "procedure_menu",
+    "news_header",
+    "news_empty",
+    "status_line",
+    "status_not_found",
+    "status_none",
+    "contact",
     "welcome",
     "menu_report",
     "menu_procedure",
@@ -48,9 +69,24 @@ impl Texts {
         Self::from_toml(&text)
     }
 
-    /// The text for `key`; keys outside [`REQUIRED_KEYS`] fall back to the key itself.
+    /// The text for `key`; a missing key falls back to the key itself (and a test checks
+    /// that every key the code uses exists).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.map.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The text for `key` with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_owned();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// Whether the file defines `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
     }
 }
 
@@ -70,7 +106,7 @@ mod tests {
 
     #[test]
     fn a_missing_key_is_named() {
-        let err = Texts::from_toml("welcome = \"x\"").unwrap_err();
-        assert!(err.to_string().contains("menu_report"));
+        let err = Texts::from_toml("other = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("clarify"), "{err}");
     }
 }

@@ -108,7 +108,7 @@ pub(super) async fn receive(
     match outcome {
         Ok(_) => (StatusCode::OK, Json(json!({"error": 0, "message": "ok"}))).into_response(),
         Err(rejection) => {
-            tracing::info!(result = label, "webhook request rejected");
+            tracing::debug!(result = label, "webhook request rejected");
             (rejection.status(), Json(json!({"error": label}))).into_response()
         }
     }
@@ -170,7 +170,7 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Ac
         })?;
     if inserted {
         state.inner.inbox_ready.notify_one();
-        tracing::info!(event_name = %event.event_name, "event stored");
+        tracing::debug!(event_name = %event.event_name, "event stored");
         Ok(Accepted::Stored)
     } else {
         tracing::debug!(event_name = %event.event_name, "duplicate event acknowledged");

@@ -8,7 +8,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::idle;
-use crate::bot::Bot;
+use crate::bot::{Bot, Turn};
 use crate::store::{now_ms, ClaimedEvent, NewOutbound, Store};
 use crate::vault::Vault;
 use crate::zalo::events::{EventKind, ZaloEvent};
@@ -105,7 +105,8 @@ impl InboxWorker {
         serde_json::from_slice(&body).map_err(|_| "stored body is not a Zalo event")
     }
 
-    /// Records the interaction, queues the replies and completes the event atomically.
+    /// Records the interaction, runs the bot, queues its replies and completes the event, all
+    /// in one transaction: either everything happened or nothing did.
     async fn commit(
         &self,
         worker_id: &str,
@@ -113,7 +114,6 @@ impl InboxWorker {
         event: &ZaloEvent,
         now: i64,
     ) -> sqlx::Result<bool> {
-        let replies = self.bot.respond(event);
         let mut tx = self.store.begin().await?;
         // First, so a lost lease is found before any work is written.
         if !self
@@ -140,17 +140,31 @@ impl InboxWorker {
                 tracing::info!(released, "resident wrote again; parked messages released");
             }
         }
+        let mut turn = Turn {
+            store: &self.store,
+            tx: &mut tx,
+            vault: &self.vault,
+            event,
+            user_id,
+            user_key: &user_key,
+            now,
+        };
+        let replies = self.bot.handle(&mut turn).await?;
         for (n, reply) in replies.iter().enumerate() {
-            if let Err(problem) = reply.check_limits() {
+            if let Err(problem) = reply.message.check_limits() {
                 tracing::error!(problem, "reply breaks Zalo's limits; not sent");
                 continue;
             }
-            let payload =
-                serde_json::json!({"user_id": user_id, "body": reply.to_request(user_id)});
+            let payload = serde_json::json!({"user_id": reply.to, "body": reply.message.to_request(&reply.to)});
+            let recipient_key = if reply.to == user_id {
+                user_key.clone()
+            } else {
+                self.vault.user_key(&reply.to)
+            };
             let msg = NewOutbound {
                 dedupe_key: format!("event:{}:{}", claimed.id, n),
                 inbox_id: Some(claimed.id),
-                recipient_key: user_key.clone(),
+                recipient_key,
                 payload: self.vault.seal(payload.to_string().as_bytes()),
             };
             self.store.enqueue(&mut tx, &msg, false, now).await?;

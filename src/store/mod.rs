@@ -2,14 +2,19 @@
 //! placeholders work in both), with the few dialect differences (row locking) chosen by
 //! [`Backend`]. Migrations are embedded per dialect from `migrations/{sqlite,postgres}`.
 
+mod cases;
+mod dialogues;
 mod inbox;
 mod ingest;
+mod news;
 mod outbox;
 mod residents;
 mod tokens;
 
+pub use cases::{CaseRow, NewCase};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
+pub use news::NewsItem;
 pub use outbox::{ClaimedOutbound, NewOutbound, OutboxStats};
 pub use tokens::{StoredTokens, TokenRefresh};
 

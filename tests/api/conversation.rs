@@ -56,31 +56,6 @@ async fn following_the_oa_gets_the_welcome() {
 }
 
 #[tokio::test]
-async fn other_texts_and_photos_get_a_short_acknowledgement_in_order() {
-    let app = spawn_app().await;
-    app.sim
-        .send_as_user("6003", ResidentInput::text("nhà tôi bị mất xe"))
-        .await
-        .unwrap();
-    app.sim
-        .send_as_user(
-            "6003",
-            ResidentInput::image("https://img.example/x.jpg", None),
-        )
-        .await
-        .unwrap();
-    let messages = replies(&app.sim, "6003", 2).await;
-    assert!(messages[0].body["message"]["text"]
-        .as_str()
-        .unwrap()
-        .contains("đã nhận"));
-    assert!(messages[1].body["message"]["text"]
-        .as_str()
-        .unwrap()
-        .contains("tệp/hình ảnh"));
-}
-
-#[tokio::test]
 async fn no_resident_id_or_phone_is_stored_in_clear() {
     let app = spawn_app().await;
     let user = "5849990001112223334";

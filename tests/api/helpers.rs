@@ -126,7 +126,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app in sandbox mode on the given database.
 pub async fn spawn_app_on(db: TestDb) -> TestApp {
-    let settings = test_settings(&db.url(), true);
+    spawn_app_with(db, |_| {}).await
+}
+
+/// The app in sandbox mode on the given database, with adjusted settings.
+pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = test_settings(&db.url(), true);
+    tweak(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
     let address = app.address();
     let (sim, sim_address) = app
@@ -236,4 +242,59 @@ pub async fn replies(sim: &Simulator, user: &str, n: usize) -> Vec<SentMessage> 
     )
     .await;
     sim.sent_messages(user)
+}
+
+/// Sends as a resident and waits for `expect` new messages to them; returns the new ones.
+pub async fn say(
+    app: &TestApp,
+    user: &str,
+    input: ketnoi::zalo::sim::ResidentInput,
+    expect: usize,
+) -> Vec<SentMessage> {
+    let before = app.sim.sent_messages(user).len();
+    let outcome = app
+        .sim
+        .send_as_user(user, input)
+        .await
+        .expect("simulator sends");
+    assert_eq!(outcome.webhook_status, 200);
+    let all = replies(&app.sim, user, before + expect).await;
+    // Give a stray extra reply a moment to show up, so counts are exact.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let all_now = app.sim.sent_messages(user);
+    assert_eq!(
+        all_now.len(),
+        all.len(),
+        "more replies than expected: {:#?}",
+        &all_now[before..]
+    );
+    all_now[before..].to_vec()
+}
+
+/// The text of a recorded message.
+pub fn text_of(message: &SentMessage) -> &str {
+    message.body["message"]["text"].as_str().unwrap_or_default()
+}
+
+/// The buttons of a recorded message as (title, type, payload).
+pub fn buttons_of(message: &SentMessage) -> Vec<(String, String, String)> {
+    message.body["message"]["attachment"]["payload"]["buttons"]
+        .as_array()
+        .map(|buttons| {
+            buttons
+                .iter()
+                .map(|b| {
+                    let payload = match &b["payload"] {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (
+                        b["title"].as_str().unwrap_or_default().to_owned(),
+                        b["type"].as_str().unwrap_or_default().to_owned(),
+                        payload,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

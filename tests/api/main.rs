@@ -6,5 +6,6 @@ mod crash;
 mod faults;
 mod helpers;
 mod multi_instance;
+mod resident;
 mod store_contract;
 mod webhook;

@@ -203,7 +203,14 @@ impl Classifier {
         let mut probs = [0.0f32; 8];
         self.intents.predict(&feats, &mut probs);
         let mask = self.rules.scan(&folded);
-        let (intent, confidence) = rules::adjust(&folded, mask, &mut probs);
+        let lower = text.to_lowercase();
+        let fire = ["cháy", "hỏa hoạn", "hoả hoạn"]
+            .iter()
+            .any(|w| lower.contains(w))
+            && !["chữa cháy", "phòng cháy", "bình cứu hỏa", "cháy nổ"]
+                .iter()
+                .any(|w| lower.contains(w));
+        let (intent, confidence) = rules::adjust(&folded, mask, &mut probs, fire);
 
         let procedure_p = probs[Intent::Procedure.index()];
         let mut procedure_candidates = Vec::new();

@@ -38,7 +38,8 @@ const NOW_BIT: u32 = 2;
 const PAST_BIT: u32 = 3;
 const META_BIT: u32 = 4;
 const CASE: u32 = 5;
-const ANCHOR_BASE: u32 = 6;
+const REPORT_START: u32 = 6;
+const ANCHOR_BASE: u32 = 7;
 
 /// Phrase hash → bitmask of the lists that contain it. Built once; a
 /// message is then scanned with one lookup per 1–4-word n-gram.
@@ -69,6 +70,7 @@ impl Rules {
         add(PAST, PAST_BIT);
         add(META, META_BIT);
         add(CASE_CUES, CASE);
+        add(REPORT_CUES, REPORT_START);
         let mut anchors = Vec::new();
         let mut bit = ANCHOR_BASE;
         for (groups, id) in ANCHORS {
@@ -118,6 +120,19 @@ fn bit(mask: u64, b: u32) -> bool {
 
 /// Danger that is an emergency on its own unless told in the past tense.
 const DANGER_STRONG: &[&str] = &[
+    "ban chi thien",
+    "cam sung ban",
+    "no sung",
+    "tieng sung",
+    "boc khoi",
+    "khoi mu mit",
+    "ket ben trong",
+    "bi thuong nam",
+    "nhieu nguoi bi thuong",
+    "nam bat dong",
+    "co nguoi chet",
+    "dot quy",
+    "treo co",
     "cuu voi",
     "cuu toi",
     "cuu em",
@@ -246,6 +261,22 @@ const PAST: &[&str] = &[
 ];
 
 /// Wording that turns a message into a question about an existing report.
+/// "I want to report…" wording: the resident starts a report (unless it is about one already sent).
+const REPORT_CUES: &[&str] = &[
+    "muon bao tin",
+    "muon to giac",
+    "muon trinh bao",
+    "muon phan anh",
+    "can bao tin",
+    "can to giac",
+    "xin bao tin",
+    "toi muon bao",
+    "em muon bao",
+    "muon bao cong an",
+    "bao tin ve",
+    "to giac ve",
+];
+
 const CASE_CUES: &[&str] = &[
     "den dau roi",
     "ma ho so",
@@ -268,9 +299,20 @@ const CASE_CUES: &[&str] = &[
 
 /// Adjust intent probabilities in place and return the chosen intent and its
 /// confidence.
-pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8]) -> (Intent, f32) {
+///
+/// `fire` is set by the caller when the text, with its diacritics, speaks of fire ("cháy"):
+/// folded, "cháy" and "chạy" (run) are the same word, so only the caller can tell.
+pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8], fire: bool) -> (Intent, f32) {
     let (top, _) = argmax(probs);
     let past = bit(mask, PAST_BIT) || bit(mask, META_BIT);
+    // A lone cry for help is the shortest emergency there is.
+    if matches!(
+        folded.trim(),
+        "cuu" | "cuu cuu" | "cuu cuu cuu" | "cuu toi" | "help"
+    ) {
+        set_floor(probs, Intent::Emergency, 0.9);
+        return argmax(probs);
+    }
     // Procedure/news/case questions mention weapons and fire too ("nộp súng",
     // "cảnh báo cháy"); only override intents where danger talk is plausible.
     let may_override = matches!(
@@ -278,7 +320,7 @@ pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8]) -> (Intent, f32) {
         Intent::Report | Intent::Other | Intent::Greeting | Intent::Contact | Intent::Emergency
     ) || probs[Intent::Emergency.index()] >= 0.15;
     if may_override && !past {
-        let strong = bit(mask, STRONG);
+        let strong = bit(mask, STRONG) || fire;
         let weak_now = bit(mask, WEAK) && bit(mask, NOW_BIT);
         if strong || weak_now {
             set_floor(probs, Intent::Emergency, 0.8);
@@ -289,6 +331,8 @@ pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8]) -> (Intent, f32) {
         set_floor(probs, Intent::CaseStatus, 0.85);
     } else if bit(mask, CASE) && top != Intent::Emergency {
         boost(probs, Intent::CaseStatus.index(), 6.0);
+    } else if bit(mask, REPORT_START) && top != Intent::Emergency {
+        set_floor(probs, Intent::Report, 0.8);
     }
     argmax(probs)
 }

@@ -1,0 +1,334 @@
+//! One-shot answers: emergency, procedures, news, case status and contact.
+
+use super::payload::Payload;
+use super::{Bot, Reply, Turn};
+use crate::bot::lang::fold;
+use crate::cases::{Category, Details, Status};
+use crate::store::CaseRow;
+use crate::zalo::messages::{Button, CsMessage};
+
+/// Procedures offered by the procedure menu's buttons (the most asked at ward level).
+const MENU_PROCEDURES: [&str; 4] = ["tam-tru", "thuong-tru", "can-cuoc", "dinh-danh-dien-tu"];
+
+impl Bot {
+    /// Emergency first: the numbers to call as buttons, an urgent case, and a page to the
+    /// on-duty officers — all in this one step, never a dialogue.
+    pub(super) async fn emergency(
+        &self,
+        turn: &mut Turn<'_>,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts;
+        let details = Details {
+            description: text.to_owned(),
+            ..Details::default()
+        };
+        let category = Category::guess(&fold(text)).unwrap_or(Category::Other);
+        let code = self
+            .create_case(
+                turn,
+                category,
+                true,
+                self.area_in(&format!(" {} ", fold(text))),
+                &details,
+            )
+            .await?;
+        metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "true").increment(1);
+        let phone = |key: &str, number: &str| Button::Phone {
+            title: t.get(key).to_owned(),
+            phone: number.to_owned(),
+        };
+        let mut replies = vec![turn.reply(
+            CsMessage::text(t.fill("emergency", &[("code", &code)])).with_buttons(vec![
+                phone("emergency_call_113", "113"),
+                phone("emergency_call_114", "114"),
+                phone("emergency_call_115", "115"),
+                Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
+            ]),
+        )];
+        let time = vn_time(turn.now);
+        let short: String = text.chars().take(500).collect();
+        let page = t.fill(
+            "page_on_call",
+            &[("code", &code), ("time", &time), ("text", &short)],
+        );
+        for officer in &self.config.on_call {
+            replies.push(Reply {
+                to: officer.clone(),
+                message: CsMessage::text(page.clone()),
+            });
+        }
+        if self.config.on_call.is_empty() {
+            tracing::warn!(%code, "urgent case created but officers.on_call is empty: nobody paged");
+        }
+        Ok(replies)
+    }
+
+    /// A procedure id from a button, if the catalogue has it.
+    pub(super) fn catalogue_id(&self, id: &str) -> Option<&'static str> {
+        crate::bot::lang::PROCEDURE_IDS
+            .iter()
+            .copied()
+            .find(|p| *p == id && self.catalogue.get(p).is_some())
+    }
+
+    /// The catalogue answer, split to Zalo's limit, with buttons for the other likely
+    /// procedures; the procedure menu when no procedure was recognised.
+    pub(super) fn procedure_answer(
+        &self,
+        turn: &Turn<'_>,
+        id: Option<&'static str>,
+        candidates: &[(&'static str, f32)],
+    ) -> Vec<Reply> {
+        let Some(procedure) = id.and_then(|id| self.catalogue.get(id)) else {
+            return vec![turn.reply(self.procedure_menu())];
+        };
+        let mut parts = procedure.render();
+        let last = parts.pop().unwrap_or_default();
+        let mut replies: Vec<Reply> = parts
+            .into_iter()
+            .map(|p| turn.reply(CsMessage::text(p)))
+            .collect();
+        let mut buttons: Vec<Button> = candidates
+            .iter()
+            .filter(|(other, p)| Some(*other) != id && *p >= 0.05)
+            .filter_map(|(other, _)| self.catalogue.get(other))
+            .take(3)
+            .map(|p| Button::query(p.short_title(), Payload::Procedure(p.id.clone()).encode()))
+            .collect();
+        buttons.push(Button::query(
+            self.texts.get("back_to_menu"),
+            Payload::Menu.encode(),
+        ));
+        replies.push(turn.reply(CsMessage::text(last).with_buttons(buttons)));
+        replies
+    }
+
+    pub(super) fn procedure_menu(&self) -> CsMessage {
+        let mut buttons: Vec<Button> = MENU_PROCEDURES
+            .iter()
+            .filter_map(|id| self.catalogue.get(id))
+            .map(|p| Button::query(p.short_title(), Payload::Procedure(p.id.clone()).encode()))
+            .collect();
+        buttons.push(Button::query(
+            self.texts.get("back_to_menu"),
+            Payload::Menu.encode(),
+        ));
+        CsMessage::text(self.texts.get("procedure_menu")).with_buttons(buttons)
+    }
+
+    /// A page of news and warnings, newest first, with "Xem thêm" while more remain.
+    pub(super) async fn news(&self, turn: &mut Turn<'_>, offset: i64) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts;
+        let page = i64::from(self.config.bot.news_page_size);
+        let (items, more) = turn.store.news_page(turn.tx, offset, page).await?;
+        if items.is_empty() {
+            let key = if offset == 0 {
+                "news_empty"
+            } else {
+                "news_none_left"
+            };
+            return Ok(vec![turn.reply(
+                CsMessage::text(t.get(key)).with_buttons(self.menu_buttons()),
+            )]);
+        }
+        let mut text = String::from(t.get("news_header"));
+        for item in &items {
+            text.push_str("\n\n");
+            if item.kind == "warning" {
+                text.push_str(t.get("news_warning_label"));
+                text.push(' ');
+            }
+            text.push_str(&format!(
+                "{} ({})\n{}",
+                item.title,
+                vn_date(item.published_at),
+                item.body
+            ));
+            if let Some(link) = &item.link {
+                text.push_str(&format!("\n{link}"));
+            }
+        }
+        let mut parts =
+            crate::bot::text::split_message(&text, crate::zalo::messages::MAX_TEXT_CHARS);
+        let last = parts.pop().unwrap_or_default();
+        let mut replies: Vec<Reply> = parts
+            .into_iter()
+            .map(|p| turn.reply(CsMessage::text(p)))
+            .collect();
+        let mut buttons = Vec::new();
+        if more {
+            buttons.push(Button::query(
+                t.get("news_more"),
+                Payload::News(offset + page).encode(),
+            ));
+        }
+        buttons.push(Button::query(t.get("back_to_menu"), Payload::Menu.encode()));
+        replies.push(turn.reply(CsMessage::text(last).with_buttons(buttons)));
+        Ok(replies)
+    }
+
+    /// A case's status by code — only among the resident's own cases — or their recent cases.
+    pub(super) async fn case_status(
+        &self,
+        turn: &mut Turn<'_>,
+        code: Option<String>,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts;
+        let text = match code {
+            Some(code) => match turn
+                .store
+                .case_of_reporter(turn.tx, &code, turn.user_key)
+                .await?
+            {
+                Some(case) => self.status_line(&case),
+                // Someone else's code and an unknown code get the same answer: nothing leaks.
+                None => t.fill("status_not_found", &[("code", &code)]),
+            },
+            None => {
+                let cases = turn
+                    .store
+                    .cases_of_reporter(turn.tx, turn.user_key, 3)
+                    .await?;
+                if cases.is_empty() {
+                    t.get("status_none").to_owned()
+                } else {
+                    let lines: Vec<String> = cases
+                        .iter()
+                        .map(|c| format!("• {}", self.status_line(c)))
+                        .collect();
+                    format!("{}\n{}", t.get("status_recent"), lines.join("\n"))
+                }
+            }
+        };
+        Ok(vec![turn.reply(CsMessage::text(text).with_buttons(vec![
+            Button::query(t.get("menu_report"), Payload::Report.encode()),
+            Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
+        ]))])
+    }
+
+    fn status_line(&self, case: &CaseRow) -> String {
+        let t = &self.texts;
+        let category = Category::from_id(&case.category).unwrap_or(Category::Other);
+        let status = Status::from_id(&case.status).unwrap_or(Status::Received);
+        t.fill(
+            "status_line",
+            &[
+                ("code", &case.code),
+                ("category", t.get(&format!("category_{}", category.id()))),
+                ("date", &vn_date(case.created_at)),
+                ("status", t.get(&format!("status_{}", status.id()))),
+            ],
+        )
+    }
+
+    /// The station's details, plus the area officer of a khu phố named in the message.
+    pub(super) fn contact(&self, folded: &str) -> CsMessage {
+        let t = &self.texts;
+        let s = &self.config.station;
+        let mut text = t.fill(
+            "contact",
+            &[
+                ("name", &s.name),
+                ("address", &s.address),
+                ("phone", &s.phone),
+                ("hours", &s.hours),
+            ],
+        );
+        let named = self.area_in(&format!(" {folded} "));
+        match named.and_then(|name| s.areas.iter().find(|a| a.name == name)) {
+            Some(area) => {
+                text.push('\n');
+                text.push_str(&t.fill(
+                    "contact_area",
+                    &[
+                        ("area", &area.name),
+                        ("officer", &area.officer_name),
+                        ("officer_phone", &area.officer_phone),
+                    ],
+                ));
+            }
+            None if !s.areas.is_empty() => {
+                text.push('\n');
+                text.push_str(t.get("contact_areas_hint"));
+            }
+            None => {}
+        }
+        CsMessage::text(text).with_buttons(vec![
+            Button::Phone {
+                title: t.get("call_station").to_owned(),
+                phone: dial_code(&s.phone),
+            },
+            Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
+        ])
+    }
+
+    /// The khu phố named in folded text (padded with spaces), by name or alias.
+    pub(super) fn area_in(&self, padded_folded: &str) -> Option<String> {
+        self.config.station.areas.iter().find_map(|area| {
+            std::iter::once(&area.name)
+                .chain(&area.aliases)
+                .any(|alias| padded_folded.contains(&format!(" {} ", fold(alias))))
+                .then(|| area.name.clone())
+        })
+    }
+}
+
+/// Zalo's dialer wants the international form for ordinary numbers; short codes stay as is.
+fn dial_code(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix('0') {
+        Some(rest) if digits.len() >= 9 => format!("84{rest}"),
+        _ => digits,
+    }
+}
+
+/// `dd/mm/yyyy` in Vietnam's time zone (UTC+7, no daylight saving).
+pub(super) fn vn_date(epoch_ms: i64) -> String {
+    let (y, m, d, _, _) = vn_civil(epoch_ms);
+    format!("{d:02}/{m:02}/{y}")
+}
+
+/// `HH:MM dd/mm` in Vietnam's time zone.
+pub(super) fn vn_time(epoch_ms: i64) -> String {
+    let (_, m, d, hh, mm) = vn_civil(epoch_ms);
+    format!("{hh:02}:{mm:02} {d:02}/{m:02}")
+}
+
+fn vn_civil(epoch_ms: i64) -> (i64, i64, i64, i64, i64) {
+    let secs = epoch_ms.div_euclid(1000) + 7 * 3600;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, rem / 3600, rem % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_in_vietnam_time() {
+        // 2026-11-28T17:30:00Z is 00:30 on 29/11 in Hà Nội.
+        let ms = 1_795_887_000_000;
+        assert_eq!(vn_date(ms), "29/11/2026");
+        assert_eq!(vn_time(ms), "00:30 29/11");
+        assert_eq!(vn_date(0), "01/01/1970");
+    }
+
+    #[test]
+    fn dial_codes() {
+        assert_eq!(dial_code("113"), "113");
+        assert_eq!(dial_code("028 0000 0000"), "842800000000");
+        assert_eq!(dial_code("0900000001"), "84900000001");
+    }
+}

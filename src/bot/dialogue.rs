@@ -1,0 +1,100 @@
+//! Dialogue state per resident: a serde enum, sealed at rest (it may hold report text), with
+//! an idle expiry.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cases::{Category, Evidence, Place};
+
+/// Where a resident's conversation stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dialogue", rename_all = "snake_case")]
+pub enum Dialogue {
+    /// Writing a report.
+    Report(ReportDraft),
+}
+
+/// A report being written; each field is asked for only while missing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    /// Chosen or guessed category.
+    pub category: Option<Category>,
+    /// What happened.
+    pub description: Option<String>,
+    /// When, as the resident put it.
+    pub when: Option<String>,
+    /// Where.
+    pub place: Option<Place>,
+    /// Photos and files so far.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// The evidence question has been answered (or skipped).
+    #[serde(default)]
+    pub evidence_done: bool,
+    /// Khu phố recognised in the place, if any.
+    pub khu_pho: Option<String>,
+}
+
+/// The next thing a draft needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportStep {
+    /// Category buttons.
+    Category,
+    /// Free text.
+    Description,
+    /// Time.
+    When,
+    /// Place or location.
+    Where,
+    /// Photos.
+    Evidence,
+    /// Summary with send buttons.
+    Confirm,
+}
+
+impl ReportDraft {
+    /// The first missing piece, in the order residents are asked.
+    pub fn next_step(&self) -> ReportStep {
+        if self.category.is_none() {
+            ReportStep::Category
+        } else if self.description.is_none() {
+            ReportStep::Description
+        } else if self.when.is_none() {
+            ReportStep::When
+        } else if self.place.is_none() {
+            ReportStep::Where
+        } else if !self.evidence_done {
+            ReportStep::Evidence
+        } else {
+            ReportStep::Confirm
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_follow_what_is_missing() {
+        let mut draft = ReportDraft::default();
+        assert_eq!(draft.next_step(), ReportStep::Category);
+        draft.category = Some(Category::Theft);
+        assert_eq!(draft.next_step(), ReportStep::Description);
+        draft.description = Some("mất xe".into());
+        draft.when = Some("tối qua".into());
+        assert_eq!(draft.next_step(), ReportStep::Where);
+        draft.place = Some(Place {
+            text: Some("ngõ 5".into()),
+            latitude: None,
+            longitude: None,
+        });
+        assert_eq!(draft.next_step(), ReportStep::Evidence);
+        draft.evidence_done = true;
+        assert_eq!(draft.next_step(), ReportStep::Confirm);
+        let json = serde_json::to_string(&Dialogue::Report(draft.clone())).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Dialogue>(&json).unwrap(),
+            Dialogue::Report(draft)
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! `news`: announcements and warnings shown to residents, newest first.
+
+use super::{Store, Tx};
+
+/// A news item.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NewsItem {
+    /// Row id.
+    pub id: i64,
+    /// `news` or `warning`.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Short text.
+    pub body: String,
+    /// Optional link.
+    pub link: Option<String>,
+    /// Publication time, ms.
+    pub published_at: i64,
+}
+
+impl Store {
+    /// A page of items, newest first; one more than `limit` is fetched to tell if more remain.
+    pub async fn news_page(
+        &self,
+        tx: &mut Tx,
+        offset: i64,
+        limit: i64,
+    ) -> sqlx::Result<(Vec<NewsItem>, bool)> {
+        let mut items: Vec<NewsItem> = sqlx::query_as(
+            "select id, kind, title, body, link, published_at from news
+             order by published_at desc, id desc limit $1 offset $2",
+        )
+        .bind(limit + 1)
+        .bind(offset)
+        .fetch_all(&mut **tx)
+        .await?;
+        let more = items.len() as i64 > limit;
+        items.truncate(limit as usize);
+        Ok((items, more))
+    }
+
+    /// Publishes an item.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_news(
+        &self,
+        kind: &str,
+        title: &str,
+        body: &str,
+        link: Option<&str>,
+        published_at: i64,
+        created_by: &str,
+        now: i64,
+    ) -> sqlx::Result<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "insert into news (kind, title, body, link, published_at, created_by, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        )
+        .bind(kind)
+        .bind(title)
+        .bind(body)
+        .bind(link)
+        .bind(published_at)
+        .bind(created_by)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// Number of items.
+    pub async fn news_count(&self) -> sqlx::Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("select count(*) from news")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+}
