@@ -93,7 +93,7 @@ async fn a_full_report_with_location_and_two_photos_gets_a_case_code() {
     let r = say(
         &app,
         u,
-        ResidentInput::text(&code.to_lowercase().replace('-', " ")),
+        ResidentInput::text(code.to_lowercase().replace('-', " ")),
         1,
     )
     .await;
@@ -295,7 +295,7 @@ async fn case_status_shows_only_the_residents_own_cases() {
     let mine = say(
         &app,
         "7400001",
-        ResidentInput::text(&format!("tin báo {code} sao rồi")),
+        ResidentInput::text(format!("tin báo {code} sao rồi")),
         1,
     )
     .await;
@@ -303,7 +303,7 @@ async fn case_status_shows_only_the_residents_own_cases() {
     let theirs = say(
         &app,
         "7400002",
-        ResidentInput::text(&format!("tin báo {code} sao rồi")),
+        ResidentInput::text(format!("tin báo {code} sao rồi")),
         1,
     )
     .await;
