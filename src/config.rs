@@ -36,6 +36,30 @@ pub struct Settings {
     pub bot: BotSettings,
     /// The station's contact details and neighbourhoods.
     pub station: StationSettings,
+    /// First-response targets.
+    pub service_levels: ServiceLevelSettings,
+}
+
+/// `[service_levels]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceLevelSettings {
+    /// Target for urgent cases, minutes.
+    pub urgent_first_response_minutes: u64,
+    /// Target for ordinary cases, hours.
+    pub ordinary_first_response_hours: u64,
+    /// How often overdue cases are looked for.
+    pub check_interval_secs: u64,
+}
+
+impl ServiceLevelSettings {
+    /// The first-response target for a case, in ms.
+    pub fn target_ms(&self, urgent: bool) -> i64 {
+        if urgent {
+            self.urgent_first_response_minutes as i64 * 60_000
+        } else {
+            self.ordinary_first_response_hours as i64 * 3_600_000
+        }
+    }
 }
 
 /// `[bot]`.

@@ -6,6 +6,7 @@ pub mod bot;
 pub mod cases;
 pub mod config;
 pub mod http;
+pub mod officers;
 pub mod pipeline;
 pub mod seed;
 pub mod startup;

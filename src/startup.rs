@@ -17,6 +17,7 @@ use crate::bot::texts::Texts;
 use crate::bot::{Bot, BotConfig};
 use crate::config::{default_config_dir, Settings};
 use crate::http::{self, AppState, WebhookConfig};
+use crate::officers::sla::Sla;
 use crate::pipeline::delivery::{rate_limiter, DeliveryWorker, RetryPolicy};
 use crate::pipeline::inbox::InboxWorker;
 use crate::store::{now_ms, Store};
@@ -94,9 +95,11 @@ impl Application {
                 station: settings.station.clone(),
                 on_call: settings.officers.on_call.clone(),
             },
+            settings.service_levels.clone(),
         );
         bot.warm_up();
         let bot = Arc::new(bot);
+        bootstrap_chief(&store, &vault, &settings.officers.chief_id).await?;
         if sim.is_some() && settings.bot.seed_news_in_sandbox {
             crate::seed::sandbox_news(&store).await?;
         }
@@ -199,6 +202,8 @@ impl Application {
                 Ok(())
             });
         }
+        let vault_for_sla = vault.clone();
+        let sla_outbox_ready = outbox_ready.clone();
         let delivery = DeliveryWorker {
             store: store.clone(),
             vault,
@@ -227,6 +232,16 @@ impl Application {
             workers.retention_secs,
             shutdown.clone(),
         ));
+        let sla = Sla {
+            store: store.clone(),
+            vault: vault_for_sla,
+            texts: Texts::load(&default_config_dir())?,
+            service: settings.service_levels.clone(),
+            on_call_fallback: settings.officers.on_call.clone(),
+            outbox_ready: sla_outbox_ready,
+        };
+        let interval = Duration::from_secs(settings.service_levels.check_interval_secs.max(1));
+        tasks.spawn(sla.run(interval, shutdown.clone()));
 
         let mut first_error = None;
         while let Some(joined) = tasks.join_next().await {
@@ -293,4 +308,44 @@ async fn prune_loop(
             _ = shutdown.cancelled() => return Ok(()),
         }
     }
+}
+
+/// Registers `officers.chief_id` as the chief (handle `truong`) if no chief exists yet, so the
+/// chief can then manage everyone else by command.
+async fn bootstrap_chief(store: &Store, vault: &Vault, chief_id: &str) -> anyhow::Result<()> {
+    if chief_id.trim().is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.begin().await?;
+    let key = vault.user_key(chief_id);
+    let has_chief = store.officers(&mut tx).await?.iter().any(|o| o.is_chief());
+    if !has_chief {
+        let sealed = vault.seal(chief_id.as_bytes());
+        store
+            .upsert_officer(
+                &mut tx,
+                &key,
+                &sealed,
+                "truong",
+                "Trưởng Công an phường",
+                "chief",
+                now_ms(),
+            )
+            .await?;
+        store
+            .audit(
+                &mut tx,
+                "system",
+                None,
+                "bootstrap_chief",
+                Some("truong"),
+                "ok",
+                None,
+                now_ms(),
+            )
+            .await?;
+        tracing::info!("chief registered from officers.chief_id");
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -223,7 +223,7 @@ impl Bot {
     }
 
     /// The station's details, plus the area officer of a khu phố named in the message.
-    pub(super) fn contact(&self, folded: &str) -> CsMessage {
+    pub(super) fn contact(&self, folded: &str, resident_area: Option<String>) -> CsMessage {
         let t = &self.texts;
         let s = &self.config.station;
         let mut text = t.fill(
@@ -235,7 +235,7 @@ impl Bot {
                 ("hours", &s.hours),
             ],
         );
-        let named = self.area_in(&format!(" {folded} "));
+        let named = self.area_in(&format!(" {folded} ")).or(resident_area);
         match named.and_then(|name| s.areas.iter().find(|a| a.name == name)) {
             Some(area) => {
                 text.push('\n');
@@ -284,13 +284,13 @@ fn dial_code(phone: &str) -> String {
 }
 
 /// `dd/mm/yyyy` in Vietnam's time zone (UTC+7, no daylight saving).
-pub(super) fn vn_date(epoch_ms: i64) -> String {
+pub fn vn_date(epoch_ms: i64) -> String {
     let (y, m, d, _, _) = vn_civil(epoch_ms);
     format!("{d:02}/{m:02}/{y}")
 }
 
 /// `HH:MM dd/mm` in Vietnam's time zone.
-pub(super) fn vn_time(epoch_ms: i64) -> String {
+pub fn vn_time(epoch_ms: i64) -> String {
     let (_, m, d, hh, mm) = vn_civil(epoch_ms);
     format!("{hh:02}:{mm:02} {d:02}/{m:02}")
 }

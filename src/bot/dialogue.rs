@@ -11,7 +11,17 @@ use crate::cases::{Category, Evidence, Place};
 pub enum Dialogue {
     /// Writing a report.
     Report(ReportDraft),
+    /// An officer answered a case: what the resident writes next goes to that case.
+    Relay {
+        /// The case's row id.
+        case_id: i64,
+        /// Its code.
+        code: String,
+    },
 }
+
+/// How long a resident may take to answer an officer: Zalo's own reply window.
+pub const RELAY_IDLE_MS: i64 = crate::pipeline::REPLY_WINDOW_MS;
 
 /// A report being written; each field is asked for only while missing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

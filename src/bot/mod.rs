@@ -3,21 +3,28 @@
 //! transaction and return replies — they never call Zalo themselves.
 //!
 //! Order of decisions for a message (one place, on purpose):
+//! 0. a registered officer's message goes to the officers' console; a resident's `/…` text
+//!    gets the menu and learns nothing about commands;
 //! 1. a button payload, matched exactly;
 //! 2. "hủy" while something is in progress;
 //! 3. an emergency — answered at once, whatever else is going on;
-//! 4. the dialogue in progress (a report being written);
+//! 4. the dialogue in progress (a report being written, or an answer to an officer);
 //! 5. a case code → that case's status;
 //! 6. the classified intent, or a clarifying question when the classifier is unsure.
 
 mod answers;
+mod area;
 mod dialogue;
 pub mod lang;
 pub mod payload;
 pub mod procedures;
+mod relay;
 mod report;
 pub mod text;
 pub mod texts;
+
+pub use answers::{vn_date, vn_time};
+pub use relay::open_case_relay;
 
 use crate::cases::code;
 use crate::config::{BotSettings, StationSettings};
@@ -60,6 +67,19 @@ pub struct Turn<'a> {
     pub user_key: &'a str,
     /// Now, ms.
     pub now: i64,
+    /// Other OA API calls to make (e.g. tagging the resident), queued with the replies.
+    pub calls: Vec<ApiCall>,
+}
+
+/// An OA API call other than a message, queued in the outbox like one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiCall {
+    /// Zalo user it concerns (for ordering and the outbox key).
+    pub to: String,
+    /// API path, e.g. `/v2.0/oa/tag/tagfollower`.
+    pub path: String,
+    /// Request body.
+    pub body: serde_json::Value,
 }
 
 impl Turn<'_> {
@@ -89,15 +109,23 @@ pub struct Bot {
     texts: Texts,
     catalogue: Catalogue,
     config: BotConfig,
+    console: crate::officers::Console,
 }
 
 impl Bot {
     /// Builds the bot; the classifier is trained on first use.
-    pub fn new(texts: Texts, catalogue: Catalogue, config: BotConfig) -> Bot {
+    pub fn new(
+        texts: Texts,
+        catalogue: Catalogue,
+        config: BotConfig,
+        service: crate::config::ServiceLevelSettings,
+    ) -> Bot {
+        let console = crate::officers::Console::new(texts.clone(), config.clone(), service);
         Bot {
             texts,
             catalogue,
             config,
+            console,
         }
     }
 
@@ -109,7 +137,7 @@ impl Bot {
     /// The replies to one event (none for receipts, echoes and unknown events).
     pub async fn handle(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
         match turn.event.kind() {
-            EventKind::Follow => Ok(vec![turn.reply(self.welcome())]),
+            EventKind::Follow => self.greet(turn).await,
             EventKind::Unfollow => {
                 turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
                 Ok(Vec::new())
@@ -120,9 +148,15 @@ impl Bot {
     }
 
     async fn handle_message(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
-        let (dialogue, expired) = self.load_dialogue(turn).await?;
         let text = turn.event.text().map(lang::nfc).unwrap_or_default();
         let text = text.trim();
+        if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {
+            return self.console.handle(turn, &officer, text).await;
+        }
+        if text.starts_with('/') || text.starts_with('／') {
+            return Ok(vec![turn.reply(self.welcome())]);
+        }
+        let (dialogue, expired) = self.load_dialogue(turn).await?;
         let payload = Payload::parse(text);
         let input = Input::from_event(turn.event, payload.clone());
 
@@ -147,8 +181,12 @@ impl Bot {
                 return self.emergency(turn, text).await;
             }
         }
-        if let Some(Dialogue::Report(draft)) = dialogue {
-            return self.continue_report(turn, draft, input).await;
+        match dialogue {
+            Some(Dialogue::Report(draft)) => return self.continue_report(turn, draft, input).await,
+            Some(Dialogue::Relay { case_id, code }) => {
+                return self.relay_to_officer(turn, case_id, &code, input).await
+            }
+            None => {}
         }
         if let Some(code) = code::find(text) {
             return self.case_status(turn, Some(code)).await;
@@ -173,8 +211,11 @@ impl Bot {
             }
             Intent::News => self.news(turn, 0).await,
             Intent::CaseStatus => self.case_status(turn, None).await,
-            Intent::Greeting => Ok(vec![turn.reply(self.welcome())]),
-            Intent::Contact => Ok(vec![turn.reply(self.contact(&folded))]),
+            Intent::Greeting => self.greet(turn).await,
+            Intent::Contact => {
+                let area = self.resident_area(turn).await?;
+                Ok(vec![turn.reply(self.contact(&folded, area))])
+            }
             Intent::Other => Ok(vec![turn.reply(self.other())]),
         }
     }
@@ -211,13 +252,18 @@ impl Bot {
                 )])
             }
             (Payload::Menu, _) => Ok(vec![turn.reply(self.welcome())]),
+            (Payload::Area(choice), _) => self.save_area(turn, choice).await,
+            (Payload::ChangeArea, _) => Ok(vec![turn.reply(self.ask_area())]),
             (Payload::Report, _) => self.start_report(turn, Input::default()).await,
             (Payload::Procedures, _) => Ok(vec![turn.reply(self.procedure_menu())]),
             (Payload::Procedure(id), _) => {
                 Ok(self.procedure_answer(turn, self.catalogue_id(&id), &[]))
             }
             (Payload::News(offset), _) => self.news(turn, offset).await,
-            (Payload::Contact, _) => Ok(vec![turn.reply(self.contact(""))]),
+            (Payload::Contact, _) => {
+                let area = self.resident_area(turn).await?;
+                Ok(vec![turn.reply(self.contact("", area))])
+            }
             (Payload::MyReports, _) => self.case_status(turn, None).await,
             _ => Ok(vec![turn.reply(self.welcome())]),
         }
@@ -241,12 +287,15 @@ impl Bot {
         else {
             return Ok((None, false));
         };
-        let idle_ms = self.config.bot.dialogue_idle_minutes as i64 * 60_000;
         let dialogue = turn
             .vault
             .open(&sealed)
             .ok()
             .and_then(|plain| serde_json::from_slice::<Dialogue>(&plain).ok());
+        let idle_ms = match dialogue {
+            Some(Dialogue::Relay { .. }) => dialogue::RELAY_IDLE_MS,
+            _ => self.config.bot.dialogue_idle_minutes as i64 * 60_000,
+        };
         if dialogue.is_none() || turn.now - updated_at > idle_ms {
             turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
             return Ok((None, true));

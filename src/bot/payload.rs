@@ -30,6 +30,10 @@ pub enum Payload {
     Send { contact_ok: bool },
     /// Cancel what is in progress.
     Cancel,
+    /// Khu phố chosen by its position in the configured list, or `None` to skip.
+    Area(Option<usize>),
+    /// Ask for the khu phố again (to change it).
+    ChangeArea,
 }
 
 impl Payload {
@@ -50,6 +54,9 @@ impl Payload {
             Payload::Send { contact_ok: true } => "#send:contact".into(),
             Payload::Send { contact_ok: false } => "#send:anonymous".into(),
             Payload::Cancel => "#cancel".into(),
+            Payload::Area(Some(n)) => format!("#area:{n}"),
+            Payload::Area(None) => "#area:skip".into(),
+            Payload::ChangeArea => "#menu:area".into(),
         }
     }
 
@@ -81,6 +88,9 @@ impl Payload {
             ("send", "contact") => Payload::Send { contact_ok: true },
             ("send", "anonymous") => Payload::Send { contact_ok: false },
             ("cancel", "") => Payload::Cancel,
+            ("area", "skip") => Payload::Area(None),
+            ("area", n) => Payload::Area(Some(n.parse().ok()?)),
+            ("menu", "area") => Payload::ChangeArea,
             _ => return None,
         })
     }
@@ -107,6 +117,9 @@ mod tests {
             Payload::Send { contact_ok: true },
             Payload::Send { contact_ok: false },
             Payload::Cancel,
+            Payload::Area(Some(2)),
+            Payload::Area(None),
+            Payload::ChangeArea,
         ];
         for p in all {
             assert_eq!(Payload::parse(&p.encode()), Some(p.clone()), "{p:?}");

@@ -351,17 +351,87 @@ impl Bot {
             contact_ok,
         };
         let category = draft.category.unwrap_or(Category::Other);
+        // The place named in the report wins; else where the resident said they live.
+        let area = match draft.khu_pho {
+            Some(area) => Some(area),
+            None => turn
+                .store
+                .resident(turn.tx, turn.user_key)
+                .await?
+                .and_then(|r| r.khu_pho),
+        };
         let code = self
-            .create_case(turn, category, false, draft.khu_pho, &details)
+            .create_case(turn, category, false, area.clone(), &details)
             .await?;
         turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+        let mut replies = self
+            .route_new_case(turn, &code, category, area.as_deref())
+            .await?;
         metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "false").increment(1);
         let message = CsMessage::text(self.texts.fill("report_created", &[("code", &code)]))
             .with_buttons(vec![
                 Button::query(self.texts.get("my_reports"), Payload::MyReports.encode()),
                 Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
             ]);
-        Ok(vec![turn.reply(message)])
+        replies.insert(0, turn.reply(message));
+        Ok(replies)
+    }
+
+    /// A new case goes to the area officer of its khu phố (and is assigned to them), or, with
+    /// no area officer, to the officers on call.
+    async fn route_new_case(
+        &self,
+        turn: &mut Turn<'_>,
+        code: &str,
+        category: Category,
+        area: Option<&str>,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let area_officers: Vec<_> = match area {
+            Some(area) => turn
+                .store
+                .officers(turn.tx)
+                .await?
+                .into_iter()
+                .filter(|o| o.area_list().contains(&area))
+                .collect(),
+            None => Vec::new(),
+        };
+        let recipients: Vec<String> = if let Some(first) = area_officers.first() {
+            if let Some(case) = turn.store.case_by_code(turn.tx, code).await? {
+                turn.store
+                    .assign_case(turn.tx, case.id, &first.user_key, turn.now)
+                    .await?;
+                turn.store
+                    .add_case_event(turn.tx, case.id, "assigned", "system", None, turn.now)
+                    .await?;
+            }
+            area_officers
+                .iter()
+                .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
+                .collect()
+        } else {
+            crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
+                .await?
+        };
+        let area_text = area.map(|a| format!(" · {a}")).unwrap_or_default();
+        let text = self.texts.fill(
+            "officer_new_case",
+            &[
+                ("code", code),
+                (
+                    "category",
+                    self.texts.get(&format!("category_{}", category.id())),
+                ),
+                ("area", &area_text),
+            ],
+        );
+        Ok(recipients
+            .into_iter()
+            .map(|to| Reply {
+                to,
+                message: CsMessage::text(text.clone()),
+            })
+            .collect())
     }
 
     /// Stores a case under a fresh random code (drawing again on the rare collision).

@@ -62,11 +62,23 @@ pub fn rate_limiter(per_minute: u32) -> Arc<DefaultDirectRateLimiter> {
     ))
 }
 
-/// The sealed outbox payload; `user_id` is stored beside the body for later use, but the
-/// body already addresses the recipient.
+/// The sealed outbox payload: the request body and the OA API path it goes to (a
+/// customer-service message unless said otherwise, e.g. a tag change). `user_id` is stored
+/// beside them for diagnostics; the body already addresses the recipient.
 #[derive(Deserialize)]
 struct Payload {
     body: serde_json::Value,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+/// The customer-service message endpoint.
+pub const CS_PATH: &str = "/v3.0/oa/message/cs";
+
+impl Payload {
+    fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or(CS_PATH)
+    }
 }
 
 /// How one delivery attempt ended.
@@ -128,7 +140,7 @@ impl DeliveryWorker {
         };
         // Known closed window: do not spend an API call Zalo will refuse with -230.
         let last = store.last_interaction(&row.recipient_key).await?;
-        if last.is_none_or(|t| now_ms() - t > REPLY_WINDOW_MS) {
+        if payload.path() == CS_PATH && last.is_none_or(|t| now_ms() - t > REPLY_WINDOW_MS) {
             metrics::counter!("ketnoi_outbox_parked_total", "reason" => "window").increment(1);
             return store
                 .reschedule_outbound(
@@ -176,6 +188,19 @@ impl DeliveryWorker {
         }
     }
 
+    /// One API call; a message's Zalo id comes back, other calls give an empty one.
+    async fn call(&self, token: &str, payload: &Payload) -> Result<String, ApiError> {
+        let data = self
+            .client
+            .post_api(payload.path(), token, &payload.body)
+            .await?;
+        Ok(data
+            .get("message_id")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned())
+    }
+
     fn open(&self, row: &ClaimedOutbound) -> Option<Payload> {
         let plain = self.vault.open(&row.payload).ok()?;
         serde_json::from_slice(&plain).ok()
@@ -188,10 +213,7 @@ impl DeliveryWorker {
             Err(err) => return Outcome::Failed(ApiError::Network(err.to_string())),
         };
         self.limiter.until_ready().await;
-        let first = self
-            .client
-            .send_cs(token.token.expose_secret(), &payload.body)
-            .await;
+        let first = self.call(token.token.expose_secret(), payload).await;
         let err = match first {
             Ok(id) => return Outcome::Sent(id),
             Err(err) if err.disposition() == Disposition::RefreshToken => err,
@@ -203,11 +225,7 @@ impl DeliveryWorker {
             Err(refresh_err) => return Outcome::Failed(ApiError::Network(refresh_err.to_string())),
         };
         self.limiter.until_ready().await;
-        match self
-            .client
-            .send_cs(fresh.token.expose_secret(), &payload.body)
-            .await
-        {
+        match self.call(fresh.token.expose_secret(), payload).await {
             Ok(id) => Outcome::Sent(id),
             Err(err) => Outcome::Failed(err),
         }

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::idle;
 use crate::bot::{Bot, Turn};
-use crate::store::{now_ms, ClaimedEvent, NewOutbound, Store};
+use crate::store::{now_ms, ClaimedEvent, Store};
 use crate::vault::Vault;
 use crate::zalo::events::{EventKind, ZaloEvent};
 
@@ -148,29 +148,37 @@ impl InboxWorker {
             user_id,
             user_key: &user_key,
             now,
+            calls: Vec::new(),
         };
         let replies = self.bot.handle(&mut turn).await?;
+        let calls = std::mem::take(&mut turn.calls);
         for (n, reply) in replies.iter().enumerate() {
             if let Err(problem) = reply.message.check_limits() {
                 tracing::error!(problem, "reply breaks Zalo's limits; not sent");
                 continue;
             }
-            let payload = serde_json::json!({"user_id": reply.to, "body": reply.message.to_request(&reply.to)});
-            let recipient_key = if reply.to == user_id {
-                user_key.clone()
-            } else {
-                self.vault.user_key(&reply.to)
-            };
-            let msg = NewOutbound {
-                dedupe_key: format!("event:{}:{}", claimed.id, n),
+            let msg = super::outbound(
+                &self.vault,
+                format!("event:{}:{}", claimed.id, n),
+                Some(claimed.id),
+                &reply.to,
+                &reply.message,
+            );
+            self.store.enqueue(&mut tx, &msg, false, now).await?;
+        }
+        for (n, call) in calls.iter().enumerate() {
+            let payload =
+                serde_json::json!({"user_id": call.to, "path": call.path, "body": call.body});
+            let msg = crate::store::NewOutbound {
+                dedupe_key: format!("event:{}:call:{}", claimed.id, n),
                 inbox_id: Some(claimed.id),
-                recipient_key,
+                recipient_key: self.vault.user_key(&call.to),
                 payload: self.vault.seal(payload.to_string().as_bytes()),
             };
             self.store.enqueue(&mut tx, &msg, false, now).await?;
         }
         tx.commit().await?;
-        if !replies.is_empty() {
+        if !replies.is_empty() || !calls.is_empty() {
             self.outbox_ready.notify_one();
         }
         Ok(true)

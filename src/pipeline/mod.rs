@@ -10,6 +10,23 @@ use std::time::Duration;
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
 
+/// An outbox row for a customer-service message to `to`, sealed.
+pub fn outbound(
+    vault: &crate::vault::Vault,
+    dedupe_key: String,
+    inbox_id: Option<i64>,
+    to: &str,
+    message: &crate::zalo::messages::CsMessage,
+) -> crate::store::NewOutbound {
+    let payload = serde_json::json!({"user_id": to, "body": message.to_request(to)});
+    crate::store::NewOutbound {
+        dedupe_key,
+        inbox_id,
+        recipient_key: vault.user_key(to),
+        payload: vault.seal(payload.to_string().as_bytes()),
+    }
+}
+
 /// Zalo's customer-service window: 7 days after the resident's last interaction.
 pub const REPLY_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
 

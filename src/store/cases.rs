@@ -46,10 +46,46 @@ pub struct CaseRow {
     pub created_at: i64,
     /// Last change, ms.
     pub updated_at: i64,
+    /// Keyed hash of the assigned officer.
+    pub assigned_to: Option<String>,
+    /// First officer action, ms.
+    pub first_response_at: Option<i64>,
+    /// Resolved or rejected, ms.
+    pub resolved_at: Option<i64>,
+    /// Overdue reminder sent to the assignee, ms.
+    pub reminded_at: Option<i64>,
+    /// Overdue escalation sent to the chief, ms.
+    pub escalated_at: Option<i64>,
 }
 
-const CASE_COLUMNS: &str =
-    "id, code, reporter_key, pseudonym, category, urgent, status, khu_pho, details, created_at, updated_at";
+/// One timeline entry.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseEvent {
+    /// When, ms.
+    pub at: i64,
+    /// `created`, `status`, `note`, `reply`, `resident_message`, `assigned`…
+    pub kind: String,
+    /// `resident`, `system` or an officer's keyed hash.
+    pub actor: String,
+    /// Sealed text.
+    pub body: Option<Vec<u8>>,
+}
+
+/// Which cases an officer list shows.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    /// Only these statuses (empty: any).
+    pub statuses: Vec<String>,
+    /// Only urgent ones.
+    pub urgent_only: bool,
+    /// Only those assigned to this keyed hash.
+    pub assigned_to: Option<String>,
+    /// Only this khu phố.
+    pub khu_pho: Option<String>,
+}
+
+const CASE_COLUMNS: &str = "id, code, reporter_key, pseudonym, category, urgent, status, khu_pho, details, \
+     created_at, updated_at, assigned_to, first_response_at, resolved_at, reminded_at, escalated_at";
 
 impl Store {
     /// Creates a case; `Ok(None)` if the code is already taken (the caller draws another).
@@ -132,6 +168,158 @@ impl Store {
         .bind(limit)
         .fetch_all(&mut **tx)
         .await
+    }
+
+    /// A case by code (officer side: any case).
+    pub async fn case_by_code(&self, tx: &mut Tx, code: &str) -> sqlx::Result<Option<CaseRow>> {
+        sqlx::query_as(&format!("select {CASE_COLUMNS} from cases where code = $1"))
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await
+    }
+
+    /// Cases matching the query, urgent first, then oldest first.
+    pub async fn list_cases(
+        &self,
+        tx: &mut Tx,
+        q: &CaseQuery,
+        limit: i64,
+    ) -> sqlx::Result<Vec<CaseRow>> {
+        // Built from fixed fragments only; every value is bound.
+        let mut sql = format!("select {CASE_COLUMNS} from cases where 1 = 1");
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if !q.statuses.is_empty() {
+            let marks: Vec<String> = q.statuses.iter().map(|_| next()).collect();
+            sql.push_str(&format!(" and status in ({})", marks.join(", ")));
+        }
+        if q.urgent_only {
+            sql.push_str(" and urgent = 1");
+        }
+        if q.assigned_to.is_some() {
+            sql.push_str(&format!(" and assigned_to = {}", next()));
+        }
+        if q.khu_pho.is_some() {
+            sql.push_str(&format!(" and khu_pho = {}", next()));
+        }
+        sql.push_str(&format!(" order by urgent desc, id asc limit {}", next()));
+        let mut query = sqlx::query_as(&sql);
+        for status in &q.statuses {
+            query = query.bind(status);
+        }
+        if let Some(officer) = &q.assigned_to {
+            query = query.bind(officer);
+        }
+        if let Some(area) = &q.khu_pho {
+            query = query.bind(area);
+        }
+        query.bind(limit).fetch_all(&mut **tx).await
+    }
+
+    /// Assigns a case.
+    pub async fn assign_case(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        officer_key: &str,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query("update cases set assigned_to = $1, updated_at = $2 where id = $3")
+            .bind(officer_key)
+            .bind(now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes a case's status; the first officer action also stamps the first response, and
+    /// resolved/rejected stamp the resolution.
+    pub async fn set_case_status(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        status: &str,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let closes = matches!(status, "resolved" | "rejected");
+        sqlx::query(
+            "update cases set status = $1, updated_at = $2,
+                resolved_at = case when $3 = 1 then $2 else null end
+             where id = $4",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(i64::from(closes))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        self.mark_first_response(tx, id, now).await
+    }
+
+    /// Stamps the first officer response, once.
+    pub async fn mark_first_response(&self, tx: &mut Tx, id: i64, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "update cases set first_response_at = $1 where id = $2 and first_response_at is null",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// A case's timeline, oldest first.
+    pub async fn case_events(&self, tx: &mut Tx, case_id: i64) -> sqlx::Result<Vec<CaseEvent>> {
+        sqlx::query_as(
+            "select at, kind, actor, body from case_events where case_id = $1 order by id",
+        )
+        .bind(case_id)
+        .fetch_all(&mut **tx)
+        .await
+    }
+
+    /// Cases created since `since`, for statistics.
+    pub async fn cases_since(&self, tx: &mut Tx, since: i64) -> sqlx::Result<Vec<CaseRow>> {
+        sqlx::query_as(&format!(
+            "select {CASE_COLUMNS} from cases where created_at >= $1"
+        ))
+        .bind(since)
+        .fetch_all(&mut **tx)
+        .await
+    }
+
+    /// Open cases nobody has responded to yet (candidates for service-level reminders).
+    pub async fn unanswered_cases(&self, tx: &mut Tx) -> sqlx::Result<Vec<CaseRow>> {
+        sqlx::query_as(&format!(
+            "select {CASE_COLUMNS} from cases where first_response_at is null and status = 'received' order by id"
+        ))
+        .fetch_all(&mut **tx)
+        .await
+    }
+
+    /// Records that the overdue reminder (`reminded_at`) or escalation (`escalated_at`) was sent.
+    pub async fn mark_case_reminded(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        escalated: bool,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let column = if escalated {
+            "escalated_at"
+        } else {
+            "reminded_at"
+        };
+        sqlx::query(&format!("update cases set {column} = $1 where id = $2"))
+            .bind(now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Cases by status, for metrics.

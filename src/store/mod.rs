@@ -7,15 +7,18 @@ mod dialogues;
 mod inbox;
 mod ingest;
 mod news;
+mod officers;
 mod outbox;
 mod residents;
 mod tokens;
 
-pub use cases::{CaseRow, NewCase};
+pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
 pub use news::NewsItem;
+pub use officers::OfficerRow;
 pub use outbox::{ClaimedOutbound, NewOutbound, OutboxStats};
+pub use residents::ResidentRow;
 pub use tokens::{StoredTokens, TokenRefresh};
 
 use std::str::FromStr;

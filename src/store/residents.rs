@@ -41,3 +41,75 @@ impl Store {
         Ok(row.map(|(t,)| t))
     }
 }
+
+/// What the station knows about a resident (id still sealed).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResidentRow {
+    /// Keyed hash.
+    pub user_key: String,
+    /// Sealed Zalo id.
+    pub zalo_id_sealed: Vec<u8>,
+    /// Last interaction, ms.
+    pub last_interaction_at: i64,
+    /// Their last message id (quoted by relayed replies).
+    pub last_msg_id: Option<String>,
+    /// Khu phố, if they said.
+    pub khu_pho: Option<String>,
+    /// 1 once they were asked for their khu phố.
+    pub area_asked: i64,
+}
+
+const RESIDENT_COLUMNS: &str =
+    "user_key, zalo_id_sealed, last_interaction_at, last_msg_id, khu_pho, area_asked";
+
+impl Store {
+    /// A resident by keyed hash.
+    pub async fn resident(&self, tx: &mut Tx, user_key: &str) -> sqlx::Result<Option<ResidentRow>> {
+        sqlx::query_as(&format!(
+            "select {RESIDENT_COLUMNS} from residents where user_key = $1"
+        ))
+        .bind(user_key)
+        .fetch_optional(&mut **tx)
+        .await
+    }
+
+    /// Records the resident's khu phố (or that they skipped: `None`), and that they were asked.
+    pub async fn set_resident_area(
+        &self,
+        tx: &mut Tx,
+        user_key: &str,
+        khu_pho: Option<&str>,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query("update residents set khu_pho = coalesce($1, khu_pho), area_asked = 1, updated_at = $2 where user_key = $3")
+            .bind(khu_pho)
+            .bind(now)
+            .bind(user_key)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Residents of a khu phố (`None`: everyone), with their last interaction.
+    pub async fn residents_in_area(
+        &self,
+        tx: &mut Tx,
+        khu_pho: Option<&str>,
+    ) -> sqlx::Result<Vec<ResidentRow>> {
+        match khu_pho {
+            Some(area) => {
+                sqlx::query_as(&format!(
+                    "select {RESIDENT_COLUMNS} from residents where khu_pho = $1"
+                ))
+                .bind(area)
+                .fetch_all(&mut **tx)
+                .await
+            }
+            None => {
+                sqlx::query_as(&format!("select {RESIDENT_COLUMNS} from residents"))
+                    .fetch_all(&mut **tx)
+                    .await
+            }
+        }
+    }
+}

@@ -193,7 +193,7 @@ async fn an_emergency_is_answered_first_with_numbers_and_pages_the_officer_on_ca
         s.officers.on_call = vec![officer.to_owned()]
     })
     .await;
-    say(&app, officer, ResidentInput::follow(), 1).await; // the officer has talked to the OA
+    say(&app, officer, ResidentInput::follow(), 2).await; // the officer has talked to the OA
     let u = "7100006";
     // Even in the middle of a report, danger now comes first.
     say(&app, u, tap("#menu:report"), 2).await;
@@ -213,8 +213,8 @@ async fn an_emergency_is_answered_first_with_numbers_and_pages_the_officer_on_ca
     assert_eq!(phones.len(), 3, "{phones:?}");
     assert!(phones[0].2.contains("113"));
     let code = ketnoi::cases::code::find(text_of(first)).expect("urgent case code");
-    let paged = replies(&app.sim, officer, 2).await;
-    assert!(text_of(&paged[1]).contains("[KHẨN]") && text_of(&paged[1]).contains(&code));
+    let paged = replies(&app.sim, officer, 3).await;
+    assert!(text_of(&paged[2]).contains("[KHẨN]") && text_of(&paged[2]).contains(&code));
     let (urgent,): (i64,) = sqlx::query_as("select urgent from cases where code = $1")
         .bind(&code)
         .fetch_one(app.store.pool())

@@ -1,0 +1,275 @@
+//! The chief's tools and the figures: identity reveal, statistics, the on-call roster and
+//! officer management.
+
+use super::command::{OfficerAction, OnCallAction};
+use super::Console;
+use crate::bot::{Reply, Turn};
+use crate::cases::Category;
+use crate::store::OfficerRow;
+
+impl Console {
+    /// Shows who reported a case. The role check happened before; the reason is audited.
+    pub(super) async fn reveal(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        code: &str,
+        reason: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let Some(case) = self.find(turn, code).await? else {
+            return self.no_case(turn, code);
+        };
+        let resident = turn.store.resident(turn.tx, &case.reporter_key).await?;
+        let zalo_id = resident.and_then(|r| turn.vault.open_string(&r.zalo_id_sealed).ok());
+        self.audit(turn, officer, "reveal", Some(code), "ok", Some(reason))
+            .await?;
+        let sealed = turn
+            .vault
+            .seal(format!("danh tính được xem bởi {}: {reason}", officer.handle).as_bytes());
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                "reveal",
+                &officer.user_key,
+                Some(&sealed),
+                turn.now,
+            )
+            .await?;
+        let text = match zalo_id {
+            Some(id) => self.texts.fill(
+                "officer_reveal",
+                &[("code", &case.code), ("reason", reason), ("zalo_id", &id)],
+            ),
+            None => self
+                .texts
+                .fill("officer_reveal_missing", &[("code", &case.code)]),
+        };
+        Ok(vec![self.say(turn, text)])
+    }
+
+    pub(super) async fn stats(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        days: u32,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let since = turn.now - i64::from(days) * 86_400_000;
+        let cases = turn.store.cases_since(turn.tx, since).await?;
+        self.audit(turn, officer, "stats", None, "ok", None).await?;
+        let mut by_status: Vec<(String, usize)> = Vec::new();
+        let mut by_category: Vec<(String, usize)> = Vec::new();
+        let bump = |list: &mut Vec<(String, usize)>, key: String| match list
+            .iter_mut()
+            .find(|(k, _)| *k == key)
+        {
+            Some((_, n)) => *n += 1,
+            None => list.push((key, 1)),
+        };
+        for case in &cases {
+            bump(&mut by_status, self.status_label(&case.status));
+            let category = Category::from_id(&case.category).unwrap_or(Category::Other);
+            bump(
+                &mut by_category,
+                self.texts
+                    .get(&format!("category_{}", category.id()))
+                    .to_owned(),
+            );
+        }
+        let first: Vec<i64> = cases
+            .iter()
+            .filter_map(|c| c.first_response_at.map(|t| t - c.created_at))
+            .collect();
+        let resolved: Vec<i64> = cases
+            .iter()
+            .filter_map(|c| c.resolved_at.map(|t| t - c.created_at))
+            .collect();
+        let open_urgent = cases
+            .iter()
+            .filter(|c| {
+                c.urgent == 1
+                    && matches!(c.status.as_str(), "received" | "processing" | "need_info")
+            })
+            .count();
+        let overdue = cases
+            .iter()
+            .filter(|c| c.first_response_at.is_none() && c.status == "received")
+            .filter(|c| turn.now - c.created_at > self.service.target_ms(c.urgent == 1))
+            .count();
+        let list = |l: &[(String, usize)]| {
+            l.iter()
+                .map(|(k, n)| format!("{k}: {n}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let text = format!(
+            "Thống kê {days} ngày: {} tin báo\nTheo trạng thái: {}\nTheo loại: {}\nPhản hồi đầu tiên (trung vị): {}\nXử lý xong (trung vị): {}\nTin khẩn đang mở: {open_urgent}\nQuá hạn phản hồi: {overdue} (mục tiêu: khẩn {} phút, thường {} giờ)",
+            cases.len(),
+            if by_status.is_empty() { "–".into() } else { list(&by_status) },
+            if by_category.is_empty() { "–".into() } else { list(&by_category) },
+            median(first).map(super::handling::age).unwrap_or_else(|| "–".into()),
+            median(resolved).map(super::handling::age).unwrap_or_else(|| "–".into()),
+            self.service.urgent_first_response_minutes,
+            self.service.ordinary_first_response_hours,
+        );
+        Ok(vec![self.say(turn, text)])
+    }
+
+    pub(super) async fn on_call(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        action: OnCallAction,
+    ) -> sqlx::Result<Vec<Reply>> {
+        if let OnCallAction::Set(handles) = &action {
+            let officers = turn.store.officers(turn.tx).await?;
+            if let Some(unknown) = handles
+                .iter()
+                .find(|h| !officers.iter().any(|o| &o.handle == *h))
+            {
+                return Ok(vec![self.say(
+                    turn,
+                    self.texts
+                        .fill("officer_no_officer", &[("handle", unknown)]),
+                )]);
+            }
+            turn.store.set_on_call(turn.tx, handles, turn.now).await?;
+            self.audit(
+                turn,
+                officer,
+                "oncall",
+                None,
+                "ok",
+                Some(&handles.join(" ")),
+            )
+            .await?;
+        } else {
+            self.audit(turn, officer, "oncall", None, "ok", None)
+                .await?;
+        }
+        let roster: Vec<String> = turn
+            .store
+            .officers(turn.tx)
+            .await?
+            .into_iter()
+            .filter(|o| o.on_call == 1)
+            .map(|o| format!("{} ({})", o.name, o.handle))
+            .collect();
+        let names = if roster.is_empty() {
+            "theo cấu hình (officers.on_call)".to_owned()
+        } else {
+            roster.join(", ")
+        };
+        let key = if matches!(action, OnCallAction::Set(_)) {
+            "officer_oncall_set"
+        } else {
+            "officer_oncall"
+        };
+        Ok(vec![
+            self.say(turn, self.texts.fill(key, &[("names", &names)]))
+        ])
+    }
+
+    pub(super) async fn manage(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        action: OfficerAction,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let text = match action {
+            OfficerAction::List => {
+                let officers = turn.store.officers(turn.tx).await?;
+                officers
+                    .iter()
+                    .map(|o| {
+                        let areas = o.area_list().join(", ");
+                        format!(
+                            "{} · {} · {}{}{}",
+                            o.handle,
+                            o.name,
+                            o.role,
+                            if areas.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" · {areas}")
+                            },
+                            if o.on_call == 1 { " · trực" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            OfficerAction::Add {
+                zalo_id,
+                handle,
+                name,
+                chief,
+            } => {
+                let key = turn.vault.user_key(&zalo_id);
+                let sealed = turn.vault.seal(zalo_id.as_bytes());
+                if turn
+                    .store
+                    .officer_by_handle(turn.tx, &handle)
+                    .await?
+                    .is_some_and(|o| o.user_key != key)
+                {
+                    return Ok(vec![
+                        self.say(turn, format!("Tên gọi \"{handle}\" đã có người dùng."))
+                    ]);
+                }
+                let role = if chief { "chief" } else { "officer" };
+                turn.store
+                    .upsert_officer(turn.tx, &key, &sealed, &handle, &name, role, turn.now)
+                    .await?;
+                self.texts.fill(
+                    "officer_added",
+                    &[("name", &name), ("handle", &handle), ("role", role)],
+                )
+            }
+            OfficerAction::Remove { handle } => {
+                if handle == officer.handle {
+                    "Không thể tự cho mình nghỉ.".to_owned()
+                } else if turn
+                    .store
+                    .deactivate_officer(turn.tx, &handle, turn.now)
+                    .await?
+                {
+                    self.texts.fill("officer_removed", &[("handle", &handle)])
+                } else {
+                    self.texts
+                        .fill("officer_no_officer", &[("handle", &handle)])
+                }
+            }
+            OfficerAction::Areas { handle, areas } => {
+                let names: Vec<String> = areas
+                    .iter()
+                    .map(|a| self.area_name(a).unwrap_or_else(|| a.clone()))
+                    .collect();
+                if turn
+                    .store
+                    .set_officer_areas(turn.tx, &handle, &names, turn.now)
+                    .await?
+                {
+                    self.texts.fill(
+                        "officer_areas_set",
+                        &[("handle", &handle), ("areas", &names.join(", "))],
+                    )
+                } else {
+                    self.texts
+                        .fill("officer_no_officer", &[("handle", &handle)])
+                }
+            }
+        };
+        self.audit(turn, officer, "officer", None, "ok", Some(&text))
+            .await?;
+        Ok(vec![self.say(turn, text)])
+    }
+}
+
+fn median(mut values: Vec<i64>) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    Some(values[values.len() / 2])
+}

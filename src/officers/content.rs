@@ -1,0 +1,117 @@
+//! News, warnings, and alerts to a neighbourhood.
+
+use super::Console;
+use crate::bot::{Reply, Turn};
+use crate::pipeline::REPLY_WINDOW_MS;
+use crate::store::OfficerRow;
+use crate::zalo::messages::CsMessage;
+
+impl Console {
+    pub(super) async fn post(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        kind: &str,
+        title: &str,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        sqlx::query(
+            "insert into news (kind, title, body, link, published_at, created_by, created_at) values ($1, $2, $3, null, $4, $5, $4)",
+        )
+        .bind(kind)
+        .bind(title)
+        .bind(text)
+        .bind(turn.now)
+        .bind(&officer.user_key)
+        .execute(&mut **turn.tx)
+        .await?;
+        self.audit(turn, officer, kind, Some(title), "ok", None)
+            .await?;
+        let label = if kind == "warning" {
+            "cảnh báo"
+        } else {
+            "tin"
+        };
+        Ok(vec![self.say(
+            turn,
+            self.texts
+                .fill("officer_news_posted", &[("kind", label), ("title", title)]),
+        )])
+    }
+
+    /// Sends to the residents of a khu phố (or all) who can still be reached, and reports how
+    /// many could and could not.
+    pub(super) async fn alert(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        area: &str,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let everyone = matches!(
+            crate::bot::lang::fold(area).as_str(),
+            "all" | "tat ca" | "tatca"
+        );
+        let name = if everyone { None } else { self.area_name(area) };
+        if !everyone && name.is_none() {
+            let known: Vec<&str> = self
+                .config
+                .station
+                .areas
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect();
+            return Ok(vec![self.say(
+                turn,
+                format!(
+                    "Không có khu phố \"{area}\". Các khu phố: {}, hoặc all.",
+                    known.join(", ")
+                ),
+            )]);
+        }
+        let label = name.clone().unwrap_or_else(|| "toàn phường".into());
+        let residents = turn
+            .store
+            .residents_in_area(turn.tx, name.as_deref())
+            .await?;
+        let message = self
+            .texts
+            .fill("alert_to_resident", &[("area", &label), ("text", text)]);
+        let mut replies = Vec::new();
+        let mut unreached = 0;
+        for resident in residents {
+            let reachable = turn.now - resident.last_interaction_at <= REPLY_WINDOW_MS;
+            match turn.vault.open_string(&resident.zalo_id_sealed) {
+                Ok(to) if reachable && to != turn.user_id => {
+                    replies.push(Reply {
+                        to,
+                        message: CsMessage::text(message.clone()),
+                    });
+                }
+                Ok(to) if to == turn.user_id => {}
+                _ => unreached += 1,
+            }
+        }
+        let reached = replies.len().to_string();
+        let unreached = unreached.to_string();
+        self.audit(
+            turn,
+            officer,
+            "alert",
+            Some(&label),
+            "ok",
+            Some(&format!("reached {reached}, unreached {unreached}")),
+        )
+        .await?;
+        let summary = self.texts.fill(
+            "officer_alert_sent",
+            &[
+                ("area", &label),
+                ("reached", &reached),
+                ("unreached", &unreached),
+            ],
+        );
+        replies.insert(0, self.say(turn, summary));
+        Ok(replies)
+    }
+}

@@ -1,0 +1,470 @@
+//! Working cases: list, show, claim, assign, status, private notes, and the anonymous relay of
+//! replies to the reporter.
+
+use super::command::CaseFilter;
+use super::Console;
+use crate::bot::{Reply, Turn};
+use crate::cases::{Details, Place};
+use crate::pipeline::REPLY_WINDOW_MS;
+use crate::store::{CaseQuery, CaseRow, OfficerRow};
+use crate::zalo::messages::CsMessage;
+
+const LIST_LIMIT: i64 = 15;
+const OPEN: [&str; 3] = ["received", "processing", "need_info"];
+
+impl Console {
+    pub(super) async fn list(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        filter: CaseFilter,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let open = OPEN.iter().map(|s| s.to_string()).collect();
+        let query = match filter {
+            CaseFilter::New => CaseQuery {
+                statuses: vec!["received".into()],
+                ..CaseQuery::default()
+            },
+            CaseFilter::Mine => CaseQuery {
+                statuses: open,
+                assigned_to: Some(officer.user_key.clone()),
+                ..CaseQuery::default()
+            },
+            CaseFilter::Open => CaseQuery {
+                statuses: open,
+                ..CaseQuery::default()
+            },
+            CaseFilter::Urgent => CaseQuery {
+                statuses: open,
+                urgent_only: true,
+                ..CaseQuery::default()
+            },
+            CaseFilter::Area(area) => {
+                let name = self.area_name(&area).unwrap_or(area);
+                CaseQuery {
+                    statuses: open,
+                    khu_pho: Some(name),
+                    ..CaseQuery::default()
+                }
+            }
+        };
+        let cases = turn.store.list_cases(turn.tx, &query, LIST_LIMIT).await?;
+        self.audit(turn, officer, "cases", None, "ok", None).await?;
+        if cases.is_empty() {
+            return Ok(vec![
+                self.say(turn, self.texts.get("officer_list_empty").to_owned())
+            ]);
+        }
+        let officers = turn.store.officers(turn.tx).await?;
+        let lines: Vec<String> = cases
+            .iter()
+            .map(|c| {
+                let assignee = c
+                    .assigned_to
+                    .as_ref()
+                    .and_then(|k| officers.iter().find(|o| &o.user_key == k))
+                    .map(|o| o.handle.clone())
+                    .unwrap_or_else(|| "chưa giao".into());
+                format!(
+                    "{}{} · {} · {} · {} · {}",
+                    if c.urgent == 1 { "🔴 " } else { "" },
+                    c.code,
+                    self.category_label(c),
+                    age(turn.now - c.created_at),
+                    self.status_label(&c.status),
+                    assignee
+                )
+            })
+            .collect();
+        Ok(vec![self.say(turn, lines.join("\n"))])
+    }
+
+    pub(super) async fn show(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        code: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let Some(case) = self.find(turn, code).await? else {
+            return self.no_case(turn, code);
+        };
+        self.audit(turn, officer, "case", Some(code), "ok", None)
+            .await?;
+        let details: Details = turn
+            .vault
+            .open(&case.details)
+            .ok()
+            .and_then(|d| serde_json::from_slice(&d).ok())
+            .unwrap_or_default();
+        let mut text = format!(
+            "{}{} · {} · {}\nNgười báo: {} ({})\nKhu phố: {}\nNội dung: {}\nThời gian: {}\nĐịa điểm: {}",
+            if case.urgent == 1 { "🔴 KHẨN " } else { "" },
+            case.code,
+            self.category_label(&case),
+            self.status_label(&case.status),
+            case.pseudonym,
+            if details.contact_ok { "đồng ý được liên hệ" } else { "ẩn danh, không muốn liên hệ" },
+            case.khu_pho.as_deref().unwrap_or("chưa rõ"),
+            details.description,
+            details.when.as_deref().unwrap_or("chưa rõ"),
+            place_text(details.place.as_ref()),
+        );
+        for (i, evidence) in details.evidence.iter().enumerate() {
+            text.push_str(&format!(
+                "\nTệp {}: {} {}",
+                i + 1,
+                evidence.kind,
+                evidence.url
+            ));
+        }
+        let events = turn.store.case_events(turn.tx, case.id).await?;
+        text.push_str("\nDiễn biến:");
+        for event in events.iter().rev().take(10).rev() {
+            let body = event
+                .body
+                .as_ref()
+                .and_then(|b| turn.vault.open_string(b).ok())
+                .unwrap_or_default();
+            let line = format!(
+                "\n• {} {} {}",
+                crate::bot::vn_time(event.at),
+                event.kind,
+                body
+            );
+            text.push_str(line.trim_end());
+        }
+        Ok(vec![self.say(turn, text)])
+    }
+
+    pub(super) async fn claim(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        code: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let Some(case) = self.find(turn, code).await? else {
+            return self.no_case(turn, code);
+        };
+        turn.store
+            .assign_case(turn.tx, case.id, &officer.user_key, turn.now)
+            .await?;
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                "assigned",
+                &officer.user_key,
+                None,
+                turn.now,
+            )
+            .await?;
+        self.audit(turn, officer, "claim", Some(code), "ok", None)
+            .await?;
+        let mut replies = vec![self.say(
+            turn,
+            self.texts.fill("officer_claimed", &[("code", &case.code)]),
+        )];
+        if case.status == "received" {
+            replies.extend(
+                self.change_status(turn, officer, &case, "processing")
+                    .await?,
+            );
+        } else {
+            turn.store
+                .mark_first_response(turn.tx, case.id, turn.now)
+                .await?;
+        }
+        Ok(replies)
+    }
+
+    pub(super) async fn assign(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        code: &str,
+        handle: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let Some(case) = self.find(turn, code).await? else {
+            return self.no_case(turn, code);
+        };
+        let Some(assignee) = turn.store.officer_by_handle(turn.tx, handle).await? else {
+            return Ok(vec![self.say(
+                turn,
+                self.texts.fill("officer_no_officer", &[("handle", handle)]),
+            )]);
+        };
+        turn.store
+            .assign_case(turn.tx, case.id, &assignee.user_key, turn.now)
+            .await?;
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                "assigned",
+                &officer.user_key,
+                None,
+                turn.now,
+            )
+            .await?;
+        self.audit(turn, officer, "assign", Some(code), "ok", Some(handle))
+            .await?;
+        let mut replies = vec![self.say(
+            turn,
+            self.texts.fill(
+                "officer_assigned",
+                &[("code", &case.code), ("name", &assignee.name)],
+            ),
+        )];
+        if let Ok(to) = turn.vault.open_string(&assignee.zalo_id_sealed) {
+            let category = self.category_label(&case);
+            let text = self.texts.fill(
+                "officer_assigned_to_you",
+                &[("code", &case.code), ("category", &category)],
+            );
+            replies.push(Reply {
+                to,
+                message: CsMessage::text(text),
+            });
+        }
+        Ok(replies)
+    }
+
+    pub(super) async fn status(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        code: &str,
+        status: &str,
+        note: Option<String>,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let Some(case) = self.find(turn, code).await? else {
+            return self.no_case(turn, code);
+        };
+        if let Some(note) = &note {
+            let sealed = turn.vault.seal(note.as_bytes());
+            turn.store
+                .add_case_event(
+                    turn.tx,
+                    case.id,
+                    "note",
+                    &officer.user_key,
+                    Some(&sealed),
+                    turn.now,
+                )
+                .await?;
+        }
+        self.audit(turn, officer, "status", Some(code), "ok", Some(status))
+            .await?;
+        let mut replies = self.change_status(turn, officer, &case, status).await?;
+        let label = self.status_label(status);
+        replies.insert(
+            0,
+            self.say(
+                turn,
+                self.texts.fill(
+                    "officer_status_set",
+                    &[("code", &case.code), ("status", &label)],
+                ),
+            ),
+        );
+        Ok(replies)
+    }
+
+    /// Sets the status, records it, and tells the reporter in plain words.
+    async fn change_status(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        case: &CaseRow,
+        status: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        turn.store
+            .set_case_status(turn.tx, case.id, status, turn.now)
+            .await?;
+        let sealed = turn.vault.seal(status.as_bytes());
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                "status",
+                &officer.user_key,
+                Some(&sealed),
+                turn.now,
+            )
+            .await?;
+        let label = self.status_label(status);
+        let text = self.texts.fill(
+            "status_changed",
+            &[("code", &case.code), ("status", &label)],
+        );
+        Ok(self
+            .to_reporter(turn, case, text)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    pub(super) async fn note(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        code: &str,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let Some(case) = self.find(turn, code).await? else {
+            return self.no_case(turn, code);
+        };
+        let sealed = turn.vault.seal(text.as_bytes());
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                "note",
+                &officer.user_key,
+                Some(&sealed),
+                turn.now,
+            )
+            .await?;
+        self.audit(turn, officer, "note", Some(code), "ok", None)
+            .await?;
+        Ok(vec![self.say(
+            turn,
+            self.texts.fill("officer_noted", &[("code", &case.code)]),
+        )])
+    }
+
+    /// Relays an officer's answer to the reporter, signed as the station; neither side learns
+    /// the other's Zalo id. Outside the 7-day window the message waits in the outbox (the
+    /// delivery worker parks it) until the resident writes again.
+    pub(super) async fn reply(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        code: &str,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let Some(case) = self.find(turn, code).await? else {
+            return self.no_case(turn, code);
+        };
+        let sealed = turn.vault.seal(text.as_bytes());
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                "reply",
+                &officer.user_key,
+                Some(&sealed),
+                turn.now,
+            )
+            .await?;
+        turn.store
+            .mark_first_response(turn.tx, case.id, turn.now)
+            .await?;
+        if case.assigned_to.is_none() {
+            turn.store
+                .assign_case(turn.tx, case.id, &officer.user_key, turn.now)
+                .await?;
+        }
+        self.audit(turn, officer, "reply", Some(code), "ok", None)
+            .await?;
+        let message = self
+            .texts
+            .fill("relay_to_resident", &[("code", &case.code), ("text", text)]);
+        let Some(relayed) = self.to_reporter(turn, &case, message).await? else {
+            return Ok(vec![
+                self.say(turn, self.texts.fill("officer_no_case", &[("code", code)]))
+            ]);
+        };
+        crate::bot::open_case_relay(turn, &case.reporter_key, case.id, &case.code).await?;
+        let resident = turn.store.resident(turn.tx, &case.reporter_key).await?;
+        let window_open =
+            resident.is_some_and(|r| turn.now - r.last_interaction_at <= REPLY_WINDOW_MS);
+        let key = if window_open {
+            "officer_replied"
+        } else {
+            "officer_reply_parked"
+        };
+        Ok(vec![
+            self.say(turn, self.texts.fill(key, &[("code", &case.code)])),
+            relayed,
+        ])
+    }
+
+    /// A message to the case's reporter, quoting their last message.
+    async fn to_reporter(
+        &self,
+        turn: &mut Turn<'_>,
+        case: &CaseRow,
+        text: String,
+    ) -> sqlx::Result<Option<Reply>> {
+        let Some(resident) = turn.store.resident(turn.tx, &case.reporter_key).await? else {
+            return Ok(None);
+        };
+        let Ok(to) = turn.vault.open_string(&resident.zalo_id_sealed) else {
+            return Ok(None);
+        };
+        let message = CsMessage::text(text).quoting(resident.last_msg_id.as_deref());
+        Ok(Some(Reply { to, message }))
+    }
+
+    pub(super) async fn find(
+        &self,
+        turn: &mut Turn<'_>,
+        code: &str,
+    ) -> sqlx::Result<Option<CaseRow>> {
+        turn.store.case_by_code(turn.tx, code).await
+    }
+
+    pub(super) fn no_case(&self, turn: &Turn<'_>, code: &str) -> sqlx::Result<Vec<Reply>> {
+        Ok(vec![self.say(
+            turn,
+            self.texts.fill("officer_no_case", &[("code", code)]),
+        )])
+    }
+
+    /// The configured khu phố an officer's word refers to ("kp2", "khu phố 2"…).
+    pub(super) fn area_name(&self, typed: &str) -> Option<String> {
+        let folded = format!(" {} ", crate::bot::lang::fold(typed));
+        let compact = folded.replace(' ', "");
+        self.config.station.areas.iter().find_map(|area| {
+            std::iter::once(&area.name)
+                .chain(&area.aliases)
+                .any(|alias| {
+                    let a = crate::bot::lang::fold(alias);
+                    folded.contains(&format!(" {a} ")) || compact == a.replace(' ', "")
+                })
+                .then(|| area.name.clone())
+        })
+    }
+}
+
+fn place_text(place: Option<&Place>) -> String {
+    match place {
+        Some(Place {
+            latitude: Some(lat),
+            longitude: Some(lon),
+            text,
+        }) => {
+            format!(
+                "{} https://maps.google.com/?q={lat},{lon}",
+                text.as_deref().unwrap_or("vị trí")
+            )
+        }
+        Some(Place {
+            text: Some(text), ..
+        }) => text.clone(),
+        _ => "chưa rõ".into(),
+    }
+}
+
+/// "5 phút", "3 giờ", "2 ngày".
+pub(super) fn age(ms: i64) -> String {
+    let minutes = (ms / 60_000).max(0);
+    if minutes < 60 {
+        format!("{minutes} phút")
+    } else if minutes < 48 * 60 {
+        format!("{} giờ", minutes / 60)
+    } else {
+        format!("{} ngày", minutes / (24 * 60))
+    }
+}

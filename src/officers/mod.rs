@@ -1,0 +1,207 @@
+//! The officers' case console inside Zalo: a registered officer's message is a command, checked
+//! for the sender's role, carried out in the event's transaction, and written to the audit log
+//! — refusals included.
+
+mod admin;
+pub mod command;
+mod content;
+mod handling;
+pub mod sla;
+
+use command::{Command, ParseError, CHIEF_ONLY};
+
+use crate::bot::texts::Texts;
+use crate::bot::{BotConfig, Reply, Turn};
+use crate::cases::{Category, Status};
+use crate::config::ServiceLevelSettings;
+use crate::store::{CaseRow, OfficerRow};
+use crate::zalo::messages::CsMessage;
+
+/// Runs officers' commands.
+#[derive(Debug, Clone)]
+pub struct Console {
+    texts: Texts,
+    config: BotConfig,
+    service: ServiceLevelSettings,
+}
+
+impl Console {
+    /// Builds the console.
+    pub fn new(texts: Texts, config: BotConfig, service: ServiceLevelSettings) -> Console {
+        Console {
+            texts,
+            config,
+            service,
+        }
+    }
+
+    /// Handles one message from a registered officer.
+    pub async fn handle(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let command = match command::parse(text) {
+            Ok(command) => command,
+            Err(ParseError::NotACommand) => {
+                return Ok(vec![self.say(
+                    turn,
+                    self.texts
+                        .fill("officer_not_a_command", &[("name", &officer.name)]),
+                )]);
+            }
+            Err(err) => {
+                self.audit(
+                    turn,
+                    officer,
+                    "parse",
+                    None,
+                    "error",
+                    Some(&err.to_string()),
+                )
+                .await?;
+                return Ok(vec![self.say(
+                    turn,
+                    self.texts
+                        .fill("officer_unknown_command", &[("error", &err.to_string())]),
+                )]);
+            }
+        };
+        let chief_only = CHIEF_ONLY.contains(&command.name())
+            || matches!(command, Command::OnCall(command::OnCallAction::Set(_)));
+        if chief_only && !officer.is_chief() {
+            let target = command_target(&command);
+            self.audit(
+                turn,
+                officer,
+                command.name(),
+                target.as_deref(),
+                "refused",
+                None,
+            )
+            .await?;
+            return Ok(vec![self.say(
+                turn,
+                self.texts
+                    .fill("officer_refused", &[("command", command.name())]),
+            )]);
+        }
+        metrics::counter!("ketnoi_officer_commands_total", "command" => command.name())
+            .increment(1);
+        match command {
+            Command::Help => Ok(vec![self.say(turn, command::help(officer.is_chief()))]),
+            Command::Cases(filter) => self.list(turn, officer, filter).await,
+            Command::Case { code } => self.show(turn, officer, &code).await,
+            Command::Claim { code } => self.claim(turn, officer, &code).await,
+            Command::Assign {
+                code,
+                officer: handle,
+            } => self.assign(turn, officer, &code, &handle).await,
+            Command::Status { code, status, note } => {
+                self.status(turn, officer, &code, &status, note).await
+            }
+            Command::Note { code, text } => self.note(turn, officer, &code, &text).await,
+            Command::Reply { code, text } => self.reply(turn, officer, &code, &text).await,
+            Command::News { title, text } => self.post(turn, officer, "news", &title, &text).await,
+            Command::Warn { title, text } => {
+                self.post(turn, officer, "warning", &title, &text).await
+            }
+            Command::Alert { area, text } => self.alert(turn, officer, &area, &text).await,
+            Command::Reveal { code, reason } => self.reveal(turn, officer, &code, &reason).await,
+            Command::Stats { days } => self.stats(turn, officer, days).await,
+            Command::OnCall(action) => self.on_call(turn, officer, action).await,
+            Command::Officer(action) => self.manage(turn, officer, action).await,
+        }
+    }
+
+    /// A message back to the officer who wrote.
+    fn say(&self, turn: &Turn<'_>, text: String) -> Reply {
+        let parts = crate::bot::text::split_message(&text, crate::zalo::messages::MAX_TEXT_CHARS);
+        Reply {
+            to: turn.user_id.to_owned(),
+            message: CsMessage::text(parts.into_iter().next().unwrap_or_default()),
+        }
+    }
+
+    /// Appends to the audit log; `detail` is sealed.
+    async fn audit(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        action: &str,
+        target: Option<&str>,
+        outcome: &str,
+        detail: Option<&str>,
+    ) -> sqlx::Result<()> {
+        let sealed = detail.map(|d| turn.vault.seal(d.as_bytes()));
+        turn.store
+            .audit(
+                turn.tx,
+                &officer.user_key,
+                Some(&officer.handle),
+                action,
+                target,
+                outcome,
+                sealed.as_deref(),
+                turn.now,
+            )
+            .await
+    }
+
+    fn category_label(&self, case: &CaseRow) -> String {
+        let category = Category::from_id(&case.category).unwrap_or(Category::Other);
+        self.texts
+            .get(&format!("category_{}", category.id()))
+            .to_owned()
+    }
+
+    fn status_label(&self, status: &str) -> String {
+        let status = Status::from_id(status).unwrap_or(Status::Received);
+        self.texts
+            .get(&format!("status_{}", status.id()))
+            .to_owned()
+    }
+}
+
+/// The case code or handle a command is about, for the audit row.
+fn command_target(command: &Command) -> Option<String> {
+    match command {
+        Command::Case { code }
+        | Command::Claim { code }
+        | Command::Assign { code, .. }
+        | Command::Status { code, .. }
+        | Command::Note { code, .. }
+        | Command::Reply { code, .. }
+        | Command::Reveal { code, .. } => Some(code.clone()),
+        Command::Alert { area, .. } => Some(area.clone()),
+        _ => None,
+    }
+}
+
+/// How long ago, for officers' messages ("5 phút", "3 giờ", "2 ngày").
+pub(crate) fn handling_age(ms: i64) -> String {
+    handling::age(ms)
+}
+
+/// The Zalo ids paged for emergencies: the on-call roster the chief set, or the configured
+/// `officers.on_call` while there is none.
+pub async fn pager_ids(
+    store: &crate::store::Store,
+    tx: &mut crate::store::Tx,
+    vault: &crate::vault::Vault,
+    fallback: &[String],
+) -> sqlx::Result<Vec<String>> {
+    let roster: Vec<String> = store
+        .officers(tx)
+        .await?
+        .iter()
+        .filter(|o| o.on_call == 1)
+        .filter_map(|o| vault.open_string(&o.zalo_id_sealed).ok())
+        .collect();
+    Ok(if roster.is_empty() {
+        fallback.to_vec()
+    } else {
+        roster
+    })
+}
