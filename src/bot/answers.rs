@@ -24,14 +24,9 @@ impl Bot {
             ..Details::default()
         };
         let category = Category::guess(&fold(text)).unwrap_or(Category::Other);
+        let area = self.area_in(&format!(" {} ", fold(text)));
         let code = self
-            .create_case(
-                turn,
-                category,
-                true,
-                self.area_in(&format!(" {} ", fold(text))),
-                &details,
-            )
+            .create_case(turn, category, true, area.clone(), &details)
             .await?;
         metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "true").increment(1);
         let phone = |key: &str, number: &str| Button::Phone {
@@ -52,14 +47,23 @@ impl Bot {
             "page_on_call",
             &[("code", &code), ("time", &time), ("text", &short)],
         );
-        for officer in &self.config.on_call {
+        // The officers on call, and the area officer of the khu phố if the message names one.
+        let mut paged =
+            crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
+                .await?;
+        for officer in self.area_officer_ids(turn, area.as_deref()).await? {
+            if !paged.contains(&officer) {
+                paged.push(officer);
+            }
+        }
+        for officer in &paged {
             replies.push(Reply {
                 to: officer.clone(),
                 message: CsMessage::text(page.clone()),
             });
         }
-        if self.config.on_call.is_empty() {
-            tracing::warn!(%code, "urgent case created but officers.on_call is empty: nobody paged");
+        if paged.is_empty() {
+            tracing::warn!(%code, "urgent case created but nobody is on call: nobody paged");
         }
         Ok(replies)
     }
@@ -254,13 +258,37 @@ impl Bot {
             }
             None => {}
         }
-        CsMessage::text(text).with_buttons(vec![
-            Button::Phone {
-                title: t.get("call_station").to_owned(),
-                phone: dial_code(&s.phone),
-            },
-            Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
-        ])
+        let mut buttons = vec![Button::Phone {
+            title: t.get("call_station").to_owned(),
+            phone: dial_code(&s.phone),
+        }];
+        if !s.areas.is_empty() {
+            buttons.push(Button::query(
+                t.get("change_area"),
+                Payload::ChangeArea.encode(),
+            ));
+        }
+        buttons.push(Button::query(t.get("back_to_menu"), Payload::Menu.encode()));
+        CsMessage::text(text).with_buttons(buttons)
+    }
+
+    /// Zalo ids of the area officers of a khu phố.
+    pub(super) async fn area_officer_ids(
+        &self,
+        turn: &mut Turn<'_>,
+        area: Option<&str>,
+    ) -> sqlx::Result<Vec<String>> {
+        let Some(area) = area else {
+            return Ok(Vec::new());
+        };
+        Ok(turn
+            .store
+            .officers(turn.tx)
+            .await?
+            .iter()
+            .filter(|o| o.area_list().contains(&area))
+            .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
+            .collect())
     }
 
     /// The khu phố named in folded text (padded with spaces), by name or alias.

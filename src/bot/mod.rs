@@ -137,7 +137,10 @@ impl Bot {
     /// The replies to one event (none for receipts, echoes and unknown events).
     pub async fn handle(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
         match turn.event.kind() {
-            EventKind::Follow => self.greet(turn).await,
+            EventKind::Follow => match turn.store.officer(turn.tx, turn.user_key).await? {
+                Some(officer) => self.console.handle(turn, &officer, "").await,
+                None => self.greet(turn).await,
+            },
             EventKind::Unfollow => {
                 turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
                 Ok(Vec::new())

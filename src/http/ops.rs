@@ -36,6 +36,11 @@ pub(super) async fn metrics(State(state): State<AppState>) -> impl IntoResponse 
         metrics::gauge!("ketnoi_outbox_depth", "status" => "failed").set(stats.failed as f64);
         metrics::gauge!("ketnoi_outbox_lag_seconds").set(stats.oldest_pending_ms as f64 / 1000.0);
     }
+    if let Ok(counts) = store.case_counts().await {
+        for (status, count) in counts {
+            metrics::gauge!("ketnoi_cases", "status" => status).set(count as f64);
+        }
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,

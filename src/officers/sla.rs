@@ -116,9 +116,11 @@ impl Sla {
         to: &[String],
         text: &str,
         key: &str,
-        now: i64,
+        as_of: i64,
     ) -> sqlx::Result<usize> {
         let message = CsMessage::text(text);
+        // Due at once, even when `check` was asked about a later moment.
+        let now = as_of.min(now_ms());
         for (n, id) in to.iter().enumerate() {
             let msg = outbound(&self.vault, format!("{key}:{n}"), None, id, &message);
             self.store.enqueue(tx, &msg, false, now).await?;

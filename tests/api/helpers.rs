@@ -298,3 +298,19 @@ pub fn buttons_of(message: &SentMessage) -> Vec<(String, String, String)> {
         })
         .unwrap_or_default()
 }
+
+/// Prints a transcript line per message (shown with --nocapture; used in closing notes).
+pub fn show(who: &str, said: &str, replies: &[SentMessage]) {
+    println!("> {who}: {said}");
+    for r in replies {
+        let buttons: Vec<String> = buttons_of(r)
+            .into_iter()
+            .map(|(t, _, _)| format!("[{t}]"))
+            .collect();
+        println!(
+            "< bot: {} {}",
+            text_of(r).replace('\n', "\n        "),
+            buttons.join(" ")
+        );
+    }
+}

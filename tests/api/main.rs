@@ -6,6 +6,7 @@ mod crash;
 mod faults;
 mod helpers;
 mod multi_instance;
+mod officers;
 mod resident;
 mod store_contract;
 mod webhook;

@@ -9,22 +9,6 @@ fn tap(payload: &str) -> ResidentInput {
     ResidentInput::text(payload)
 }
 
-/// Prints a transcript line per message (shown with --nocapture; used in closing notes).
-fn show(who: &str, said: &str, replies: &[ketnoi::zalo::sim::SentMessage]) {
-    println!("> {who}: {said}");
-    for r in replies {
-        let buttons: Vec<String> = buttons_of(r)
-            .into_iter()
-            .map(|(t, _, _)| format!("[{t}]"))
-            .collect();
-        println!(
-            "< bot: {} {}",
-            text_of(r).replace('\n', "\n        "),
-            buttons.join(" ")
-        );
-    }
-}
-
 #[tokio::test]
 async fn a_full_report_with_location_and_two_photos_gets_a_case_code() {
     let app = spawn_app().await;

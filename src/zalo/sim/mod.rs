@@ -192,6 +192,15 @@ impl Simulator {
         self.state().stats.clone()
     }
 
+    /// The OA tags a user carries, as the tag API set them.
+    pub fn user_tags(&self, user_id: &str) -> Vec<String> {
+        self.state()
+            .users
+            .get(user_id)
+            .map(|u| u.tags.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Same as `POST /sim/users/{user_id}/send`.
     pub async fn send_as_user(
         &self,
