@@ -97,7 +97,7 @@ impl Console {
             .and_then(|d| serde_json::from_slice(&d).ok())
             .unwrap_or_default();
         let mut text = format!(
-            "{}{} · {} · {}\nNgười báo: {} ({})\nKhu phố: {}\nNội dung: {}\nThời gian: {}\nĐịa điểm: {}",
+            "{}{} · {} · {}\nBí danh người báo: {} ({})\nKhu phố: {}\nNội dung: {}\nThời gian: {}\nĐịa điểm: {}",
             if case.urgent == 1 { "🔴 KHẨN " } else { "" },
             case.code,
             self.category_label(&case),
@@ -128,7 +128,7 @@ impl Console {
             let line = format!(
                 "\n• {} {} {}",
                 crate::bot::vn_time(event.at),
-                event.kind,
+                event_label(&event.kind),
                 body
             );
             text.push_str(line.trim_end());
@@ -435,6 +435,20 @@ impl Console {
                 })
                 .then(|| area.name.clone())
         })
+    }
+}
+
+/// Timeline entry kinds in the officers' language.
+fn event_label(kind: &str) -> &str {
+    match kind {
+        "created" => "tiếp nhận",
+        "status" => "trạng thái:",
+        "note" => "ghi chú:",
+        "reply" => "trả lời người báo:",
+        "resident_message" => "người báo nhắn:",
+        "assigned" => "phân công",
+        "reveal" => "xem danh tính:",
+        other => other,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests: the real router on 127.0.0.1:0, a real database (SQLite always,
 //! PostgreSQL when `KETNOI_TEST_POSTGRES_URL` is set) and the Zalo simulator.
 
+mod bad_input;
 mod conversation;
 mod crash;
 mod faults;

@@ -1,0 +1,145 @@
+//! Ten thousand generated bad requests: wrong or missing MACs, truncated and mistyped JSON,
+//! huge strings, invalid UTF-8, deep nesting, replays. None may get a 5xx or store anything,
+//! and the server must still take a good event afterwards.
+
+use futures::StreamExt;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use ketnoi::zalo::signature;
+
+use crate::helpers::*;
+
+/// One bad request: body and signature header.
+fn bad_request(rng: &mut StdRng, i: usize) -> (Vec<u8>, Option<String>) {
+    let good = text_event("5009", &format!("bad-{i}"), "xin chào");
+    let body = serde_json::to_vec(&good).unwrap();
+    let ts = timestamp_of(&good);
+    match i % 10 {
+        // A real event with a wrong MAC.
+        0 => (
+            body.clone(),
+            Some(signature::sign(APP_ID, &body, &ts, "wrong-secret")),
+        ),
+        // Truncated JSON, correctly "signed" for what was sent.
+        1 => {
+            let cut = rng.gen_range(1..body.len());
+            let truncated = body[..cut].to_vec();
+            (
+                truncated.clone(),
+                Some(signature::sign(APP_ID, &truncated, &ts, OA_SECRET)),
+            )
+        }
+        // Wrong types in signed bodies.
+        2 => {
+            let mut v = good.clone();
+            let field = ["sender", "message", "recipient"][rng.gen_range(0..3)];
+            v[field] = serde_json::json!([1, 2, 3]);
+            let b = serde_json::to_vec(&v).unwrap();
+            (b.clone(), Some(signature::sign(APP_ID, &b, &ts, OA_SECRET)))
+        }
+        // A huge string without a valid MAC.
+        3 => {
+            let mut v = good.clone();
+            v["message"]["text"] = "ư".repeat(rng.gen_range(10_000..200_000)).into();
+            (
+                serde_json::to_vec(&v).unwrap(),
+                Some(format!("mac={}", "0".repeat(64))),
+            )
+        }
+        // Invalid UTF-8.
+        4 => {
+            let mut b = body.clone();
+            let at = rng.gen_range(0..b.len());
+            b[at] = 0xff;
+            (b, Some(signature::sign(APP_ID, &body, &ts, OA_SECRET)))
+        }
+        // Deep nesting.
+        5 => {
+            let depth = rng.gen_range(200..5000);
+            let b = format!(
+                "{{\"event_name\":\"user_send_text\",\"x\":{}{}}}",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            (b.into_bytes(), None)
+        }
+        // A replayed, correctly signed event from a day ago.
+        6 => {
+            let mut v = good.clone();
+            v["timestamp"] = (now_ms() - 86_400_000).to_string().into();
+            let b = serde_json::to_vec(&v).unwrap();
+            let ts = timestamp_of(&v);
+            (b.clone(), Some(signature::sign(APP_ID, &b, &ts, OA_SECRET)))
+        }
+        // No header at all.
+        7 => (body, None),
+        // Random bytes.
+        8 => {
+            let len = rng.gen_range(0..2048);
+            (
+                (0..len).map(|_| rng.gen()).collect(),
+                Some(format!("mac={:064x}", rng.gen::<u128>())),
+            )
+        }
+        // Garbage headers on a real body.
+        _ => {
+            let header = [
+                "mac=",
+                "mac",
+                "sha256=abc",
+                "mac=zz",
+                "   ",
+                "mac=\u{1F46E}",
+            ][rng.gen_range(0..6)];
+            (body, Some(header.to_owned()))
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_bad_requests_get_no_5xx_and_store_nothing() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    let url = app.webhook_url();
+    let mut rng = StdRng::seed_from_u64(20261128);
+    let requests: Vec<_> = (0..10_000).map(|i| bad_request(&mut rng, i)).collect();
+    let statuses: Vec<u16> = futures::stream::iter(requests)
+        .map(|(body, header)| {
+            let mut request = client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body);
+            if let Some(header) = header {
+                if let Ok(value) = reqwest::header::HeaderValue::from_str(&header) {
+                    request = request.header("X-ZEvent-Signature", value);
+                }
+            }
+            async move {
+                request
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    let mut by_status = std::collections::BTreeMap::new();
+    for status in &statuses {
+        *by_status.entry(*status).or_insert(0) += 1;
+    }
+    println!("statuses: {by_status:?}");
+    assert!(
+        statuses.iter().all(|s| (200..500).contains(s)),
+        "{by_status:?}"
+    );
+    assert_eq!(app.store.count_events().await.unwrap(), 0, "nothing stored");
+    // Still healthy.
+    let good = app
+        .post_signed(&text_event("5010", "after-the-storm", "xin chào"))
+        .await;
+    assert_eq!(good.status(), 200);
+    assert_eq!(app.store.count_events().await.unwrap(), 1);
+}
