@@ -75,6 +75,9 @@ enum SimAction {
         /// Seconds to wait for the last replies.
         #[arg(long, default_value_t = 10.0)]
         drain: f64,
+        /// Redeliver unanswered events on Zalo's ladder divided by this factor (0: never).
+        #[arg(long, default_value_t = 100.0)]
+        ladder_factor: f64,
     },
 }
 
@@ -182,6 +185,7 @@ async fn sim(
         users,
         mix,
         drain,
+        ladder_factor,
     }) = action
     else {
         println!(
@@ -204,6 +208,7 @@ async fn sim(
         users,
         mix,
         drain: std::time::Duration::from_secs_f64(drain),
+        ladder_factor,
     };
     let report = ketnoi::zalo::sim::load::run(&simulator, &config).await;
     println!("{}", serde_json::to_string(&report)?);

@@ -28,7 +28,13 @@ pub struct LoadConfig {
     pub mix: Vec<String>,
     /// How long to wait for the last replies after sending stops.
     pub drain: Duration,
+    /// Zalo's redelivery ladder (30 s, 5 min, 15 min, 30 min, 1 h) divided by this factor;
+    /// 0 turns redelivery off.
+    pub ladder_factor: f64,
 }
+
+/// Zalo's retry ladder after a failed delivery (zalo-oa-api.md §1.3).
+const LADDER_SECS: [f64; 5] = [30.0, 300.0, 900.0, 1800.0, 3600.0];
 
 /// Latency percentiles in milliseconds.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -50,8 +56,10 @@ pub struct LoadReport {
     pub sent: u64,
     /// Answered 2xx.
     pub acked: u64,
-    /// Answered with another status.
+    /// Answered with another status (after any redeliveries).
     pub non_2xx: u64,
+    /// Redeliveries made after a failed or non-2xx attempt.
+    pub redeliveries: u64,
     /// No answer (connection error).
     pub failed: u64,
     /// Achieved send rate, events/s.
@@ -69,6 +77,7 @@ pub struct LoadReport {
 struct Sent {
     at: Instant,
     user: String,
+    acked: bool,
 }
 
 /// Runs the load and gathers the report.
@@ -77,6 +86,15 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
     let total = (config.rate * config.duration.as_secs_f64()).round() as u64;
     let sent: Arc<Mutex<HashMap<String, Sent>>> = Arc::default();
     let acks: Arc<Mutex<Vec<(u16, f64)>>> = Arc::default();
+    let redeliveries = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let ladder: Vec<Duration> = if config.ladder_factor > 0.0 {
+        LADDER_SECS
+            .iter()
+            .map(|s| Duration::from_secs_f64(s / config.ladder_factor))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut tasks = tokio::task::JoinSet::new();
     let start = Instant::now();
     for i in 0..total {
@@ -88,21 +106,39 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
         let event = new_event(sim, &user, kind);
         let url = config.webhooks[i as usize % config.webhooks.len()].clone();
         let (sim, sent, acks) = (sim.clone(), sent.clone(), acks.clone());
+        let (ladder, redeliveries) = (ladder.clone(), redeliveries.clone());
         tasks.spawn(async move {
             let began = Instant::now();
             let msg_id = event.msg_id.clone();
             if let Some(id) = &msg_id {
+                let record = Sent {
+                    at: began,
+                    user,
+                    acked: false,
+                };
                 sent.lock()
                     .expect("not poisoned")
-                    .insert(id.clone(), Sent { at: began, user });
+                    .insert(id.clone(), record);
             }
-            let status = post(&sim, &url, event)
-                .await
-                .map(|o| o.webhook_status)
-                .unwrap_or(0);
-            acks.lock()
-                .expect("not poisoned")
-                .push((status, began.elapsed().as_secs_f64() * 1000.0));
+            let mut event = event;
+            let mut status = deliver(&sim, &url, &event).await;
+            let ack_ms = began.elapsed().as_secs_f64() * 1000.0;
+            // Like Zalo: the same bytes again, later, while the webhook does not answer 200.
+            for wait in &ladder {
+                if status == 200 {
+                    break;
+                }
+                tokio::time::sleep(*wait).await;
+                event.retries += 1;
+                redeliveries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                status = deliver(&sim, &url, &event).await;
+            }
+            if let (Some(id), true) = (&msg_id, (200..300).contains(&status)) {
+                if let Some(s) = sent.lock().expect("not poisoned").get_mut(id) {
+                    s.acked = true;
+                }
+            }
+            acks.lock().expect("not poisoned").push((status, ack_ms));
         });
     }
     while tasks.join_next().await.is_some() {}
@@ -112,8 +148,10 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
 
     // Wait for replies to every acknowledged message event, up to the drain time.
     let deadline = Instant::now() + config.drain;
-    let answered = |sim: &Simulator| -> HashMap<String, Vec<Instant>> {
-        let mut by_quote: HashMap<String, Vec<Instant>> = HashMap::new();
+    // A reply may have several parts (a long answer split at Zalo's limit), all quoting the
+    // event; a duplicate is the same part delivered again.
+    let answered = |sim: &Simulator| -> HashMap<String, Vec<(Instant, String)>> {
+        let mut by_quote: HashMap<String, Vec<(Instant, String)>> = HashMap::new();
         let users: std::collections::HashSet<&String> = sent.values().map(|s| &s.user).collect();
         for user in users {
             for message in sim.sent_messages(user) {
@@ -121,19 +159,24 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
                     by_quote
                         .entry(quote.to_owned())
                         .or_default()
-                        .push(message.arrived);
+                        .push((message.arrived, message.body["message"].to_string()));
                 }
             }
         }
         by_quote
     };
     let mut replies = answered(sim);
-    while Instant::now() < deadline && sent.keys().any(|id| !replies.contains_key(id)) {
+    while Instant::now() < deadline
+        && sent
+            .iter()
+            .any(|(id, s)| s.acked && !replies.contains_key(id))
+    {
         tokio::time::sleep(Duration::from_millis(100)).await;
         replies = answered(sim);
     }
 
     let mut report = LoadReport {
+        redeliveries: redeliveries.load(std::sync::atomic::Ordering::Relaxed),
         sent: acks.len() as u64,
         acked: acks.iter().filter(|(s, _)| (200..300).contains(s)).count() as u64,
         failed: acks.iter().filter(|(s, _)| *s == 0).count() as u64,
@@ -146,15 +189,26 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
     for (id, s) in &sent {
         match replies.get(id) {
             Some(times) => {
-                let first = times.iter().min().copied().unwrap_or(s.at);
+                let first = times.iter().map(|(t, _)| *t).min().unwrap_or(s.at);
                 e2e.push(first.saturating_duration_since(s.at).as_secs_f64() * 1000.0);
-                report.replies_duplicated += times.len() as u64 - 1;
+                let distinct: std::collections::HashSet<&String> =
+                    times.iter().map(|(_, b)| b).collect();
+                report.replies_duplicated += (times.len() - distinct.len()) as u64;
             }
-            None => report.replies_missing += 1,
+            None if s.acked => report.replies_missing += 1,
+            None => {}
         }
     }
     report.e2e_ms = percentiles(e2e);
     report
+}
+
+/// One delivery attempt; 0 when the webhook could not be reached.
+async fn deliver(sim: &Simulator, url: &str, event: &super::state::DeliveredEvent) -> u16 {
+    post(sim, url, event.clone())
+        .await
+        .map(|o| o.webhook_status)
+        .unwrap_or(0)
 }
 
 fn kind_for(name: &str, i: u64) -> Kind {
@@ -196,8 +250,8 @@ impl std::fmt::Display for LoadReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "sent {}  acked {}  non-2xx {}  failed {}  ({:.0} events/s)",
-            self.sent, self.acked, self.non_2xx, self.failed, self.send_rate
+            "sent {}  acked {}  non-2xx {}  failed {}  redeliveries {}  ({:.0} events/s)",
+            self.sent, self.acked, self.non_2xx, self.failed, self.redeliveries, self.send_rate
         )?;
         writeln!(
             f,
