@@ -75,6 +75,9 @@ enum SimAction {
         /// Seconds to wait for the last replies.
         #[arg(long, default_value_t = 10.0)]
         drain: f64,
+        /// Closed loop: this many connections sending back to back (overrides --rate).
+        #[arg(long, default_value_t = 0)]
+        connections: usize,
         /// Redeliver unanswered events on Zalo's ladder divided by this factor (0: never).
         #[arg(long, default_value_t = 100.0)]
         ladder_factor: f64,
@@ -185,6 +188,7 @@ async fn sim(
         users,
         mix,
         drain,
+        connections,
         ladder_factor,
     }) = action
     else {
@@ -208,6 +212,7 @@ async fn sim(
         users,
         mix,
         drain: std::time::Duration::from_secs_f64(drain),
+        connections,
         ladder_factor,
     };
     let report = ketnoi::zalo::sim::load::run(&simulator, &config).await;

@@ -28,6 +28,8 @@ pub struct LoadConfig {
     pub mix: Vec<String>,
     /// How long to wait for the last replies after sending stops.
     pub drain: Duration,
+    /// Closed loop with this many concurrent connections instead of a fixed rate (0: open loop).
+    pub connections: usize,
     /// Zalo's redelivery ladder (30 s, 5 min, 15 min, 30 min, 1 h) divided by this factor;
     /// 0 turns redelivery off.
     pub ladder_factor: f64,
@@ -80,71 +82,93 @@ struct Sent {
     acked: bool,
 }
 
+/// What every sending task shares.
+struct Shared {
+    sim: Simulator,
+    config: LoadConfig,
+    ladder: Vec<Duration>,
+    sent: Mutex<HashMap<String, Sent>>,
+    acks: Mutex<Vec<(u16, f64)>>,
+    redeliveries: std::sync::atomic::AtomicU64,
+}
+
+/// Sends event number `i` (redelivering it on the ladder while unanswered) and records it.
+async fn fire(shared: Arc<Shared>, i: u64) {
+    let config = &shared.config;
+    let user = format!("9{:08}", i as usize % config.users.max(1));
+    let kind = kind_for(&config.mix[i as usize % config.mix.len()], i);
+    let mut event = new_event(&shared.sim, &user, kind);
+    let url = &config.webhooks[i as usize % config.webhooks.len()];
+    let began = Instant::now();
+    let msg_id = event.msg_id.clone();
+    if let Some(id) = &msg_id {
+        let record = Sent { at: began, user, acked: false };
+        shared.sent.lock().expect("not poisoned").insert(id.clone(), record);
+    }
+    let mut status = deliver(&shared.sim, url, &event).await;
+    let ack_ms = began.elapsed().as_secs_f64() * 1000.0;
+    // Like Zalo: the same bytes again, later, while the webhook does not answer 200.
+    for wait in &shared.ladder {
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(*wait).await;
+        event.retries += 1;
+        shared.redeliveries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        status = deliver(&shared.sim, url, &event).await;
+    }
+    if let (Some(id), true) = (&msg_id, (200..300).contains(&status)) {
+        if let Some(s) = shared.sent.lock().expect("not poisoned").get_mut(id) {
+            s.acked = true;
+        }
+    }
+    shared.acks.lock().expect("not poisoned").push((status, ack_ms));
+}
+
 /// Runs the load and gathers the report.
 pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
-    let interval = Duration::from_secs_f64(1.0 / config.rate.max(0.001));
-    let total = (config.rate * config.duration.as_secs_f64()).round() as u64;
-    let sent: Arc<Mutex<HashMap<String, Sent>>> = Arc::default();
-    let acks: Arc<Mutex<Vec<(u16, f64)>>> = Arc::default();
-    let redeliveries = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let ladder: Vec<Duration> = if config.ladder_factor > 0.0 {
-        LADDER_SECS
-            .iter()
-            .map(|s| Duration::from_secs_f64(s / config.ladder_factor))
-            .collect()
+        LADDER_SECS.iter().map(|s| Duration::from_secs_f64(s / config.ladder_factor)).collect()
     } else {
         Vec::new()
     };
+    let shared = Arc::new(Shared {
+        sim: sim.clone(),
+        config: config.clone(),
+        ladder,
+        sent: Mutex::default(),
+        acks: Mutex::default(),
+        redeliveries: Default::default(),
+    });
     let mut tasks = tokio::task::JoinSet::new();
     let start = Instant::now();
-    for i in 0..total {
+    if config.connections > 0 {
+        // Closed loop: each connection sends its next event as soon as the last is answered,
+        // which measures the most the webhook can take.
+        let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let end = start + config.duration;
+        for _ in 0..config.connections {
+            let (shared, next) = (shared.clone(), next.clone());
+            tasks.spawn(async move {
+                while Instant::now() < end {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    fire(shared.clone(), i).await;
+                }
+            });
+        }
+    } else {
         // Open loop: each event has its own departure time, independent of earlier answers.
-        let due = start + interval.mul_f64(i as f64);
-        tokio::time::sleep_until(due.into()).await;
-        let user = format!("9{:08}", i as usize % config.users.max(1));
-        let kind = kind_for(&config.mix[i as usize % config.mix.len()], i);
-        let event = new_event(sim, &user, kind);
-        let url = config.webhooks[i as usize % config.webhooks.len()].clone();
-        let (sim, sent, acks) = (sim.clone(), sent.clone(), acks.clone());
-        let (ladder, redeliveries) = (ladder.clone(), redeliveries.clone());
-        tasks.spawn(async move {
-            let began = Instant::now();
-            let msg_id = event.msg_id.clone();
-            if let Some(id) = &msg_id {
-                let record = Sent {
-                    at: began,
-                    user,
-                    acked: false,
-                };
-                sent.lock()
-                    .expect("not poisoned")
-                    .insert(id.clone(), record);
-            }
-            let mut event = event;
-            let mut status = deliver(&sim, &url, &event).await;
-            let ack_ms = began.elapsed().as_secs_f64() * 1000.0;
-            // Like Zalo: the same bytes again, later, while the webhook does not answer 200.
-            for wait in &ladder {
-                if status == 200 {
-                    break;
-                }
-                tokio::time::sleep(*wait).await;
-                event.retries += 1;
-                redeliveries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                status = deliver(&sim, &url, &event).await;
-            }
-            if let (Some(id), true) = (&msg_id, (200..300).contains(&status)) {
-                if let Some(s) = sent.lock().expect("not poisoned").get_mut(id) {
-                    s.acked = true;
-                }
-            }
-            acks.lock().expect("not poisoned").push((status, ack_ms));
-        });
+        let interval = Duration::from_secs_f64(1.0 / config.rate.max(0.001));
+        let total = (config.rate * config.duration.as_secs_f64()).round() as u64;
+        for i in 0..total {
+            tokio::time::sleep_until((start + interval.mul_f64(i as f64)).into()).await;
+            tasks.spawn(fire(shared.clone(), i));
+        }
     }
     while tasks.join_next().await.is_some() {}
     let send_secs = start.elapsed().as_secs_f64();
-    let acks = std::mem::take(&mut *acks.lock().expect("not poisoned"));
-    let sent = std::mem::take(&mut *sent.lock().expect("not poisoned"));
+    let acks = std::mem::take(&mut *shared.acks.lock().expect("not poisoned"));
+    let sent = std::mem::take(&mut *shared.sent.lock().expect("not poisoned"));
 
     // Wait for replies to every acknowledged message event, up to the drain time.
     let deadline = Instant::now() + config.drain;
@@ -176,7 +200,7 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
     }
 
     let mut report = LoadReport {
-        redeliveries: redeliveries.load(std::sync::atomic::Ordering::Relaxed),
+        redeliveries: shared.redeliveries.load(std::sync::atomic::Ordering::Relaxed),
         sent: acks.len() as u64,
         acked: acks.iter().filter(|(s, _)| (200..300).contains(s)).count() as u64,
         failed: acks.iter().filter(|(s, _)| *s == 0).count() as u64,
