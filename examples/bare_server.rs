@@ -9,7 +9,9 @@ use axum::Router;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:18280".to_owned());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:18280".to_owned());
     let app = Router::new().route(
         "/webhook/zalo",
         post(|body: Bytes| async move {

@@ -104,6 +104,10 @@ impl Sla {
         }
         tx.commit().await?;
         metrics::gauge!("ketnoi_cases_overdue").set(overdue as f64);
+        metrics::gauge!("ketnoi_first_response_target_seconds", "urgency" => "urgent")
+            .set(self.service.target_ms(true) as f64 / 1000.0);
+        metrics::gauge!("ketnoi_first_response_target_seconds", "urgency" => "ordinary")
+            .set(self.service.target_ms(false) as f64 / 1000.0);
         if queued > 0 {
             self.outbox_ready.notify_one();
         }

@@ -102,8 +102,16 @@ async fn fire(shared: Arc<Shared>, i: u64) {
     let began = Instant::now();
     let msg_id = event.msg_id.clone();
     if let Some(id) = &msg_id {
-        let record = Sent { at: began, user, acked: false };
-        shared.sent.lock().expect("not poisoned").insert(id.clone(), record);
+        let record = Sent {
+            at: began,
+            user,
+            acked: false,
+        };
+        shared
+            .sent
+            .lock()
+            .expect("not poisoned")
+            .insert(id.clone(), record);
     }
     let mut status = deliver(&shared.sim, url, &event).await;
     let ack_ms = began.elapsed().as_secs_f64() * 1000.0;
@@ -114,7 +122,9 @@ async fn fire(shared: Arc<Shared>, i: u64) {
         }
         tokio::time::sleep(*wait).await;
         event.retries += 1;
-        shared.redeliveries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        shared
+            .redeliveries
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         status = deliver(&shared.sim, url, &event).await;
     }
     if let (Some(id), true) = (&msg_id, (200..300).contains(&status)) {
@@ -122,13 +132,20 @@ async fn fire(shared: Arc<Shared>, i: u64) {
             s.acked = true;
         }
     }
-    shared.acks.lock().expect("not poisoned").push((status, ack_ms));
+    shared
+        .acks
+        .lock()
+        .expect("not poisoned")
+        .push((status, ack_ms));
 }
 
 /// Runs the load and gathers the report.
 pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
     let ladder: Vec<Duration> = if config.ladder_factor > 0.0 {
-        LADDER_SECS.iter().map(|s| Duration::from_secs_f64(s / config.ladder_factor)).collect()
+        LADDER_SECS
+            .iter()
+            .map(|s| Duration::from_secs_f64(s / config.ladder_factor))
+            .collect()
     } else {
         Vec::new()
     };
@@ -200,7 +217,9 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
     }
 
     let mut report = LoadReport {
-        redeliveries: shared.redeliveries.load(std::sync::atomic::Ordering::Relaxed),
+        redeliveries: shared
+            .redeliveries
+            .load(std::sync::atomic::Ordering::Relaxed),
         sent: acks.len() as u64,
         acked: acks.iter().filter(|(s, _)| (200..300).contains(s)).count() as u64,
         failed: acks.iter().filter(|(s, _)| *s == 0).count() as u64,
