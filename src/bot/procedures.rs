@@ -278,36 +278,9 @@ fn parse_date(s: &str) -> Option<(u32, u32, u32)> {
 mod tests {
     use super::*;
 
-    /// Every id of procedures-facts.md §7 "Final ID list"; the shipped file must match exactly.
-    const FACT_SHEET_IDS: [&str; 27] = [
-        "thuong-tru",
-        "tam-tru",
-        "gia-han-tam-tru",
-        "xoa-thuong-tru",
-        "xoa-tam-tru",
-        "tach-ho",
-        "dieu-chinh-cu-tru",
-        "khai-bao-cu-tru",
-        "luu-tru",
-        "tam-vang",
-        "xac-nhan-cu-tru",
-        "tam-tru-nguoi-nuoc-ngoai",
-        "can-cuoc",
-        "dieu-chinh-csdl-dan-cu",
-        "xac-nhan-cmnd",
-        "dinh-danh-dien-tu",
-        "dang-ky-xe",
-        "sang-ten-xe",
-        "thu-hoi-dang-ky-xe",
-        "doi-cap-lai-dang-ky-xe",
-        "doi-gplx",
-        "mat-giay-to",
-        "giao-nop-vu-khi",
-        "khai-bao-vu-khi-tho-so",
-        "ly-lich-tu-phap",
-        "anninh-trat-tu-kinh-doanh",
-        "to-giac-tin-bao",
-    ];
+    /// Every id of procedures-facts.md §7 "Final ID list" (the classifier's list); the shipped
+    /// file must match exactly.
+    const FACT_SHEET_IDS: &[&str] = crate::bot::lang::PROCEDURE_IDS;
 
     /// The shipped file; `KETNOI_PROCEDURES` overrides the path (e.g. from a scratch crate).
     fn shipped() -> Catalogue {

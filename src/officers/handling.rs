@@ -281,16 +281,7 @@ impl Console {
         turn.store
             .set_case_status(turn.tx, case.id, status, turn.now)
             .await?;
-        let sealed = turn.vault.seal(status.as_bytes());
-        turn.store
-            .add_case_event(
-                turn.tx,
-                case.id,
-                "status",
-                &officer.user_key,
-                Some(&sealed),
-                turn.now,
-            )
+        self.add_event(turn, officer, case, "status", status)
             .await?;
         let label = self.status_label(status);
         let text = self.texts.fill(
@@ -314,17 +305,7 @@ impl Console {
         let Some(case) = self.find(turn, code).await? else {
             return self.no_case(turn, code);
         };
-        let sealed = turn.vault.seal(text.as_bytes());
-        turn.store
-            .add_case_event(
-                turn.tx,
-                case.id,
-                "note",
-                &officer.user_key,
-                Some(&sealed),
-                turn.now,
-            )
-            .await?;
+        self.add_event(turn, officer, &case, "note", text).await?;
         self.audit(turn, officer, "note", Some(code), "ok", None)
             .await?;
         Ok(vec![self.say(
@@ -346,17 +327,7 @@ impl Console {
         let Some(case) = self.find(turn, code).await? else {
             return self.no_case(turn, code);
         };
-        let sealed = turn.vault.seal(text.as_bytes());
-        turn.store
-            .add_case_event(
-                turn.tx,
-                case.id,
-                "reply",
-                &officer.user_key,
-                Some(&sealed),
-                turn.now,
-            )
-            .await?;
+        self.add_event(turn, officer, &case, "reply", text).await?;
         turn.store
             .mark_first_response(turn.tx, case.id, turn.now)
             .await?;
@@ -388,6 +359,28 @@ impl Console {
             self.say(turn, self.texts.fill(key, &[("code", &case.code)])),
             relayed,
         ])
+    }
+
+    /// Appends a sealed text entry to the case's timeline, by this officer.
+    async fn add_event(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        case: &CaseRow,
+        kind: &str,
+        text: &str,
+    ) -> sqlx::Result<()> {
+        let sealed = turn.vault.seal(text.as_bytes());
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                kind,
+                &officer.user_key,
+                Some(&sealed),
+                turn.now,
+            )
+            .await
     }
 
     /// A message to the case's reporter, quoting their last message.
