@@ -275,4 +275,27 @@ mod tests {
             r.procedure_accuracy()
         );
     }
+
+    /// A set written separately from the corpus and the dev set (tests/fixtures), kept as a
+    /// regression floor rather than a target, so that it keeps measuring generalisation.
+    #[test]
+    fn held_out_set_stays_above_its_floor() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/intents-heldout.jsonl"
+        );
+        let jsonl = std::fs::read_to_string(path).expect("held-out set is in the repository");
+        let r = evaluate(shared(), &jsonl).expect("held-out set parses");
+        assert!(r.accuracy() >= 0.90, "accuracy {:.3}", r.accuracy());
+        assert!(
+            r.recall(Intent::Emergency) >= 0.95,
+            "emergency recall {:.3}",
+            r.recall(Intent::Emergency)
+        );
+        assert!(
+            r.procedure_accuracy() >= 0.90,
+            "procedure accuracy {:.3}",
+            r.procedure_accuracy()
+        );
+    }
 }

@@ -306,10 +306,7 @@ pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8], fire: bool) -> (Int
     let (top, _) = argmax(probs);
     let past = bit(mask, PAST_BIT) || bit(mask, META_BIT);
     // A lone cry for help is the shortest emergency there is.
-    if matches!(
-        folded.trim(),
-        "cuu" | "cuu cuu" | "cuu cuu cuu" | "cuu toi" | "help"
-    ) {
+    if matches!(folded.trim(), "cuu" | "cuu cuu" | "cuu cuu cuu" | "cuu toi") {
         set_floor(probs, Intent::Emergency, 0.9);
         return argmax(probs);
     }
