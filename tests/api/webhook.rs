@@ -230,3 +230,17 @@ async fn operations_endpoints_answer() {
     assert!(metrics.contains("ketnoi_inbox_depth"));
     assert!(metrics.contains("ketnoi_outbox_depth"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_event_delivered_concurrently_is_stored_once() {
+    let app = spawn_app().await;
+    let event = text_event("5003", "racing", "xin chào");
+    let posts = (0..20).map(|_| app.post_signed(&event));
+    let statuses: Vec<u16> = futures::future::join_all(posts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(app.store.count_events().await.unwrap(), 1);
+}
