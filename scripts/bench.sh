@@ -137,9 +137,10 @@ lines += [
     "```",
     "",
 ]
-micro = os.path.join("docs", "micro-benchmarks.md")
-if os.path.exists(micro):
-    lines += open(micro).read().splitlines()
+for extra in ("micro-benchmarks.md", "perf-notes.md"):
+    path = os.path.join("docs", extra)
+    if os.path.exists(path):
+        lines += open(path).read().splitlines() + [""]
 open(out, "w").write("\n".join(lines) + "\n")
 print(open(out).read())
 PY

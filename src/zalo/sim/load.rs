@@ -74,6 +74,10 @@ pub struct LoadReport {
     pub replies_missing: u64,
     /// Replies beyond the first for the same event.
     pub replies_duplicated: u64,
+    /// Refresh tokens the platform issued during the run (one per refresh).
+    pub token_refreshes: u64,
+    /// Refreshes attempted with an already used or unknown refresh token (must be 0).
+    pub refresh_token_reuse: u64,
 }
 
 struct Sent {
@@ -243,6 +247,9 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
         }
     }
     report.e2e_ms = percentiles(e2e);
+    let stats = sim.stats();
+    report.token_refreshes = stats.refresh_tokens_issued;
+    report.refresh_token_reuse = stats.refresh_attempts_with_used_or_unknown_token;
     report
 }
 
