@@ -399,10 +399,7 @@ impl Bot {
         let recipients: Vec<String> = if let Some(first) = area_officers.first() {
             if let Some(case) = turn.store.case_by_code(turn.tx, code).await? {
                 turn.store
-                    .assign_case(turn.tx, case.id, &first.user_key, turn.now)
-                    .await?;
-                turn.store
-                    .add_case_event(turn.tx, case.id, "assigned", "system", None, turn.now)
+                    .assign_case(turn.tx, case.id, &first.user_key, "system", turn.now)
                     .await?;
             }
             area_officers

@@ -146,15 +146,11 @@ impl Console {
             return self.no_case(turn, code);
         };
         turn.store
-            .assign_case(turn.tx, case.id, &officer.user_key, turn.now)
-            .await?;
-        turn.store
-            .add_case_event(
+            .assign_case(
                 turn.tx,
                 case.id,
-                "assigned",
                 &officer.user_key,
-                None,
+                &officer.user_key,
                 turn.now,
             )
             .await?;
@@ -194,15 +190,11 @@ impl Console {
             )]);
         };
         turn.store
-            .assign_case(turn.tx, case.id, &assignee.user_key, turn.now)
-            .await?;
-        turn.store
-            .add_case_event(
+            .assign_case(
                 turn.tx,
                 case.id,
-                "assigned",
+                &assignee.user_key,
                 &officer.user_key,
-                None,
                 turn.now,
             )
             .await?;
@@ -333,7 +325,13 @@ impl Console {
             .await?;
         if case.assigned_to.is_none() {
             turn.store
-                .assign_case(turn.tx, case.id, &officer.user_key, turn.now)
+                .assign_case(
+                    turn.tx,
+                    case.id,
+                    &officer.user_key,
+                    &officer.user_key,
+                    turn.now,
+                )
                 .await?;
         }
         self.audit(turn, officer, "reply", Some(code), "ok", None)

@@ -219,12 +219,14 @@ impl Store {
         query.bind(limit).fetch_all(&mut **tx).await
     }
 
-    /// Assigns a case.
+    /// Assigns a case and records who did it (`actor`: an officer's keyed hash or `system`)
+    /// on the timeline.
     pub async fn assign_case(
         &self,
         tx: &mut Tx,
         id: i64,
         officer_key: &str,
+        actor: &str,
         now: i64,
     ) -> sqlx::Result<()> {
         sqlx::query("update cases set assigned_to = $1, updated_at = $2 where id = $3")
@@ -233,7 +235,8 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        Ok(())
+        self.add_case_event(tx, id, "assigned", actor, None, now)
+            .await
     }
 
     /// Changes a case's status; the first officer action also stamps the first response, and
