@@ -13,4 +13,5 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod vault;
+pub mod vn_time;
 pub mod zalo;

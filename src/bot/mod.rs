@@ -23,7 +23,6 @@ mod report;
 pub mod text;
 pub mod texts;
 
-pub use answers::{vn_date, vn_time};
 pub use relay::open_case_relay;
 
 use crate::cases::code;

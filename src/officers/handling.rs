@@ -127,7 +127,7 @@ impl Console {
                 .unwrap_or_default();
             let line = format!(
                 "\n• {} {} {}",
-                crate::bot::vn_time(event.at),
+                crate::vn_time::vn_time(event.at),
                 event_label(&event.kind),
                 body
             );

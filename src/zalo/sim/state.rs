@@ -139,33 +139,9 @@ pub(crate) fn user_id_by_app(app_id: &str, user_id: &str) -> String {
     (u64::from_be_bytes(n) % 9_000_000_000_000_000_000 + 1_000_000_000_000_000_000).to_string()
 }
 
-/// Epoch ms → "DD/MM/YYYY" in Vietnam time (UTC+7, no DST), as `user/detail` shows dates.
-pub(crate) fn vn_date(epoch_ms: i64) -> String {
-    let days = (epoch_ms + 7 * 3600 * 1000).div_euclid(86_400_000);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{day:02}/{month:02}/{year:04}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn vietnam_dates() {
-        // 2024-02-29T16:59:59Z is 23:59:59 in Hanoi; one second later it is 1 March there.
-        assert_eq!(vn_date(1_709_225_999_000), "29/02/2024");
-        assert_eq!(vn_date(1_709_226_000_000), "01/03/2024");
-        assert_eq!(vn_date(0), "01/01/1970");
-    }
 
     #[test]
     fn ids_are_unique_decimal_strings() {

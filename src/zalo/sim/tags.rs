@@ -12,8 +12,9 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::platform::{parse_data_param, parse_json, str_field, ApiError};
-use super::state::{user_id_by_app, vn_date};
+use super::state::user_id_by_app;
 use super::Simulator;
+use crate::vn_time::vn_date;
 
 const TAG_NAME_LIMIT: usize = 100;
 
