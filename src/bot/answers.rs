@@ -25,7 +25,7 @@ impl Bot {
             ..Details::default()
         };
         let category = Category::guess(&fold(text)).unwrap_or(Category::Other);
-        let area = self.area_in(&format!(" {} ", fold(text)));
+        let area = self.area_in(text);
         let code = self
             .create_case(turn, category, true, area.clone(), &details)
             .await?;
@@ -228,7 +228,7 @@ impl Bot {
     }
 
     /// The station's details, plus the area officer of a khu phố named in the message.
-    pub(super) fn contact(&self, folded: &str, resident_area: Option<String>) -> CsMessage {
+    pub(super) fn contact(&self, message: &str, resident_area: Option<String>) -> CsMessage {
         let t = &self.texts;
         let s = &self.config.station;
         let mut text = t.fill(
@@ -240,7 +240,7 @@ impl Bot {
                 ("hours", &s.hours),
             ],
         );
-        let named = self.area_in(&format!(" {folded} ")).or(resident_area);
+        let named = self.area_in(message).or(resident_area);
         match named.and_then(|name| s.areas.iter().find(|a| a.name == name)) {
             Some(area) => {
                 text.push('\n');
@@ -290,16 +290,6 @@ impl Bot {
             .filter(|o| o.area_list().contains(&area))
             .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
             .collect())
-    }
-
-    /// The khu phố named in folded text (padded with spaces), by name or alias.
-    pub(super) fn area_in(&self, padded_folded: &str) -> Option<String> {
-        self.config.station.areas.iter().find_map(|area| {
-            std::iter::once(&area.name)
-                .chain(&area.aliases)
-                .any(|alias| padded_folded.contains(&format!(" {} ", fold(alias))))
-                .then(|| area.name.clone())
-        })
     }
 }
 

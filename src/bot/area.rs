@@ -3,7 +3,25 @@
 
 use super::payload::Payload;
 use super::{ApiCall, Bot, Reply, Turn};
+use crate::config::AreaSettings;
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
+
+/// The configured khu phố a text names, by name or alias, with or without diacritics, inside a
+/// sentence ("công an khu phố 2") or as one word ("kp2"). Used by residents' messages and
+/// officers' commands alike.
+pub fn area_named(areas: &[AreaSettings], text: &str) -> Option<String> {
+    let folded = format!(" {} ", super::lang::fold(text));
+    let compact = folded.replace(' ', "");
+    areas.iter().find_map(|area| {
+        std::iter::once(&area.name)
+            .chain(&area.aliases)
+            .any(|alias| {
+                let alias = super::lang::fold(alias);
+                folded.contains(&format!(" {alias} ")) || compact == alias.replace(' ', "")
+            })
+            .then(|| area.name.clone())
+    })
+}
 
 impl Bot {
     /// The welcome, plus the khu phố question the first time.
@@ -82,6 +100,11 @@ impl Bot {
         Ok(vec![turn.reply(
             CsMessage::text(text).with_buttons(self.menu_buttons()),
         )])
+    }
+
+    /// The khu phố a resident's text names.
+    pub(super) fn area_in(&self, text: &str) -> Option<String> {
+        area_named(&self.config.station.areas, text)
     }
 
     /// The khu phố the resident gave, if any.

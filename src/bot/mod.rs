@@ -13,7 +13,7 @@
 //! 6. the classified intent, or a clarifying question when the classifier is unsure.
 
 mod answers;
-mod area;
+pub mod area;
 mod dialogue;
 pub mod lang;
 pub mod payload;
@@ -216,7 +216,7 @@ impl Bot {
             Intent::Greeting => self.greet(turn).await,
             Intent::Contact => {
                 let area = self.resident_area(turn).await?;
-                Ok(vec![turn.reply(self.contact(&folded, area))])
+                Ok(vec![turn.reply(self.contact(text, area))])
             }
             Intent::Other => Ok(vec![turn.reply(self.other())]),
         }

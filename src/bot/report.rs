@@ -146,7 +146,7 @@ impl Bot {
                         latitude: None,
                         longitude: None,
                     });
-                    draft.khu_pho = self.area_in(&folded);
+                    draft.khu_pho = self.area_in(text);
                 }
                 // Everything said at once: go straight to the summary.
                 if draft.when.is_some() && draft.place.is_some() {
@@ -211,7 +211,7 @@ impl Bot {
                 });
             }
             (ReportStep::Where, None, Some(text)) => {
-                draft.khu_pho = self.area_in(&format!(" {} ", fold(&text)));
+                draft.khu_pho = self.area_in(&text);
                 draft.place = Some(Place {
                     text: Some(text),
                     latitude: None,

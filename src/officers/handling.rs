@@ -415,17 +415,7 @@ impl Console {
 
     /// The configured khu phố an officer's word refers to ("kp2", "khu phố 2"…).
     pub(super) fn area_name(&self, typed: &str) -> Option<String> {
-        let folded = format!(" {} ", crate::bot::lang::fold(typed));
-        let compact = folded.replace(' ', "");
-        self.config.station.areas.iter().find_map(|area| {
-            std::iter::once(&area.name)
-                .chain(&area.aliases)
-                .any(|alias| {
-                    let a = crate::bot::lang::fold(alias);
-                    folded.contains(&format!(" {a} ")) || compact == a.replace(' ', "")
-                })
-                .then(|| area.name.clone())
-        })
+        crate::bot::area::area_named(&self.config.station.areas, typed)
     }
 }
 
