@@ -36,6 +36,7 @@ pub struct Application {
     vault: Vault,
     client: ZaloClient,
     bot: Arc<Bot>,
+    texts: Texts,
 }
 
 impl Application {
@@ -87,8 +88,9 @@ impl Application {
         });
         let config_dir = default_config_dir();
         let catalogue = Catalogue::load(&config_dir.join("procedures.toml"))?;
+        let texts = Texts::load(&config_dir)?;
         let bot = Bot::new(
-            Texts::load(&config_dir)?,
+            texts.clone(),
             catalogue,
             BotConfig {
                 bot: settings.bot.clone(),
@@ -112,6 +114,7 @@ impl Application {
             vault,
             client,
             bot,
+            texts,
         })
     }
 
@@ -141,6 +144,7 @@ impl Application {
             vault,
             client,
             bot,
+            texts,
             ..
         } = self;
         let inbox_ready = Arc::new(Notify::new());
@@ -242,7 +246,7 @@ impl Application {
         let sla = Sla {
             store: store.clone(),
             vault: vault_for_sla,
-            texts: Texts::load(&default_config_dir())?,
+            texts,
             service: settings.service_levels.clone(),
             on_call_fallback: settings.officers.on_call.clone(),
             outbox_ready: sla_outbox_ready,

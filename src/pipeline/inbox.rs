@@ -167,14 +167,14 @@ impl InboxWorker {
             self.store.enqueue(&mut tx, &msg, false, now).await?;
         }
         for (n, call) in calls.iter().enumerate() {
-            let payload =
-                serde_json::json!({"user_id": call.to, "path": call.path, "body": call.body});
-            let msg = crate::store::NewOutbound {
-                dedupe_key: format!("event:{}:call:{}", claimed.id, n),
-                inbox_id: Some(claimed.id),
-                recipient_key: self.vault.user_key(&call.to),
-                payload: self.vault.seal(payload.to_string().as_bytes()),
-            };
+            let msg = super::outbound_call(
+                &self.vault,
+                format!("event:{}:call:{}", claimed.id, n),
+                Some(claimed.id),
+                &call.to,
+                Some(&call.path),
+                call.body.clone(),
+            );
             self.store.enqueue(&mut tx, &msg, false, now).await?;
         }
         tx.commit().await?;

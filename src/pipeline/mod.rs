@@ -18,7 +18,27 @@ pub fn outbound(
     to: &str,
     message: &crate::zalo::messages::CsMessage,
 ) -> crate::store::NewOutbound {
-    let payload = serde_json::json!({"user_id": to, "body": message.to_request(to)});
+    outbound_call(
+        vault,
+        dedupe_key,
+        inbox_id,
+        to,
+        None,
+        message.to_request(to),
+    )
+}
+
+/// An outbox row for any OA API call about `to` (`path` `None`: a customer-service message),
+/// sealed; the delivery worker reads `path` and `body` back.
+pub fn outbound_call(
+    vault: &crate::vault::Vault,
+    dedupe_key: String,
+    inbox_id: Option<i64>,
+    to: &str,
+    path: Option<&str>,
+    body: serde_json::Value,
+) -> crate::store::NewOutbound {
+    let payload = serde_json::json!({"user_id": to, "path": path, "body": body});
     crate::store::NewOutbound {
         dedupe_key,
         inbox_id,

@@ -34,32 +34,59 @@ pub struct ClaimedEvent {
 impl Store {
     /// Inserts the event unless its dedupe key is known. Returns `true` when it is new.
     pub async fn insert_event(&self, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
-        let mut tx = self.begin().await?;
-        let inserted = self.insert_event_in(&mut tx, event, now).await?;
-        tx.commit().await?;
-        Ok(inserted)
+        Ok(self
+            .insert_events(&[(event, now)])
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(false))
     }
 
-    /// [`Store::insert_event`] inside a caller's transaction (group commit).
-    pub async fn insert_event_in(
-        &self,
-        tx: &mut Tx,
-        event: &NewEvent,
-        now: i64,
-    ) -> sqlx::Result<bool> {
-        let result = sqlx::query(
-            "insert into inbox (dedupe_key, event_name, user_key, event_ts, received_at, body)
-             values ($1, $2, $3, $4, $5, $6) on conflict (dedupe_key) do nothing",
-        )
-        .bind(&event.dedupe_key)
-        .bind(&event.event_name)
-        .bind(&event.user_key)
-        .bind(event.event_ts)
-        .bind(now)
-        .bind(&event.body)
-        .execute(&mut **tx)
-        .await?;
-        Ok(result.rows_affected() == 1)
+    /// Inserts events (each with its receipt time) in one transaction with one multi-row
+    /// statement — one round trip, however many — and tells, per event, whether it was new.
+    /// The same dedupe key twice in one call (a redelivery racing the original) counts as new
+    /// only the first time.
+    pub async fn insert_events(&self, events: &[(&NewEvent, i64)]) -> sqlx::Result<Vec<bool>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = String::from(
+            "insert into inbox (dedupe_key, event_name, user_key, event_ts, received_at, body) values ",
+        );
+        for i in 0..events.len() {
+            let b = i * 6;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        sql.push_str(" on conflict (dedupe_key) do nothing returning dedupe_key");
+        let mut query = sqlx::query_as::<_, (String,)>(&sql);
+        for (event, now) in events {
+            query = query
+                .bind(&event.dedupe_key)
+                .bind(&event.event_name)
+                .bind(&event.user_key)
+                .bind(event.event_ts)
+                .bind(*now)
+                .bind(&event.body);
+        }
+        let mut tx = self.begin().await?;
+        let rows = query.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        let mut fresh: std::collections::HashSet<String> = rows.into_iter().map(|(k,)| k).collect();
+        Ok(events
+            .iter()
+            .map(|(event, _)| fresh.remove(&event.dedupe_key))
+            .collect())
     }
 
     /// Leases up to `limit` pending events: for each resident only their oldest pending event,

@@ -59,7 +59,8 @@ impl Ingest {
 async fn write_batches(store: Store, mut receiver: mpsc::Receiver<(NewEvent, i64, Reply)>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let result = insert_all(&store, &batch).await;
+        let events: Vec<(&NewEvent, i64)> = batch.iter().map(|(e, now, _)| (e, *now)).collect();
+        let result = store.insert_events(&events).await;
         metrics::histogram!("ketnoi_ingest_batch_size").record(batch.len() as f64);
         match result {
             Ok(inserted) => {
@@ -76,47 +77,4 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<(NewEvent, i64
             }
         }
     }
-}
-
-/// Inserts the batch with one multi-row statement (one round trip to the database instead of
-/// one per event) and tells, per event, whether it was new. The same dedupe key twice in one
-/// batch (a redelivery racing the original) counts as new only the first time.
-async fn insert_all(store: &Store, batch: &[(NewEvent, i64, Reply)]) -> sqlx::Result<Vec<bool>> {
-    let mut sql = String::from(
-        "insert into inbox (dedupe_key, event_name, user_key, event_ts, received_at, body) values ",
-    );
-    for i in 0..batch.len() {
-        let b = i * 6;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6
-        ));
-    }
-    sql.push_str(" on conflict (dedupe_key) do nothing returning dedupe_key");
-    let mut query = sqlx::query_as::<_, (String,)>(&sql);
-    for (event, now, _) in batch {
-        query = query
-            .bind(&event.dedupe_key)
-            .bind(&event.event_name)
-            .bind(&event.user_key)
-            .bind(event.event_ts)
-            .bind(*now)
-            .bind(&event.body);
-    }
-    let mut tx = store.begin().await?;
-    let rows = query.fetch_all(&mut *tx).await?;
-    tx.commit().await?;
-    let mut fresh: std::collections::HashSet<String> = rows.into_iter().map(|(k,)| k).collect();
-    Ok(batch
-        .iter()
-        .map(|(event, _, _)| fresh.remove(&event.dedupe_key))
-        .collect())
 }

@@ -113,22 +113,6 @@ impl ZaloClient {
         result
     }
 
-    /// Sends a customer-service message; returns Zalo's `message_id`.
-    pub async fn send_cs(
-        &self,
-        access_token: &str,
-        body: &serde_json::Value,
-    ) -> Result<String, ApiError> {
-        let data = self
-            .post_api("/v3.0/oa/message/cs", access_token, body)
-            .await?;
-        Ok(data
-            .get("message_id")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned())
-    }
-
     async fn read_envelope(
         sent: Result<reqwest::Response, reqwest::Error>,
     ) -> Result<serde_json::Value, ApiError> {
