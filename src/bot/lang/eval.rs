@@ -262,18 +262,20 @@ mod tests {
         };
         let r = evaluate(shared(), &jsonl).expect("dev set parses");
         println!("{r}");
-        assert!(r.accuracy() >= 0.93, "accuracy {:.3}", r.accuracy());
-        assert!(r.macro_f1() >= 0.92, "macro-F1 {:.3}", r.macro_f1());
-        assert!(
-            r.recall(Intent::Emergency) >= 0.98,
-            "emergency recall {:.3}",
-            r.recall(Intent::Emergency)
-        );
-        assert!(
-            r.procedure_accuracy() >= 0.90,
-            "procedure accuracy {:.3}",
-            r.procedure_accuracy()
-        );
+        assert_floors(&r, 0.93, 0.92, 0.98, 0.90);
+    }
+
+    /// Fails with the figure that fell below its floor.
+    fn assert_floors(r: &EvalReport, accuracy: f64, macro_f1: f64, emergency: f64, procedure: f64) {
+        let figures = [
+            ("accuracy", r.accuracy(), accuracy),
+            ("macro-F1", r.macro_f1(), macro_f1),
+            ("emergency recall", r.recall(Intent::Emergency), emergency),
+            ("procedure accuracy", r.procedure_accuracy(), procedure),
+        ];
+        for (name, value, floor) in figures {
+            assert!(value >= floor, "{name} {value:.3} is below {floor}");
+        }
     }
 
     /// A set written separately from the corpus and the dev set (tests/fixtures), kept as a
@@ -286,16 +288,7 @@ mod tests {
         );
         let jsonl = std::fs::read_to_string(path).expect("held-out set is in the repository");
         let r = evaluate(shared(), &jsonl).expect("held-out set parses");
-        assert!(r.accuracy() >= 0.90, "accuracy {:.3}", r.accuracy());
-        assert!(
-            r.recall(Intent::Emergency) >= 0.95,
-            "emergency recall {:.3}",
-            r.recall(Intent::Emergency)
-        );
-        assert!(
-            r.procedure_accuracy() >= 0.90,
-            "procedure accuracy {:.3}",
-            r.procedure_accuracy()
-        );
+        // No macro-F1 floor here: accuracy, emergency recall and procedure ids only.
+        assert_floors(&r, 0.90, 0.0, 0.95, 0.90);
     }
 }
