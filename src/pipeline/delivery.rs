@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::{backoff, idle, REPLY_WINDOW_MS};
-use crate::store::{now_ms, ClaimedOutbound, Store};
+use crate::store::{now_ms, ClaimedOutbound, DeliveryResult, Store};
 use crate::vault::Vault;
 use crate::zalo::client::ZaloClient;
 use crate::zalo::error::{ApiError, Disposition};
@@ -87,10 +87,13 @@ enum Outcome {
     Failed(ApiError),
 }
 
-const BATCH: i64 = 8;
+/// Rows one worker leases and sends at once. They are all for different recipients (the claim
+/// takes only each recipient's oldest pending row), so sending them concurrently keeps every
+/// resident's messages in order.
+const BATCH: i64 = 32;
 
 impl DeliveryWorker {
-    /// Runs until shutdown, finishing the message in hand first.
+    /// Runs until shutdown, finishing the batch in hand first.
     pub async fn run(self, worker_id: String, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
             let lease = self.policy.lease.as_millis() as i64;
@@ -115,50 +118,56 @@ impl DeliveryWorker {
             if batch.len() as i64 == BATCH {
                 self.outbox_ready.notify_one();
             }
-            for row in batch {
-                if let Err(err) = self.deliver(&worker_id, &row).await {
-                    tracing::error!(error = %err, outbox_id = row.id, "recording delivery result failed");
-                }
+            // Nothing reaches a resident before the commit that queued it is on disk: a power
+            // cut must not leave a case code or a revealed identity that the database forgot.
+            if let Err(err) = self.store.make_durable().await {
+                tracing::error!(error = %err, "fsync before delivery failed; rows retried after their lease");
+                tokio::time::sleep(self.policy.poll).await;
+                continue;
             }
+            let results =
+                futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
+            if let Err(err) = self
+                .store
+                .record_deliveries(&worker_id, &results, now_ms())
+                .await
+            {
+                // The rows stay leased until the lease ends, then are sent again: at least once.
+                tracing::error!(error = %err, rows = results.len(), "recording delivery results failed");
+            }
+            // A recipient's next message becomes due once this one is recorded.
+            self.outbox_ready.notify_one();
         }
     }
 
+    /// One row: check the reply window, send, and decide what the row becomes.
     #[tracing::instrument(skip_all, fields(outbox_id = row.id, attempt = row.attempts))]
-    async fn deliver(&self, worker_id: &str, row: &ClaimedOutbound) -> sqlx::Result<()> {
-        let store = &self.store;
+    async fn deliver(&self, row: &ClaimedOutbound) -> DeliveryResult {
+        let deferred =
+            |status: &'static str, at: i64, code: &str, error: &str| DeliveryResult::Deferred {
+                id: row.id,
+                status,
+                next_attempt_at: at,
+                error_code: code.to_owned(),
+                error: error.to_owned(),
+            };
         let Some(payload) = self.open(row) else {
-            return store
-                .reschedule_outbound(
-                    row.id,
-                    worker_id,
-                    "failed",
-                    now_ms(),
-                    "sealed",
-                    "payload cannot be opened",
-                )
-                .await;
+            return deferred("failed", now_ms(), "sealed", "payload cannot be opened");
         };
         // Known closed window: do not spend an API call Zalo will refuse with -230.
-        let last = store.last_interaction(&row.recipient_key).await?;
+        let last = row.last_interaction_at;
         if payload.path() == CS_PATH && last.is_none_or(|t| now_ms() - t > REPLY_WINDOW_MS) {
             metrics::counter!("ketnoi_outbox_parked_total", "reason" => "window").increment(1);
-            return store
-                .reschedule_outbound(
-                    row.id,
-                    worker_id,
-                    "parked",
-                    now_ms(),
-                    "window",
-                    "reply window closed",
-                )
-                .await;
+            return deferred("parked", now_ms(), "window", "reply window closed");
         }
-        let outcome = self.send(&payload).await;
         let now = now_ms();
-        match outcome {
-            Outcome::Sent(message_id) => {
+        match self.send(&payload).await {
+            Outcome::Sent(zalo_message_id) => {
                 metrics::counter!("ketnoi_outbox_sent_total").increment(1);
-                store.mark_sent(row.id, worker_id, &message_id, now).await
+                DeliveryResult::Sent {
+                    id: row.id,
+                    zalo_message_id,
+                }
             }
             Outcome::Failed(err) => {
                 let code = err.metric_code();
@@ -181,9 +190,7 @@ impl DeliveryWorker {
                     tracing::info!(code = %code, status, "delivery deferred");
                 }
                 metrics::counter!("ketnoi_outbox_errors_total", "code" => code.clone(), "outcome" => status).increment(1);
-                store
-                    .reschedule_outbound(row.id, worker_id, status, at, &code, &err.to_string())
-                    .await
+                deferred(status, at, &code, &err.to_string())
             }
         }
     }

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::idle;
 use crate::bot::{Bot, Turn};
-use crate::store::{now_ms, ClaimedEvent, Store};
+use crate::store::{now_ms, ClaimedEvent, Store, Tx};
 use crate::vault::Vault;
 use crate::zalo::events::{EventKind, ZaloEvent};
 
@@ -61,27 +61,92 @@ impl InboxWorker {
                 // More may be waiting: let a sibling worker start on them.
                 self.inbox_ready.notify_one();
             }
-            for event in batch {
-                self.process(&worker_id, event).await;
-            }
+            self.process_batch(&worker_id, batch).await;
         }
     }
 
-    #[tracing::instrument(skip_all, fields(event_id = claimed.id, event_name = %claimed.event_name))]
-    async fn process(&self, worker_id: &str, claimed: ClaimedEvent) {
+    /// Processes a claimed batch in one transaction: one commit for all of it instead of one
+    /// per event (each resident appears at most once in a batch, see `claim_events`). If any
+    /// event's handling fails, the batch is rolled back and its events are processed one by
+    /// one, so one bad event cannot hold back the others.
+    async fn process_batch(&self, worker_id: &str, batch: Vec<ClaimedEvent>) {
         let now = now_ms();
-        let event = match self.open(&claimed) {
-            Ok(event) => event,
-            Err(reason) => {
-                tracing::error!(reason, "stored event cannot be processed; marked failed");
-                let _ = self
-                    .store
-                    .fail_event(claimed.id, worker_id, reason, now)
-                    .await;
-                return;
+        let mut opened = Vec::with_capacity(batch.len());
+        for claimed in batch {
+            match self.open(&claimed) {
+                Ok(event) => opened.push((claimed, event)),
+                Err(reason) => {
+                    tracing::error!(
+                        event_id = claimed.id,
+                        reason,
+                        "stored event cannot be processed; marked failed"
+                    );
+                    let _ = self
+                        .store
+                        .fail_event(claimed.id, worker_id, reason, now)
+                        .await;
+                }
             }
-        };
-        match self.commit(worker_id, &claimed, &event, now).await {
+        }
+        if opened.len() > 1 {
+            match self.commit_batch(worker_id, &opened, now).await {
+                Ok(()) => return,
+                Err(err) => {
+                    tracing::warn!(error = %err, events = opened.len(), "batch failed; processing its events one by one");
+                }
+            }
+        }
+        for (claimed, event) in &opened {
+            self.process_one(worker_id, claimed, event, now).await;
+        }
+    }
+
+    async fn commit_batch(
+        &self,
+        worker_id: &str,
+        opened: &[(ClaimedEvent, ZaloEvent)],
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.store.begin().await?;
+        let ids: Vec<i64> = opened.iter().map(|(claimed, _)| claimed.id).collect();
+        // First, so events whose lease was lost are found before any work is written.
+        let ours = self
+            .store
+            .finish_events(&mut tx, &ids, worker_id, now)
+            .await?;
+        let mut queued = false;
+        let mut done = Vec::with_capacity(ours.len());
+        for (claimed, event) in opened {
+            if ours.binary_search(&claimed.id).is_err() {
+                tracing::warn!(
+                    event_id = claimed.id,
+                    "lease lost to another worker; its result stands"
+                );
+                continue;
+            }
+            queued |= self.apply(&mut tx, claimed, event, now).await?;
+            done.push(event.kind());
+        }
+        tx.commit().await?;
+        if queued {
+            self.outbox_ready.notify_one();
+        }
+        for kind in done {
+            metrics::counter!("ketnoi_events_processed_total", "kind" => format!("{kind:?}"))
+                .increment(1);
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(event_id = claimed.id, event_name = %claimed.event_name))]
+    async fn process_one(
+        &self,
+        worker_id: &str,
+        claimed: &ClaimedEvent,
+        event: &ZaloEvent,
+        now: i64,
+    ) {
+        match self.commit_one(worker_id, claimed, event, now).await {
             Ok(true) => {
                 metrics::counter!("ketnoi_events_processed_total", "kind" => format!("{:?}", event.kind())).increment(1);
             }
@@ -105,9 +170,8 @@ impl InboxWorker {
         serde_json::from_slice(&body).map_err(|_| "stored body is not a Zalo event")
     }
 
-    /// Records the interaction, runs the bot, queues its replies and completes the event, all
-    /// in one transaction: either everything happened or nothing did.
-    async fn commit(
+    /// Completes one event in its own transaction. `Ok(false)`: the lease was lost.
+    async fn commit_one(
         &self,
         worker_id: &str,
         claimed: &ClaimedEvent,
@@ -124,25 +188,42 @@ impl InboxWorker {
             tx.rollback().await?;
             return Ok(false);
         }
+        let queued = self.apply(&mut tx, claimed, event, now).await?;
+        tx.commit().await?;
+        if queued {
+            self.outbox_ready.notify_one();
+        }
+        Ok(true)
+    }
+
+    /// Records the interaction, runs the bot and queues its replies inside `tx`, which also
+    /// marks the event done: either everything happened or nothing did. Returns whether
+    /// anything was queued for delivery.
+    async fn apply(
+        &self,
+        tx: &mut Tx,
+        claimed: &ClaimedEvent,
+        event: &ZaloEvent,
+        now: i64,
+    ) -> sqlx::Result<bool> {
         let Some(user_id) = event.user_id() else {
-            tx.commit().await?;
-            return Ok(true);
+            return Ok(false);
         };
         let user_key = self.vault.user_key(user_id);
         if counts_as_interaction(event) {
             let at = event.timestamp_ms().unwrap_or(now);
             let sealed_id = self.vault.seal(user_id.as_bytes());
             self.store
-                .touch_resident(&mut tx, &user_key, &sealed_id, event.msg_id(), at)
+                .touch_resident(tx, &user_key, &sealed_id, event.msg_id(), at)
                 .await?;
-            let released = self.store.unpark(&mut tx, &user_key, now).await?;
+            let released = self.store.unpark(tx, &user_key, now).await?;
             if released > 0 {
                 tracing::info!(released, "resident wrote again; parked messages released");
             }
         }
         let mut turn = Turn {
             store: &self.store,
-            tx: &mut tx,
+            tx,
             vault: &self.vault,
             event,
             user_id,
@@ -164,7 +245,7 @@ impl InboxWorker {
                 &reply.to,
                 &reply.message,
             );
-            self.store.enqueue(&mut tx, &msg, false, now).await?;
+            self.store.enqueue(tx, &msg, false, now).await?;
         }
         for (n, call) in calls.iter().enumerate() {
             let msg = super::outbound_call(
@@ -175,13 +256,9 @@ impl InboxWorker {
                 Some(&call.path),
                 call.body.clone(),
             );
-            self.store.enqueue(&mut tx, &msg, false, now).await?;
+            self.store.enqueue(tx, &msg, false, now).await?;
         }
-        tx.commit().await?;
-        if !replies.is_empty() || !calls.is_empty() {
-            self.outbox_ready.notify_one();
-        }
-        Ok(true)
+        Ok(!replies.is_empty() || !calls.is_empty())
     }
 }
 

@@ -79,9 +79,8 @@ impl Store {
                 .bind(*now)
                 .bind(&event.body);
         }
-        let mut tx = self.begin().await?;
-        let rows = query.fetch_all(&mut *tx).await?;
-        tx.commit().await?;
+        // One statement is its own transaction: no BEGIN/COMMIT round trips needed.
+        let rows = query.fetch_all(&self.pool).await?;
         let mut fresh: std::collections::HashSet<String> = rows.into_iter().map(|(k,)| k).collect();
         Ok(events
             .iter()
@@ -109,6 +108,7 @@ impl Store {
              returning id, event_name, body, attempts",
             self.skip_locked()
         );
+        self.after_ingest().await;
         let mut rows: Vec<ClaimedEvent> = sqlx::query_as(&sql)
             .bind(worker)
             .bind(now + lease_ms)
@@ -139,6 +139,38 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         Ok(result.rows_affected() == 1)
+    }
+
+    /// [`Store::finish_event`] for a whole claimed batch in one statement: returns the ids
+    /// whose lease this worker still holds (only those may be processed in this transaction).
+    pub async fn finish_events(
+        &self,
+        tx: &mut Tx,
+        ids: &[i64],
+        worker: &str,
+        now: i64,
+    ) -> sqlx::Result<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "update inbox set status = 'done', processed_at = $1, locked_by = null, locked_until = null
+             where locked_by = $2 and status = 'pending' and id in ({}) returning id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(now).bind(worker);
+        for id in ids {
+            query = query.bind(id);
+        }
+        let mut finished: Vec<i64> = query
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect();
+        finished.sort_unstable();
+        Ok(finished)
     }
 
     /// Gives up on an event that cannot be processed (e.g. it cannot be opened or parsed).

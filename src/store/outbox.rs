@@ -27,6 +27,33 @@ pub struct ClaimedOutbound {
     pub payload: Vec<u8>,
     /// Attempts so far, this one included.
     pub attempts: i64,
+    /// The recipient's last interaction (ms), if they are a known resident: the reply window.
+    pub last_interaction_at: Option<i64>,
+}
+
+/// How a delivery attempt ended, to be recorded by [`Store::record_deliveries`].
+#[derive(Debug, Clone)]
+pub enum DeliveryResult {
+    /// Zalo accepted it; its message id (empty for API calls that return none).
+    Sent {
+        /// Outbox row.
+        id: i64,
+        /// Zalo's id of the sent message.
+        zalo_message_id: String,
+    },
+    /// Not sent: `pending` again at `next_attempt_at`, `parked`, or `failed`.
+    Deferred {
+        /// Outbox row.
+        id: i64,
+        /// New status.
+        status: &'static str,
+        /// When it becomes due again (for `pending`).
+        next_attempt_at: i64,
+        /// Zalo's error code or our own reason.
+        error_code: String,
+        /// Readable error.
+        error: String,
+    },
 }
 
 /// Queue depth by state, for metrics.
@@ -83,9 +110,12 @@ impl Store {
                   and not exists (select 1 from outbox p where p.recipient_key = o.recipient_key
                                   and p.status = 'pending' and p.id < o.id)
                 order by o.id limit $4 {})
-             returning id, recipient_key, payload, attempts",
+             returning id, recipient_key, payload, attempts,
+               (select r.last_interaction_at from residents r where r.user_key = outbox.recipient_key)
+                 as last_interaction_at",
             self.skip_locked()
         );
+        self.after_ingest().await;
         let mut rows: Vec<ClaimedOutbound> = sqlx::query_as(&sql)
             .bind(worker)
             .bind(now + lease_ms)
@@ -97,51 +127,70 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records a successful delivery.
-    pub async fn mark_sent(
+    /// Records a batch of delivery results in one transaction; the sent rows in one statement.
+    /// Only rows still leased by `worker` change (a row whose lease expired belongs to whoever
+    /// claimed it next).
+    pub async fn record_deliveries(
         &self,
-        id: i64,
         worker: &str,
-        zalo_message_id: &str,
+        results: &[DeliveryResult],
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "update outbox set status = 'sent', sent_at = $1, zalo_message_id = $2,
-             locked_by = null, locked_until = null where id = $3 and locked_by = $4",
-        )
-        .bind(now)
-        .bind(zalo_message_id)
-        .bind(id)
-        .bind(worker)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// Moves a message to `status` (`pending` with a retry time, `parked` or `failed`),
-    /// remembering the error.
-    pub async fn reschedule_outbound(
-        &self,
-        id: i64,
-        worker: &str,
-        status: &str,
-        next_attempt_at: i64,
-        error_code: &str,
-        error: &str,
-    ) -> sqlx::Result<()> {
-        sqlx::query(
-            "update outbox set status = $1, next_attempt_at = $2, last_error_code = $3, last_error = $4,
-             locked_by = null, locked_until = null where id = $5 and locked_by = $6",
-        )
-        .bind(status)
-        .bind(next_attempt_at)
-        .bind(error_code)
-        .bind(error)
-        .bind(id)
-        .bind(worker)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sent: Vec<(i64, &str)> = results
+            .iter()
+            .filter_map(|r| match r {
+                DeliveryResult::Sent {
+                    id,
+                    zalo_message_id,
+                } => Some((*id, zalo_message_id.as_str())),
+                DeliveryResult::Deferred { .. } => None,
+            })
+            .collect();
+        let mut tx = self.begin().await?;
+        if !sent.is_empty() {
+            let mut cases = String::new();
+            let mut ids = Vec::with_capacity(sent.len());
+            for i in 0..sent.len() {
+                let (id_param, mid_param) = (3 + 2 * i, 4 + 2 * i);
+                cases.push_str(&format!(" when ${id_param} then ${mid_param}"));
+                ids.push(format!("${id_param}"));
+            }
+            let sql = format!(
+                "update outbox set status = 'sent', sent_at = $1, locked_by = null, locked_until = null,
+                 zalo_message_id = case id{cases} end
+                 where locked_by = $2 and id in ({})",
+                ids.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(now).bind(worker);
+            for (id, message_id) in &sent {
+                query = query.bind(*id).bind(*message_id);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        for result in results {
+            if let DeliveryResult::Deferred {
+                id,
+                status,
+                next_attempt_at,
+                error_code,
+                error,
+            } = result
+            {
+                sqlx::query(
+                    "update outbox set status = $1, next_attempt_at = $2, last_error_code = $3, last_error = $4,
+                     locked_by = null, locked_until = null where id = $5 and locked_by = $6",
+                )
+                .bind(*status)
+                .bind(*next_attempt_at)
+                .bind(error_code)
+                .bind(error)
+                .bind(*id)
+                .bind(worker)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await
     }
 
     /// The resident wrote again: their parked messages become due now. Returns how many.

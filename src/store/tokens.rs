@@ -59,7 +59,10 @@ impl TokenRefresh<'_> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        // Zalo has already spent the old refresh token: the new one must survive a power cut
+        // before anything goes on to use it.
+        self.store.make_durable().await.map_err(sqlx::Error::Io)
     }
 
     /// Ends the critical section without a change.

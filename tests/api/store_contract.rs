@@ -1,7 +1,7 @@
 //! One store suite, run on SQLite always and on PostgreSQL when `KETNOI_TEST_POSTGRES_URL` is
 //! set: both backends must behave the same.
 
-use ketnoi::store::{NewEvent, NewOutbound, Store, StoredTokens};
+use ketnoi::store::{DeliveryResult, NewEvent, NewOutbound, Store, StoredTokens};
 
 use crate::helpers::TestDb;
 
@@ -71,11 +71,24 @@ async fn inbox_contract(store: &Store) {
     let retaken = store.claim_events("w2", 5000, 1000, 10).await.unwrap();
     assert_eq!(retaken.len(), 3);
     assert!(retaken.iter().any(|c| c.attempts == 2));
-    for c in &retaken {
-        let mut tx = store.begin().await.unwrap();
-        assert!(store.finish_event(&mut tx, c.id, "w2", 5001).await.unwrap());
-        tx.commit().await.unwrap();
-    }
+    // A whole batch finishes in one statement, and only rows whose lease is still held.
+    let ids: Vec<i64> = retaken.iter().map(|c| c.id).collect();
+    let mut tx = store.begin().await.unwrap();
+    assert!(store
+        .finish_events(&mut tx, &ids, "w1", 5001)
+        .await
+        .unwrap()
+        .is_empty());
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        store
+            .finish_events(&mut tx, &ids, "w2", 5001)
+            .await
+            .unwrap(),
+        sorted
+    );
+    tx.commit().await.unwrap();
     assert_eq!(store.inbox_depth(6000).await.unwrap().0, 0);
     assert_eq!(store.prune_events(100).await.unwrap(), 4);
     assert_eq!(store.count_events().await.unwrap(), 0);
@@ -115,9 +128,17 @@ async fn outbox_contract(store: &Store) {
     let claimed = store.claim_outbound("d1", 100, 1000, 10).await.unwrap();
     assert_eq!(claimed.len(), 1, "per-recipient order, parked rows wait");
     assert_eq!(claimed[0].payload, b"m1");
+    assert_eq!(claimed[0].last_interaction_at, None, "r1 never wrote");
     // A retry scheduled later keeps the recipient's next message waiting behind it.
+    let retry = |id, status, at, code: &str| DeliveryResult::Deferred {
+        id,
+        status,
+        next_attempt_at: at,
+        error_code: code.into(),
+        error: "from Zalo".into(),
+    };
     store
-        .reschedule_outbound(claimed[0].id, "d1", "pending", 500, "-32", "rate")
+        .record_deliveries("d1", &[retry(claimed[0].id, "pending", 500, "-32")], 110)
         .await
         .unwrap();
     assert!(store
@@ -127,14 +148,31 @@ async fn outbox_contract(store: &Store) {
         .is_empty());
     let again = store.claim_outbound("d1", 600, 1000, 10).await.unwrap();
     assert_eq!((again.len(), again[0].attempts), (1, 2));
+    let sent = DeliveryResult::Sent {
+        id: again[0].id,
+        zalo_message_id: "zalo-1".into(),
+    };
+    // A worker whose lease was taken over records nothing.
     store
-        .mark_sent(again[0].id, "d1", "zalo-1", 610)
+        .record_deliveries("someone-else", std::slice::from_ref(&sent), 605)
         .await
         .unwrap();
+    assert_eq!(store.outbox_stats(606).await.unwrap().pending, 2);
+    store.record_deliveries("d1", &[sent], 610).await.unwrap();
+    let (status, message_id): (String, Option<String>) =
+        sqlx::query_as("select status, zalo_message_id from outbox where id = $1")
+            .bind(again[0].id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), message_id.as_deref()),
+        ("sent", Some("zalo-1"))
+    );
     let next = store.claim_outbound("d1", 620, 1000, 10).await.unwrap();
     assert_eq!(next[0].payload, b"m2");
     store
-        .reschedule_outbound(next[0].id, "d1", "parked", 630, "-230", "window")
+        .record_deliveries("d1", &[retry(next[0].id, "parked", 630, "-230")], 630)
         .await
         .unwrap();
 
@@ -142,16 +180,44 @@ async fn outbox_contract(store: &Store) {
     let mut tx = store.begin().await.unwrap();
     assert_eq!(store.unpark(&mut tx, "r1", 700).await.unwrap(), 1);
     assert_eq!(store.unpark(&mut tx, "r2", 700).await.unwrap(), 1);
+    store
+        .touch_resident(&mut tx, "r1", b"sealed", None, 650)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
+    let both = store.claim_outbound("d2", 800, 1000, 10).await.unwrap();
+    assert_eq!(both.len(), 2);
     assert_eq!(
-        store
-            .claim_outbound("d2", 800, 1000, 10)
-            .await
-            .unwrap()
-            .len(),
-        2
+        both.iter()
+            .map(|r| (r.recipient_key.as_str(), r.last_interaction_at))
+            .collect::<Vec<_>>(),
+        vec![("r1", Some(650)), ("r2", None)],
+        "the claim carries each recipient's reply window"
     );
-    assert_eq!(store.prune_outbound(10_000).await.unwrap(), 1);
+    // Several sent rows in one statement, each with its own Zalo message id.
+    let results: Vec<DeliveryResult> = both
+        .iter()
+        .map(|r| DeliveryResult::Sent {
+            id: r.id,
+            zalo_message_id: format!("z-{}", r.recipient_key),
+        })
+        .collect();
+    store.record_deliveries("d2", &results, 810).await.unwrap();
+    let ids: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select recipient_key, zalo_message_id from outbox where status = 'sent' order by id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        ids,
+        vec![
+            ("r1".to_owned(), Some("zalo-1".to_owned())),
+            ("r1".to_owned(), Some("z-r1".to_owned())),
+            ("r2".to_owned(), Some("z-r2".to_owned())),
+        ]
+    );
+    assert_eq!(store.prune_outbound(10_000).await.unwrap(), 3);
 }
 
 async fn residents_and_tokens_contract(store: &Store) {
