@@ -31,7 +31,7 @@ pub struct DeliveryWorker {
     /// Access tokens.
     pub tokens: Arc<TokenManager>,
     /// Shared by all workers of the process.
-    pub limiter: Arc<DefaultDirectRateLimiter>,
+    pub limiter: Arc<CallLimiter>,
     /// Woken when messages are queued.
     pub outbox_ready: Arc<Notify>,
     /// Retry policy and lease.
@@ -53,13 +53,37 @@ pub struct RetryPolicy {
     pub poll: Duration,
 }
 
+/// The process's OA API call budget: `per_minute` calls, in bursts of at most a second's worth.
+pub struct CallLimiter {
+    limiter: DefaultDirectRateLimiter,
+    burst: NonZeroU32,
+}
+
+impl CallLimiter {
+    /// Most calls that can be taken at once.
+    pub fn burst(&self) -> u32 {
+        self.burst.get()
+    }
+
+    /// Waits until `n` calls (clamped to 1..=burst) may be made now, and takes them.
+    pub async fn take(&self, n: usize) {
+        let n = u32::try_from(n)
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.burst.get());
+        let n = NonZeroU32::new(n).expect("at least 1");
+        // Cannot fail: n is within the burst.
+        let _ = self.limiter.until_n_ready(n).await;
+    }
+}
+
 /// A rate limiter allowing `per_minute` calls, in small bursts.
-pub fn rate_limiter(per_minute: u32) -> Arc<DefaultDirectRateLimiter> {
+pub fn rate_limiter(per_minute: u32) -> Arc<CallLimiter> {
     let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
     let burst = NonZeroU32::new((per_minute.get() / 60).max(1)).expect("at least 1");
-    Arc::new(RateLimiter::direct(
-        Quota::per_minute(per_minute).allow_burst(burst),
-    ))
+    Arc::new(CallLimiter {
+        limiter: RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(burst)),
+        burst,
+    })
 }
 
 /// The sealed outbox payload: the request body and the OA API path it goes to (a
@@ -97,9 +121,12 @@ impl DeliveryWorker {
     pub async fn run(self, worker_id: String, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
             let lease = self.policy.lease.as_millis() as i64;
+            // No more than can be sent at once: rows wait for the rate limit while still
+            // unclaimed, so a crash can only repeat calls that were actually in flight.
+            let limit = BATCH.min(i64::from(self.limiter.burst()));
             let batch = match self
                 .store
-                .claim_outbound(&worker_id, now_ms(), lease, BATCH)
+                .claim_outbound(&worker_id, now_ms(), lease, limit)
                 .await
             {
                 Ok(batch) => batch,
@@ -115,7 +142,7 @@ impl DeliveryWorker {
                 }
                 continue;
             }
-            if batch.len() as i64 == BATCH {
+            if batch.len() as i64 == limit {
                 self.outbox_ready.notify_one();
             }
             // Nothing reaches a resident before the commit that queued it is on disk: a power
@@ -125,6 +152,7 @@ impl DeliveryWorker {
                 tokio::time::sleep(self.policy.poll).await;
                 continue;
             }
+            self.limiter.take(batch.len()).await;
             let results =
                 futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
             if let Err(err) = self
@@ -219,7 +247,7 @@ impl DeliveryWorker {
             Ok(token) => token,
             Err(err) => return Outcome::Failed(ApiError::Network(err.to_string())),
         };
-        self.limiter.until_ready().await;
+        // The budget for this first call was taken with the batch.
         let first = self.call(token.token.expose_secret(), payload).await;
         let err = match first {
             Ok(id) => return Outcome::Sent(id),
@@ -231,7 +259,7 @@ impl DeliveryWorker {
             Ok(fresh) => fresh,
             Err(refresh_err) => return Outcome::Failed(ApiError::Network(refresh_err.to_string())),
         };
-        self.limiter.until_ready().await;
+        self.limiter.take(1).await;
         match self.call(fresh.token.expose_secret(), payload).await {
             Ok(id) => Outcome::Sent(id),
             Err(err) => Outcome::Failed(err),
