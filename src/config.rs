@@ -157,7 +157,7 @@ pub struct ZaloSettings {
     pub request_timeout_ms: u64,
     /// Refresh the access token when less than this remains.
     pub refresh_margin_secs: u64,
-    /// Ceiling on OA API calls per minute from this process.
+    /// Ceiling on OA API calls per minute of the whole app (shared by processes on PostgreSQL).
     pub rate_limit_per_minute: u32,
 }
 

@@ -18,7 +18,8 @@ use crate::bot::{Bot, BotConfig};
 use crate::config::{default_config_dir, Settings};
 use crate::http::{self, AppState, WebhookConfig};
 use crate::officers::sla::Sla;
-use crate::pipeline::delivery::{rate_limiter, DeliveryWorker, RetryPolicy};
+use crate::pipeline::call_budget::CallLimiter;
+use crate::pipeline::delivery::{DeliveryWorker, RetryPolicy};
 use crate::pipeline::inbox::InboxWorker;
 use crate::store::{now_ms, Store};
 use crate::vault::Vault;
@@ -220,7 +221,15 @@ impl Application {
             vault,
             client,
             tokens,
-            limiter: rate_limiter(settings.zalo.rate_limit_per_minute),
+            // Several processes share a PostgreSQL database, and Zalo's quota is per app.
+            limiter: match store.backend() {
+                crate::store::Backend::Sqlite => {
+                    CallLimiter::local(settings.zalo.rate_limit_per_minute)
+                }
+                crate::store::Backend::Postgres => {
+                    CallLimiter::shared(settings.zalo.rate_limit_per_minute, store.clone())
+                }
+            },
             outbox_ready,
             policy: RetryPolicy {
                 max_attempts: workers.max_attempts,

@@ -2,16 +2,15 @@
 //! limit, classifying failures by Zalo's error table — retry with backoff, refresh the token
 //! once, park until the resident writes again, or fail for good.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::call_budget::CallLimiter;
 use super::{backoff, idle, REPLY_WINDOW_MS};
 use crate::store::{now_ms, ClaimedOutbound, DeliveryResult, Store};
 use crate::vault::Vault;
@@ -51,39 +50,6 @@ pub struct RetryPolicy {
     pub lease: Duration,
     /// Idle poll interval.
     pub poll: Duration,
-}
-
-/// The process's OA API call budget: `per_minute` calls, in bursts of at most a second's worth.
-pub struct CallLimiter {
-    limiter: DefaultDirectRateLimiter,
-    burst: NonZeroU32,
-}
-
-impl CallLimiter {
-    /// Most calls that can be taken at once.
-    pub fn burst(&self) -> u32 {
-        self.burst.get()
-    }
-
-    /// Waits until `n` calls (clamped to 1..=burst) may be made now, and takes them.
-    pub async fn take(&self, n: usize) {
-        let n = u32::try_from(n)
-            .unwrap_or(u32::MAX)
-            .clamp(1, self.burst.get());
-        let n = NonZeroU32::new(n).expect("at least 1");
-        // Cannot fail: n is within the burst.
-        let _ = self.limiter.until_n_ready(n).await;
-    }
-}
-
-/// A rate limiter allowing `per_minute` calls, in small bursts.
-pub fn rate_limiter(per_minute: u32) -> Arc<CallLimiter> {
-    let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
-    let burst = NonZeroU32::new((per_minute.get() / 60).max(1)).expect("at least 1");
-    Arc::new(CallLimiter {
-        limiter: RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(burst)),
-        burst,
-    })
 }
 
 /// The sealed outbox payload: the request body and the OA API path it goes to (a
@@ -152,7 +118,21 @@ impl DeliveryWorker {
                 tokio::time::sleep(self.policy.poll).await;
                 continue;
             }
+            let claimed_at = std::time::Instant::now();
             self.limiter.take(batch.len()).await;
+            // A long wait for the call budget may have outlived the lease: send only rows still
+            // ours, or another worker that took them over would send them too.
+            let batch = if claimed_at.elapsed() > self.policy.lease / 4 {
+                match self.renew(&worker_id, batch).await {
+                    Ok(batch) => batch,
+                    Err(err) => {
+                        tracing::error!(error = %err, "renewing outbox leases failed");
+                        continue;
+                    }
+                }
+            } else {
+                batch
+            };
             let results =
                 futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
             if let Err(err) = self
@@ -166,6 +146,28 @@ impl DeliveryWorker {
             // A recipient's next message becomes due once this one is recorded.
             self.outbox_ready.notify_one();
         }
+    }
+
+    /// Extends the lease on `batch`, keeping the rows this worker still holds.
+    async fn renew(
+        &self,
+        worker_id: &str,
+        batch: Vec<ClaimedOutbound>,
+    ) -> sqlx::Result<Vec<ClaimedOutbound>> {
+        let ids: Vec<i64> = batch.iter().map(|row| row.id).collect();
+        let until = now_ms() + self.policy.lease.as_millis() as i64;
+        let held = self
+            .store
+            .renew_outbound_leases(worker_id, &ids, until)
+            .await?;
+        if held.len() < batch.len() {
+            metrics::counter!("ketnoi_outbox_leases_lost_total")
+                .increment((batch.len() - held.len()) as u64);
+        }
+        Ok(batch
+            .into_iter()
+            .filter(|row| held.contains(&row.id))
+            .collect())
     }
 
     /// One row: check the reply window, send, and decide what the row becomes.

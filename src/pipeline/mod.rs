@@ -2,6 +2,7 @@
 //! the delivery worker sends the outbox to the OA API. Both lease rows, so a crash or a second
 //! process never loses or doubles work.
 
+pub mod call_budget;
 pub mod delivery;
 pub mod inbox;
 

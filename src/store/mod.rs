@@ -2,6 +2,7 @@
 //! placeholders work in both), with the few dialect differences (row locking) chosen by
 //! [`Backend`]. Migrations are embedded per dialect from `migrations/{sqlite,postgres}`.
 
+mod budget;
 mod cases;
 mod dialogues;
 mod durability;

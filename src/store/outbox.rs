@@ -127,6 +127,35 @@ impl Store {
         Ok(rows)
     }
 
+    /// Extends this worker's lease on `ids` to `until`; returns the ids it still held (a row
+    /// whose lease ran out may already be another worker's, which must then send it alone).
+    pub async fn renew_outbound_leases(
+        &self,
+        worker: &str,
+        ids: &[i64],
+        until: i64,
+    ) -> sqlx::Result<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "update outbox set locked_until = $1 where locked_by = $2 and status = 'pending'
+             and id in ({}) returning id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(until).bind(worker);
+        for id in ids {
+            query = query.bind(id);
+        }
+        Ok(query
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect())
+    }
+
     /// Records a batch of delivery results in one transaction; the sent rows in one statement.
     /// Only rows still leased by `worker` change (a row whose lease expired belongs to whoever
     /// claimed it next).

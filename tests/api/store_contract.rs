@@ -194,6 +194,27 @@ async fn outbox_contract(store: &Store) {
         vec![("r1", Some(650)), ("r2", None)],
         "the claim carries each recipient's reply window"
     );
+    // Only the holder renews a lease.
+    let both_ids: Vec<i64> = both.iter().map(|r| r.id).collect();
+    assert!(store
+        .renew_outbound_leases("x", &both_ids, 5000)
+        .await
+        .unwrap()
+        .is_empty());
+    let mut renewed = store
+        .renew_outbound_leases("d2", &both_ids, 5000)
+        .await
+        .unwrap();
+    renewed.sort_unstable();
+    assert_eq!(renewed, both_ids);
+    assert!(
+        store
+            .claim_outbound("d3", 2500, 1000, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "renewed past the original lease"
+    );
     // Several sent rows in one statement, each with its own Zalo message id.
     let results: Vec<DeliveryResult> = both
         .iter()
