@@ -107,7 +107,7 @@ impl InboxWorker {
         opened: &[(ClaimedEvent, ZaloEvent)],
         now: i64,
     ) -> sqlx::Result<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_lazy().await?;
         let ids: Vec<i64> = opened.iter().map(|(claimed, _)| claimed.id).collect();
         // First, so events whose lease was lost are found before any work is written.
         let ours = self

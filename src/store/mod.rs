@@ -157,6 +157,24 @@ impl Store {
         self.pool.begin().await
     }
 
+    /// Starts a transaction whose commit need not wait for the disk: a worker's bookkeeping,
+    /// whose effects reach no one before a later durable commit. On PostgreSQL that is
+    /// `synchronous_commit = off` for this transaction: its commit returns before the WAL
+    /// flush, and the next synchronous commit — at the latest the delivery worker's claim of
+    /// the rows it wrote, which precedes any call to Zalo — flushes it too, since the WAL is
+    /// flushed in order. A database crash can lose such a commit (never corrupt anything): its
+    /// event is then processed again. On SQLite every worker commit is like this already (see
+    /// `durability`).
+    pub async fn begin_lazy(&self) -> sqlx::Result<Tx> {
+        let mut tx = self.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("set local synchronous_commit = off")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// On SQLite, waits (briefly) while a webhook batch wants the connection; see `priority`.
     async fn after_ingest(&self) {
         if let Some(gate) = &self.ingest_first {

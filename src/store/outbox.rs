@@ -175,7 +175,8 @@ impl Store {
                 DeliveryResult::Deferred { .. } => None,
             })
             .collect();
-        let mut tx = self.begin().await?;
+        // Lazy: losing this record in a database crash only means the message is sent again.
+        let mut tx = self.begin_lazy().await?;
         if !sent.is_empty() {
             let mut cases = String::new();
             let mut ids = Vec::with_capacity(sent.len());
