@@ -99,7 +99,7 @@ impl Store {
                         // WAL lets readers work while one writer commits. NORMAL writes each
                         // commit to the WAL without an fsync; what must survive a power cut is
                         // fsynced by `make_durable` (see the `durability` module).
-                        conn.execute("pragma journal_mode = wal; pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = on;")
+                        conn.execute("pragma journal_mode = wal; pragma synchronous = normal; pragma temp_store = memory; pragma busy_timeout = 10000; pragma foreign_keys = on;")
                             .await?;
                     }
                     Ok(())

@@ -240,7 +240,7 @@ impl Store {
     pub async fn outbox_stats(&self, now: i64) -> sqlx::Result<OutboxStats> {
         let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
             "select status, count(*), min(created_at) from outbox
-             where status in ('pending', 'parked', 'failed') group by status",
+             where status <> 'sent' group by status",
         )
         .fetch_all(self.pool())
         .await?;
