@@ -4,6 +4,7 @@
 
 mod budget;
 mod cases;
+mod checkpoint;
 mod dialogues;
 mod durability;
 mod inbox;
@@ -52,6 +53,8 @@ pub struct Store {
     wal_sync: Option<Arc<durability::WalSync>>,
     /// SQLite only: lets the webhook's commits go before workers' on the one connection.
     ingest_first: Option<Arc<priority::IngestFirst>>,
+    /// SQLite only: checkpoints the WAL on a connection of its own while any handle lives.
+    _checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -99,6 +102,7 @@ impl Store {
                         // WAL lets readers work while one writer commits. NORMAL writes each
                         // commit to the WAL without an fsync; what must survive a power cut is
                         // fsynced by `make_durable` (see the `durability` module).
+                        // Most checkpoint work runs on a connection of its own (see `checkpoint`).
                         conn.execute("pragma journal_mode = wal; pragma synchronous = normal; pragma temp_store = memory; pragma busy_timeout = 10000; pragma foreign_keys = on;")
                             .await?;
                     }
@@ -107,6 +111,10 @@ impl Store {
             })
             .connect_with(options)
             .await?;
+        let checkpointer = match backend {
+            Backend::Sqlite => Some(Arc::new(checkpoint::Checkpointer::start(&url).await?)),
+            Backend::Postgres => None,
+        };
         let ingest_first =
             (backend == Backend::Sqlite).then(|| Arc::new(priority::IngestFirst::default()));
         Ok(Store {
@@ -114,6 +122,7 @@ impl Store {
             backend,
             wal_sync,
             ingest_first,
+            _checkpointer: checkpointer,
         })
     }
 
