@@ -150,27 +150,15 @@ impl Store {
         worker: &str,
         now: i64,
     ) -> sqlx::Result<Vec<i64>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
-        let sql = format!(
-            "update inbox set status = 'done', processed_at = $1, locked_by = null, locked_until = null
-             where locked_by = $2 and status = 'pending' and id in ({}) returning id",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(now).bind(worker);
-        for id in ids {
-            query = query.bind(id);
-        }
-        let mut finished: Vec<i64> = query
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
-        finished.sort_unstable();
-        Ok(finished)
+        super::update_held(
+            &mut **tx,
+            "inbox",
+            "status = 'done', processed_at = $1, locked_by = null, locked_until = null",
+            now,
+            worker,
+            ids,
+        )
+        .await
     }
 
     /// Gives up on an event that cannot be processed (e.g. it cannot be opened or parsed).

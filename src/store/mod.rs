@@ -216,6 +216,42 @@ impl Store {
     }
 }
 
+/// `update {table} set {set} where locked_by = $2 and status = 'pending' and id in (…)
+/// returning id`, with `$1` bound to `value`: changes only the rows among `ids` that `worker`
+/// still holds, and returns their ids, sorted.
+async fn update_held<'e, E>(
+    executor: E,
+    table: &str,
+    set: &str,
+    value: i64,
+    worker: &str,
+    ids: &[i64],
+) -> sqlx::Result<Vec<i64>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "update {table} set {set} where locked_by = $2 and status = 'pending' and id in ({}) returning id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(value).bind(worker);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let mut held: Vec<i64> = query
+        .fetch_all(executor)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    held.sort_unstable();
+    Ok(held)
+}
+
 /// Creates the folder of a SQLite file and returns the file's path (`None` in memory).
 fn prepare_sqlite_path(url: &str) -> anyhow::Result<Option<String>> {
     let path = url

@@ -135,25 +135,15 @@ impl Store {
         ids: &[i64],
         until: i64,
     ) -> sqlx::Result<Vec<i64>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
-        let sql = format!(
-            "update outbox set locked_until = $1 where locked_by = $2 and status = 'pending'
-             and id in ({}) returning id",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(until).bind(worker);
-        for id in ids {
-            query = query.bind(id);
-        }
-        Ok(query
-            .fetch_all(self.pool())
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect())
+        super::update_held(
+            self.pool(),
+            "outbox",
+            "locked_until = $1",
+            until,
+            worker,
+            ids,
+        )
+        .await
     }
 
     /// Records a batch of delivery results in one transaction; the sent rows in one statement.
