@@ -11,6 +11,32 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// The sandbox secrets shipped in `config/default.toml`; production must replace every one.
+/// A Zalo id: all digits, so an environment variable (`KETNOI__ZALO__APP_ID=4318…`) reaches
+/// us as a number — figment types env values by their look. Accepted either way.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Id {
+    Text(String),
+    Number(u64),
+}
+
+impl From<Id> for String {
+    fn from(id: Id) -> String {
+        match id {
+            Id::Text(text) => text,
+            Id::Number(n) => n.to_string(),
+        }
+    }
+}
+
+fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Id::deserialize(d).map(String::from)
+}
+
+fn id_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Vec::<Id>::deserialize(d).map(|ids| ids.into_iter().map(String::from).collect())
+}
+
 /// Zalo's OA API quota per app and minute (zalo-oa-api.md §7, "Rate limit").
 pub const ZALO_CALLS_PER_MINUTE: u32 = 4000;
 const SANDBOX_IDENTITY_KEY: &str = "c2FuZGJveC1vbmx5LWtleS1kby1ub3QtdXNlLSEhISE=";
@@ -135,8 +161,10 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ZaloSettings {
     /// Zalo application id (first term of the webhook MAC).
+    #[serde(deserialize_with = "id_string")]
     pub app_id: String,
     /// Official Account id.
+    #[serde(deserialize_with = "id_string")]
     pub oa_id: String,
     /// OA Secret Key signing webhook events.
     pub oa_secret_key: SecretString,
@@ -195,10 +223,10 @@ pub struct WorkerSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct OfficerSettings {
     /// Zalo user id of the first chief.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "id_string")]
     pub chief_id: String,
     /// Zalo user ids paged for emergencies.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "id_strings")]
     pub on_call: Vec<String>,
 }
 
@@ -438,6 +466,19 @@ mod tests {
             err.to_string().contains("zalo.rate_limit_per_minute"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn numeric_ids_from_the_environment_are_read_as_text() {
+        // What figment makes of `KETNOI__ZALO__APP_ID=1234567890123456789`: a number.
+        let settings = load_with(
+            "[zalo]\napp_id = 1234567890123456789\noa_id = 42\n[officers]\nchief_id = 7\non_call = [8, \"9\"]\n",
+        )
+        .unwrap();
+        assert_eq!(settings.zalo.app_id, "1234567890123456789");
+        assert_eq!(settings.zalo.oa_id, "42");
+        assert_eq!(settings.officers.chief_id, "7");
+        assert_eq!(settings.officers.on_call, vec!["8", "9"]);
     }
 
     #[test]

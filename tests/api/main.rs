@@ -8,6 +8,7 @@ mod faults;
 mod helpers;
 mod multi_instance;
 mod officers;
+mod process_kill;
 mod resident;
 mod store_contract;
 mod webhook;
