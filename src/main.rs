@@ -178,6 +178,13 @@ async fn sim(
         app_secret: secret(&settings.zalo.app_secret),
         initial_refresh_token: secret(&settings.zalo.refresh_token),
         webhook_url: Some(webhook.clone()),
+        // A load run measures the bot's pipeline, which may be allowed more than Zalo's quota
+        // against a simulator (see `zalo.rate_limit_per_minute`); `sim` alone plays Zalo whole.
+        api_calls_per_minute: if matches!(action, Some(SimAction::Load { .. })) {
+            None
+        } else {
+            Some(ketnoi::config::ZALO_CALLS_PER_MINUTE)
+        },
         ..SimConfig::sandbox_defaults()
     });
     let listener = tokio::net::TcpListener::bind(&listen).await?;

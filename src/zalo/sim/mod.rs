@@ -53,6 +53,9 @@ pub struct SimConfig {
     pub webhook_url: Option<String>,
     /// Lifetime of access tokens; Zalo's is 25 h.
     pub access_token_ttl: Duration,
+    /// Zalo's OA API quota per app, calls in any 60 s (4000, answered `-32` beyond it);
+    /// `None` for load runs that measure the bot's own pipeline.
+    pub api_calls_per_minute: Option<u32>,
 }
 
 impl SimConfig {
@@ -66,6 +69,7 @@ impl SimConfig {
             initial_refresh_token: "sandbox-bootstrap-refresh-token".to_owned(),
             webhook_url: Some("http://127.0.0.1:8080/webhook/zalo".to_owned()),
             access_token_ttl: Duration::from_secs(90_000),
+            api_calls_per_minute: Some(crate::config::ZALO_CALLS_PER_MINUTE),
         }
     }
 }
@@ -81,6 +85,7 @@ impl std::fmt::Debug for SimConfig {
             .field("initial_refresh_token", &"<redacted>")
             .field("webhook_url", &self.webhook_url)
             .field("access_token_ttl", &self.access_token_ttl)
+            .field("api_calls_per_minute", &self.api_calls_per_minute)
             .finish()
     }
 }

@@ -53,8 +53,8 @@ impl Simulator {
         Json(body).into_response()
     }
 
-    /// Checks the `access_token` header (-216 unknown, -220 expired) and, when present,
-    /// `appsecret_proof` (-242).
+    /// Checks the `access_token` header (-216 unknown, -220 expired), the app's call quota
+    /// (-32) and, when present, `appsecret_proof` (-242).
     pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
         let token = headers
             .get("access_token")
@@ -69,6 +69,21 @@ impl Simulator {
                 return Err(ApiError::new(-220, "Access token is expired or removed"))
             }
             Some(_) => {}
+        }
+        if let Some(limit) = self.config().api_calls_per_minute {
+            let now = self.now_ms();
+            let mut state = self.state();
+            while state
+                .recent_calls
+                .front()
+                .is_some_and(|&t| t <= now - 60_000)
+            {
+                state.recent_calls.pop_front();
+            }
+            if state.recent_calls.len() >= limit as usize {
+                return Err(ApiError::new(-32, "The request exceeds the rate limit"));
+            }
+            state.recent_calls.push_back(now);
         }
         if let Some(proof) = headers.get("appsecret_proof") {
             let expected = appsecret_proof(&self.config().app_secret, token);

@@ -71,6 +71,8 @@ pub(crate) struct State {
     pub messages: HashMap<String, Vec<SentMessage>>,
     pub stats: SimStats,
     pub faults: FaultSettings,
+    /// Times (ms) of the OA API calls of the last 60 s, for the per-app quota.
+    pub recent_calls: std::collections::VecDeque<i64>,
     next_id: u64,
 }
 
@@ -97,6 +99,7 @@ impl State {
             messages: HashMap::new(),
             stats: SimStats::default(),
             faults: FaultSettings::default(),
+            recent_calls: std::collections::VecDeque::new(),
             // Zalo ids are decimal strings of up to 19 digits; start somewhere random in the
             // 19-digit range so ids differ between runs but never collide within one.
             next_id: rand::thread_rng()

@@ -264,3 +264,18 @@ async fn latency_delays_platform_answers() {
     let _ = access_token(&sim).await;
     assert!(started.elapsed() >= std::time::Duration::from_millis(150));
 }
+
+#[tokio::test]
+async fn the_apps_call_quota_answers_minus_32_beyond_it() {
+    let mut config = SimConfig::sandbox_defaults();
+    config.webhook_url = None;
+    config.api_calls_per_minute = Some(3);
+    let sim = Simulator::new(config);
+    let token = access_token(&sim).await;
+    for _ in 0..3 {
+        let ok = send_cs(&sim, &token, &text_body("xin chào")).await;
+        assert_ne!(ok["error"], json!(-32), "{ok}");
+    }
+    let over = send_cs(&sim, &token, &text_body("xin chào")).await;
+    assert_eq!(over["error"], json!(-32), "{over}");
+}
