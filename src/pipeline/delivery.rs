@@ -108,6 +108,7 @@ impl DeliveryWorker {
                 }
                 continue;
             }
+            let claimed_at = std::time::Instant::now();
             if batch.len() as i64 == limit {
                 self.outbox_ready.notify_one();
             }
@@ -118,7 +119,6 @@ impl DeliveryWorker {
                 tokio::time::sleep(self.policy.poll).await;
                 continue;
             }
-            let claimed_at = std::time::Instant::now();
             self.limiter.take(batch.len()).await;
             // A long wait for the call budget may have outlived the lease: send only rows still
             // ours, or another worker that took them over would send them too.
