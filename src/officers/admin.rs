@@ -23,18 +23,8 @@ impl Console {
         let zalo_id = resident.and_then(|r| turn.vault.open_string(&r.zalo_id_sealed).ok());
         self.audit(turn, officer, "reveal", Some(code), "ok", Some(reason))
             .await?;
-        let sealed = turn
-            .vault
-            .seal(format!("danh tính được xem bởi {}: {reason}", officer.handle).as_bytes());
-        turn.store
-            .add_case_event(
-                turn.tx,
-                case.id,
-                "reveal",
-                &officer.user_key,
-                Some(&sealed),
-                turn.now,
-            )
+        let entry = format!("danh tính được xem bởi {}: {reason}", officer.handle);
+        self.add_event(turn, officer, &case, "reveal", &entry)
             .await?;
         let text = match zalo_id {
             Some(id) => self.texts.fill(

@@ -145,15 +145,7 @@ impl Console {
         let Some(case) = self.find(turn, code).await? else {
             return self.no_case(turn, code);
         };
-        turn.store
-            .assign_case(
-                turn.tx,
-                case.id,
-                &officer.user_key,
-                &officer.user_key,
-                turn.now,
-            )
-            .await?;
+        self.take(turn, officer, &case).await?;
         self.audit(turn, officer, "claim", Some(code), "ok", None)
             .await?;
         let mut replies = vec![self.say(
@@ -233,17 +225,7 @@ impl Console {
             return self.no_case(turn, code);
         };
         if let Some(note) = &note {
-            let sealed = turn.vault.seal(note.as_bytes());
-            turn.store
-                .add_case_event(
-                    turn.tx,
-                    case.id,
-                    "note",
-                    &officer.user_key,
-                    Some(&sealed),
-                    turn.now,
-                )
-                .await?;
+            self.add_event(turn, officer, &case, "note", note).await?;
         }
         self.audit(turn, officer, "status", Some(code), "ok", Some(status))
             .await?;
@@ -283,6 +265,7 @@ impl Console {
         Ok(self
             .to_reporter(turn, case, text)
             .await?
+            .map(|(reply, _)| reply)
             .into_iter()
             .collect())
     }
@@ -324,30 +307,21 @@ impl Console {
             .mark_first_response(turn.tx, case.id, turn.now)
             .await?;
         if case.assigned_to.is_none() {
-            turn.store
-                .assign_case(
-                    turn.tx,
-                    case.id,
-                    &officer.user_key,
-                    &officer.user_key,
-                    turn.now,
-                )
-                .await?;
+            self.take(turn, officer, &case).await?;
         }
         self.audit(turn, officer, "reply", Some(code), "ok", None)
             .await?;
         let message = self
             .texts
             .fill("relay_to_resident", &[("code", &case.code), ("text", text)]);
-        let Some(relayed) = self.to_reporter(turn, &case, message).await? else {
+        let Some((relayed, last_interaction_at)) = self.to_reporter(turn, &case, message).await?
+        else {
             return Ok(vec![
                 self.say(turn, self.texts.fill("officer_no_case", &[("code", code)]))
             ]);
         };
         crate::bot::open_case_relay(turn, &case.reporter_key, case.id, &case.code).await?;
-        let resident = turn.store.resident(turn.tx, &case.reporter_key).await?;
-        let window_open =
-            resident.is_some_and(|r| turn.now - r.last_interaction_at <= REPLY_WINDOW_MS);
+        let window_open = turn.now - last_interaction_at <= REPLY_WINDOW_MS;
         let key = if window_open {
             "officer_replied"
         } else {
@@ -359,8 +333,26 @@ impl Console {
         ])
     }
 
+    /// Assigns the case to the officer acting on it.
+    async fn take(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        case: &CaseRow,
+    ) -> sqlx::Result<()> {
+        turn.store
+            .assign_case(
+                turn.tx,
+                case.id,
+                &officer.user_key,
+                &officer.user_key,
+                turn.now,
+            )
+            .await
+    }
+
     /// Appends a sealed text entry to the case's timeline, by this officer.
-    async fn add_event(
+    pub(super) async fn add_event(
         &self,
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
@@ -381,13 +373,14 @@ impl Console {
             .await
     }
 
-    /// A message to the case's reporter, quoting their last message.
+    /// A message to the case's reporter, quoting their last message, and when they last wrote
+    /// (their reply window); `None` if the reporter cannot be reached.
     async fn to_reporter(
         &self,
         turn: &mut Turn<'_>,
         case: &CaseRow,
         text: String,
-    ) -> sqlx::Result<Option<Reply>> {
+    ) -> sqlx::Result<Option<(Reply, i64)>> {
         let Some(resident) = turn.store.resident(turn.tx, &case.reporter_key).await? else {
             return Ok(None);
         };
@@ -395,7 +388,7 @@ impl Console {
             return Ok(None);
         };
         let message = CsMessage::text(text).quoting(resident.last_msg_id.as_deref());
-        Ok(Some(Reply { to, message }))
+        Ok(Some((Reply { to, message }, resident.last_interaction_at)))
     }
 
     pub(super) async fn find(
