@@ -21,7 +21,6 @@ trap cleanup EXIT
 cargo build --release --quiet --bin ketnoi --example bare_server
 BIN=target/release/ketnoi
 
-wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 
@@ -32,14 +31,9 @@ load() { # name, extra args…
   cat "$WORK/$name.txt" >&2
 }
 
-export KETNOI__SIM__ENABLED=false
+source scripts/lib.sh
+serve_env "$SIM_PORT"
 export KETNOI__SERVER__LISTEN=127.0.0.1:$PORT
-export KETNOI__ZALO__API_BASE=http://127.0.0.1:$SIM_PORT
-export KETNOI__ZALO__OAUTH_BASE=http://127.0.0.1:$SIM_PORT
-export KETNOI__ZALO__OA_SECRET_KEY=bench-oa-secret
-export KETNOI__ZALO__APP_SECRET=bench-app-secret
-export KETNOI__PRIVACY__IDENTITY_KEY=YmVuY2gtb25seS1rZXktYmVuY2gtb25seS1rZXktISE=
-export RUST_LOG=warn
 
 # 1. The ceiling.
 target/release/examples/bare_server "127.0.0.1:$PORT" 2>/dev/null & PIDS+=($!)

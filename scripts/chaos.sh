@@ -31,14 +31,10 @@ BIN=target/release/ketnoi
 WORK=$(mktemp -d)
 trap 'kill $(cat "$WORK/pid" 2>/dev/null) 2>/dev/null || true' EXIT
 
-export KETNOI__SIM__ENABLED=false
+source scripts/lib.sh
+serve_env "$SIM_PORT"
 export KETNOI__SERVER__LISTEN=127.0.0.1:$PORT
 export KETNOI__DATABASE__URL=sqlite://$WORK/ketnoi.db
-export KETNOI__ZALO__API_BASE=http://127.0.0.1:$SIM_PORT
-export KETNOI__ZALO__OAUTH_BASE=http://127.0.0.1:$SIM_PORT
-export KETNOI__ZALO__OA_SECRET_KEY=chaos-oa-secret
-export KETNOI__ZALO__APP_SECRET=chaos-app-secret
-export KETNOI__PRIVACY__IDENTITY_KEY=Y2hhb3Mtb25seS1rZXktY2hhb3Mtb25seS1rZXktISE=
 export KETNOI__WORKERS__OUTBOX_WORKERS=$OUTBOX_WORKERS
 export KETNOI__WORKERS__LEASE_SECS=5
 # The simulator has no 4000 calls/min quota: lifting ours keeps delivery ahead of the load, so
@@ -47,15 +43,11 @@ export KETNOI__ZALO__RATE_LIMIT_PER_MINUTE=600000
 # Retry backoff compressed like the redelivery ladder: a message failing 7 times in a row at a
 # 30 % failure rate would otherwise wait minutes, longer than the drain.
 export KETNOI__WORKERS__BACKOFF_MAX_MS=4000
-export RUST_LOG=warn
 
 start_serve() {
   "$BIN" serve >>"$WORK/serve.log" 2>&1 &
   echo $! >"$WORK/pid"
-  for _ in $(seq 1 50); do
-    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
+  wait_up "http://127.0.0.1:$PORT/healthz" || true
 }
 
 start_serve

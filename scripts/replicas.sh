@@ -29,24 +29,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export KETNOI__SIM__ENABLED=false
+source scripts/lib.sh
+serve_env "$SIM_PORT"
 export KETNOI__DATABASE__URL=$PG/$DB
-export KETNOI__ZALO__API_BASE=http://127.0.0.1:$SIM_PORT
-export KETNOI__ZALO__OAUTH_BASE=http://127.0.0.1:$SIM_PORT
-export KETNOI__ZALO__OA_SECRET_KEY=replica-oa-secret
-export KETNOI__ZALO__APP_SECRET=replica-app-secret
-export KETNOI__PRIVACY__IDENTITY_KEY=cmVwbGljYS1vbmx5LWtleS1yZXBsaWNhLW9ubHkta2U=
 export KETNOI__WORKERS__OUTBOX_WORKERS=$OUTBOX_WORKERS
 export KETNOI__WORKERS__LEASE_SECS=5
 RATE_LIMIT=${RATE_LIMIT:-3000}
 export KETNOI__ZALO__RATE_LIMIT_PER_MINUTE=$RATE_LIMIT
-export RUST_LOG=warn
 
 start() { # index
   local port=${PORTS[$1]}
   KETNOI__SERVER__LISTEN=127.0.0.1:$port "$BIN" serve >>"$WORK/serve.$1.log" 2>&1 &
   echo $! >"$WORK/pid.$1"
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  wait_up "http://127.0.0.1:$port/healthz" || true
 }
 
 for i in 0 1 2; do start $i; done
