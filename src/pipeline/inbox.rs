@@ -132,8 +132,7 @@ impl InboxWorker {
             self.outbox_ready.notify_one();
         }
         for kind in done {
-            metrics::counter!("ketnoi_events_processed_total", "kind" => format!("{kind:?}"))
-                .increment(1);
+            count_processed(kind);
         }
         Ok(())
     }
@@ -147,9 +146,7 @@ impl InboxWorker {
         now: i64,
     ) {
         match self.commit_one(worker_id, claimed, event, now).await {
-            Ok(true) => {
-                metrics::counter!("ketnoi_events_processed_total", "kind" => format!("{:?}", event.kind())).increment(1);
-            }
+            Ok(true) => count_processed(event.kind()),
             Ok(false) => tracing::warn!("lease lost to another worker; its result stands"),
             Err(err) => {
                 tracing::error!(error = %err, "processing failed; will retry");
@@ -260,6 +257,10 @@ impl InboxWorker {
         }
         Ok(!replies.is_empty() || !calls.is_empty())
     }
+}
+
+fn count_processed(kind: EventKind) {
+    metrics::counter!("ketnoi_events_processed_total", "kind" => format!("{kind:?}")).increment(1);
 }
 
 /// Events that open or refresh Zalo's 7-day customer-service window (zalo-oa-api.md §4).

@@ -30,16 +30,6 @@ impl Store {
         .await?;
         Ok(())
     }
-
-    /// When the resident last interacted, if ever.
-    pub async fn last_interaction(&self, user_key: &str) -> sqlx::Result<Option<i64>> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("select last_interaction_at from residents where user_key = $1")
-                .bind(user_key)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.map(|(t,)| t))
-    }
 }
 
 /// What the station knows about a resident (id still sealed).

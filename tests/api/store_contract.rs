@@ -252,8 +252,13 @@ async fn residents_and_tokens_contract(store: &Store) {
         .await
         .unwrap(); // older: ignored
     tx.commit().await.unwrap();
-    assert_eq!(store.last_interaction("k1").await.unwrap(), Some(100));
-    assert_eq!(store.last_interaction("nobody").await.unwrap(), None);
+    let last_interaction = |key: &'static str| async move {
+        let mut tx = store.begin().await.unwrap();
+        let row = store.resident(&mut tx, key).await.unwrap();
+        row.map(|r| r.last_interaction_at)
+    };
+    assert_eq!(last_interaction("k1").await, Some(100));
+    assert_eq!(last_interaction("nobody").await, None);
 
     assert!(store.load_tokens().await.unwrap().is_none());
     let mut section = store.begin_token_refresh().await.unwrap();
