@@ -97,6 +97,9 @@ pub struct BotSettings {
     pub dialogue_idle_minutes: u64,
     /// Classifier confidence below which the bot asks instead of guessing.
     pub clarify_below: f32,
+    /// Emergency probability from which a message that did not read as an emergency still gets
+    /// the call buttons and the question "is it happening now?" (recall before precision).
+    pub danger_check_above: f32,
     /// News items per page.
     pub news_page_size: u32,
     /// Seed example news in sandbox mode.
@@ -196,6 +199,10 @@ pub struct SimSettings {
     pub enabled: bool,
     /// Address the simulator binds.
     pub listen: String,
+    /// In sandbox mode with no `officers.chief_id`, this simulated user is the chief and on
+    /// call, so an emergency reaches someone out of the box. Empty: no default chief.
+    #[serde(default)]
+    pub default_chief: String,
 }
 
 /// `[workers]`.
@@ -358,6 +365,9 @@ impl Settings {
         }
         if !(0.0..=1.0).contains(&self.bot.clarify_below) {
             return Err(invalid("bot.clarify_below", "must be between 0 and 1"));
+        }
+        if !(0.0..=1.0).contains(&self.bot.danger_check_above) {
+            return Err(invalid("bot.danger_check_above", "must be between 0 and 1"));
         }
         if self.bot.news_page_size == 0 || self.bot.news_page_size > 5 {
             return Err(invalid("bot.news_page_size", "must be 1..=5"));

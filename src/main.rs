@@ -156,6 +156,16 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         println!("See what the bot answered:");
         println!("  curl -s 'http://{sim}/sim/messages?user_id=1001'");
         println!("Webhook: http://{address}/webhook/zalo   Metrics: http://{address}/metrics");
+        if let Some(chief) = app.sandbox_chief() {
+            println!(
+                "Officers: user {chief} is the chief and on call (emergencies are paged to them)."
+            );
+            println!("  Work cases as {chief}: send \"/help\" as that user; pages arrive at /sim/messages?user_id={chief}");
+        } else {
+            println!(
+                "Officers: none configured; set officers.chief_id to page someone for emergencies."
+            );
+        }
     }
     app.run(shutdown_on_signal()).await
 }

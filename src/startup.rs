@@ -53,6 +53,15 @@ impl Application {
                 )
             })?;
         let address = listener.local_addr()?;
+        if settings.sim.enabled
+            && settings.officers.chief_id.trim().is_empty()
+            && !settings.sim.default_chief.is_empty()
+        {
+            settings.officers.chief_id = settings.sim.default_chief.clone();
+            if settings.officers.on_call.is_empty() {
+                settings.officers.on_call = vec![settings.sim.default_chief.clone()];
+            }
+        }
         let sim = if settings.sim.enabled {
             let sim_listener = TcpListener::bind(&settings.sim.listen).await.map_err(|e| {
                 anyhow::anyhow!("cannot listen on sim.listen={}: {e}", settings.sim.listen)
@@ -89,10 +98,12 @@ impl Application {
         });
         let config_dir = default_config_dir();
         let catalogue = Catalogue::load(&config_dir.join("procedures.toml"))?;
+        let out_of_scope = crate::bot::out_of_scope::OutOfScope::load(&config_dir)?;
         let texts = Texts::load(&config_dir)?;
         let bot = Bot::new(
             texts.clone(),
             catalogue,
+            out_of_scope,
             BotConfig {
                 bot: settings.bot.clone(),
                 station: settings.station.clone(),
@@ -122,6 +133,12 @@ impl Application {
     /// The webhook server's address.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The chief registered from settings (in sandbox mode `sim.default_chief` by default).
+    pub fn sandbox_chief(&self) -> Option<&str> {
+        let chief = self.settings.officers.chief_id.trim();
+        (self.sim.is_some() && !chief.is_empty()).then_some(chief)
     }
 
     /// The embedded simulator and its address, in sandbox mode.

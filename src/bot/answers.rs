@@ -1,74 +1,17 @@
 //! One-shot answers: emergency, procedures, news, case status and contact.
 
+use super::out_of_scope::Topic;
 use super::payload::Payload;
 use super::{Bot, Reply, Turn};
-use crate::bot::lang::fold;
-use crate::cases::{Category, Details, Status};
+use crate::cases::{Category, Status};
 use crate::store::CaseRow;
-use crate::vn_time::{vn_date, vn_time};
-use crate::zalo::messages::{Button, CsMessage};
+use crate::vn_time::vn_date;
+use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
 
 /// Procedures offered by the procedure menu's buttons (the most asked at ward level).
 const MENU_PROCEDURES: [&str; 4] = ["tam-tru", "thuong-tru", "can-cuoc", "dinh-danh-dien-tu"];
 
 impl Bot {
-    /// Emergency first: the numbers to call as buttons, an urgent case, and a page to the
-    /// on-duty officers — all in this one step, never a dialogue.
-    pub(super) async fn emergency(
-        &self,
-        turn: &mut Turn<'_>,
-        text: &str,
-    ) -> sqlx::Result<Vec<Reply>> {
-        let t = &self.texts;
-        let details = Details {
-            description: text.to_owned(),
-            ..Details::default()
-        };
-        let category = Category::guess(&fold(text)).unwrap_or(Category::Other);
-        let area = self.area_in(text);
-        let code = self
-            .create_case(turn, category, true, area.clone(), &details)
-            .await?;
-        metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "true").increment(1);
-        let phone = |key: &str, number: &str| Button::Phone {
-            title: t.get(key).to_owned(),
-            phone: number.to_owned(),
-        };
-        let mut replies = vec![turn.reply(
-            CsMessage::text(t.fill("emergency", &[("code", &code)])).with_buttons(vec![
-                phone("emergency_call_113", "113"),
-                phone("emergency_call_114", "114"),
-                phone("emergency_call_115", "115"),
-                Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
-            ]),
-        )];
-        let time = vn_time(turn.now);
-        let short: String = text.chars().take(500).collect();
-        let page = t.fill(
-            "page_on_call",
-            &[("code", &code), ("time", &time), ("text", &short)],
-        );
-        // The officers on call, and the area officer of the khu phố if the message names one.
-        let mut paged =
-            crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
-                .await?;
-        for officer in self.area_officer_ids(turn, area.as_deref()).await? {
-            if !paged.contains(&officer) {
-                paged.push(officer);
-            }
-        }
-        for officer in &paged {
-            replies.push(Reply {
-                to: officer.clone(),
-                message: CsMessage::text(page.clone()),
-            });
-        }
-        if paged.is_empty() {
-            tracing::warn!(%code, "urgent case created but nobody is on call: nobody paged");
-        }
-        Ok(replies)
-    }
-
     /// A procedure id from a button, if the catalogue has it.
     pub(super) fn catalogue_id(&self, id: &str) -> Option<&'static str> {
         crate::bot::lang::PROCEDURE_IDS
@@ -77,13 +20,43 @@ impl Bot {
             .find(|p| *p == id && self.catalogue.get(p).is_some())
     }
 
-    /// The catalogue answer, split to Zalo's limit, with buttons for the other likely
-    /// procedures; the procedure menu when no procedure was recognised.
+    /// The short answer a phone can read (where, what to bring, fee, time, online), with
+    /// "Xem chi tiết" for the rest and buttons for the other likely procedures; the procedure
+    /// menu when no procedure was recognised.
     pub(super) fn procedure_answer(
         &self,
         turn: &Turn<'_>,
         id: Option<&'static str>,
         candidates: &[(&'static str, f32)],
+    ) -> Vec<Reply> {
+        let Some(procedure) = id.and_then(|id| self.catalogue.get(id)) else {
+            return vec![turn.reply(self.procedure_menu())];
+        };
+        let mut buttons = vec![Button::query(
+            self.texts.get("procedure_details"),
+            Payload::ProcedureDetails(procedure.id.clone()).encode(),
+        )];
+        buttons.extend(
+            candidates
+                .iter()
+                .filter(|(other, p)| Some(*other) != id && *p >= 0.05)
+                .filter_map(|(other, _)| self.catalogue.get(other))
+                .take(MAX_BUTTONS - 2)
+                .map(|p| Button::query(p.short_title(), Payload::Procedure(p.id.clone()).encode())),
+        );
+        buttons.push(Button::query(
+            self.texts.get("back_to_menu"),
+            Payload::Menu.encode(),
+        ));
+        vec![turn.reply(CsMessage::text(procedure.render_summary()).with_buttons(buttons))]
+    }
+
+    /// Everything the catalogue says of a procedure (legal basis, codes, notes), split to
+    /// Zalo's limit.
+    pub(super) fn procedure_details(
+        &self,
+        turn: &Turn<'_>,
+        id: Option<&'static str>,
     ) -> Vec<Reply> {
         let Some(procedure) = id.and_then(|id| self.catalogue.get(id)) else {
             return vec![turn.reply(self.procedure_menu())];
@@ -94,19 +67,33 @@ impl Bot {
             .into_iter()
             .map(|p| turn.reply(CsMessage::text(p)))
             .collect();
-        let mut buttons: Vec<Button> = candidates
-            .iter()
-            .filter(|(other, p)| Some(*other) != id && *p >= 0.05)
-            .filter_map(|(other, _)| self.catalogue.get(other))
-            .take(3)
-            .map(|p| Button::query(p.short_title(), Payload::Procedure(p.id.clone()).encode()))
-            .collect();
-        buttons.push(Button::query(
-            self.texts.get("back_to_menu"),
-            Payload::Menu.encode(),
-        ));
-        replies.push(turn.reply(CsMessage::text(last).with_buttons(buttons)));
+        replies.push(turn.reply(CsMessage::text(last).with_buttons(vec![
+            Button::query(
+                self.texts.get("menu_procedure"),
+                Payload::Procedures.encode(),
+            ),
+            Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
+        ])));
         replies
+    }
+
+    /// "Is this a scam?": the answer first, then the offer to report it.
+    pub(super) fn scam_answer(&self) -> CsMessage {
+        CsMessage::text(self.texts.get("scam_check")).with_buttons(vec![
+            Button::query(self.texts.get("scam_report"), Payload::ScamReport.encode()),
+            Button::query(self.texts.get("menu_news"), Payload::News(0).encode()),
+            Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
+        ])
+    }
+
+    /// Who handles a question that is not police business, and the main menu.
+    pub(super) fn out_of_scope_answer(&self, topic: &Topic) -> CsMessage {
+        let text = format!(
+            "{}\n\n{}",
+            topic.answer.trim(),
+            self.texts.get("out_of_scope_footer")
+        );
+        CsMessage::text(text).with_buttons(self.menu_buttons())
     }
 
     pub(super) fn procedure_menu(&self) -> CsMessage {

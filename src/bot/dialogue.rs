@@ -11,14 +11,60 @@ use crate::cases::{Category, Evidence, Place};
 pub enum Dialogue {
     /// Writing a report.
     Report(ReportDraft),
-    /// An officer answered a case: what the resident writes next goes to that case.
+    /// An officer answered a case: what the resident writes next goes to that case while it is
+    /// plainly about it.
     Relay {
         /// The case's row id.
         case_id: i64,
         /// Its code.
         code: String,
+        /// A message held while the resident says whether it is for the officer.
+        #[serde(default)]
+        pending: Option<String>,
     },
+    /// An emergency was answered: follow-ups (address, location, photos, "nhanh lên") belong to
+    /// its urgent case and reach whoever was paged, for [`EMERGENCY_FOLLOW_UP_MS`].
+    Emergency {
+        /// The urgent case's row id.
+        case_id: i64,
+        /// Its code.
+        code: String,
+    },
+    /// The classifier hesitated between a report and an emergency: the resident was asked
+    /// whether the danger is happening now; their first message waits here.
+    DangerCheck {
+        /// The message that raised the question.
+        text: String,
+    },
+    /// An officer asked for more information on a case.
+    AddInfo {
+        /// The case's row id.
+        case_id: i64,
+        /// Its code.
+        code: String,
+        /// What the resident sent, waiting for the one-tap confirmation.
+        #[serde(default)]
+        pending: Option<Addition>,
+    },
+    /// The khu phố question is open: a typed khu phố name answers it.
+    AskArea,
 }
+
+/// Text and attachments a resident sent in answer to "cần bổ sung", before they confirm.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Addition {
+    /// What they typed.
+    pub text: String,
+    /// Photos and files.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// A shared location.
+    #[serde(default)]
+    pub place: Option<Place>,
+}
+
+/// How long after an emergency the resident's messages are follow-ups of it.
+pub const EMERGENCY_FOLLOW_UP_MS: i64 = 30 * 60 * 1000;
 
 /// How long a resident may take to answer an officer: Zalo's own reply window.
 pub const RELAY_IDLE_MS: i64 = crate::pipeline::REPLY_WINDOW_MS;
@@ -42,10 +88,14 @@ pub struct ReportDraft {
     pub evidence_done: bool,
     /// Khu phố recognised in the place, if any.
     pub khu_pho: Option<String>,
+    /// Set aside with "menu" or by another question: messages are handled normally until the
+    /// resident resumes it.
+    #[serde(default)]
+    pub paused: bool,
 }
 
 /// The next thing a draft needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ReportStep {
     /// Category buttons.
     Category,
@@ -77,6 +127,25 @@ impl ReportDraft {
         } else {
             ReportStep::Confirm
         }
+    }
+
+    /// "Quay lại": forget the answer to the step before the current one, so it is asked again.
+    /// Returns `false` at the first step, where there is nothing to go back to.
+    pub fn step_back(&mut self) -> bool {
+        match self.next_step() {
+            ReportStep::Category => return false,
+            ReportStep::Description => self.category = None,
+            ReportStep::When => self.description = None,
+            ReportStep::Where => self.when = None,
+            ReportStep::Evidence => {
+                self.place = None;
+                self.khu_pho = None;
+            }
+            ReportStep::Confirm => {
+                self.evidence_done = false;
+            }
+        }
+        true
     }
 }
 

@@ -34,6 +34,20 @@ pub enum Payload {
     Area(Option<usize>),
     /// Ask for the khu phố again (to change it).
     ChangeArea,
+    /// Resume a report set aside.
+    ResumeReport,
+    /// One step back in the report.
+    Back,
+    /// The detailed answer of a procedure (legal basis, codes, notes).
+    ProcedureDetails(String),
+    /// Answer to "is it happening now?": `true` = danger now.
+    DangerNow(bool),
+    /// Answer to "add this to your case?".
+    AddInfo(bool),
+    /// Answer to "is this for the officer?".
+    RelaySend(bool),
+    /// "Is this a scam?" answered; report it.
+    ScamReport,
 }
 
 impl Payload {
@@ -57,6 +71,16 @@ impl Payload {
             Payload::Area(Some(n)) => format!("#area:{n}"),
             Payload::Area(None) => "#area:skip".into(),
             Payload::ChangeArea => "#menu:area".into(),
+            Payload::ResumeReport => "#report:resume".into(),
+            Payload::Back => "#back".into(),
+            Payload::ProcedureDetails(id) => format!("#procd:{id}"),
+            Payload::DangerNow(true) => "#danger:now".into(),
+            Payload::DangerNow(false) => "#danger:past".into(),
+            Payload::AddInfo(true) => "#addinfo:yes".into(),
+            Payload::AddInfo(false) => "#addinfo:no".into(),
+            Payload::RelaySend(true) => "#relay:send".into(),
+            Payload::RelaySend(false) => "#relay:other".into(),
+            Payload::ScamReport => "#report:scam".into(),
         }
     }
 
@@ -91,6 +115,16 @@ impl Payload {
             ("area", "skip") => Payload::Area(None),
             ("area", n) => Payload::Area(Some(n.parse().ok()?)),
             ("menu", "area") => Payload::ChangeArea,
+            ("report", "resume") => Payload::ResumeReport,
+            ("report", "scam") => Payload::ScamReport,
+            ("back", "") => Payload::Back,
+            ("procd", id) if !id.is_empty() => Payload::ProcedureDetails(id.to_owned()),
+            ("danger", "now") => Payload::DangerNow(true),
+            ("danger", "past") => Payload::DangerNow(false),
+            ("addinfo", "yes") => Payload::AddInfo(true),
+            ("addinfo", "no") => Payload::AddInfo(false),
+            ("relay", "send") => Payload::RelaySend(true),
+            ("relay", "other") => Payload::RelaySend(false),
             _ => return None,
         })
     }
@@ -120,6 +154,16 @@ mod tests {
             Payload::Area(Some(2)),
             Payload::Area(None),
             Payload::ChangeArea,
+            Payload::ResumeReport,
+            Payload::Back,
+            Payload::ProcedureDetails("ho-chieu".into()),
+            Payload::DangerNow(true),
+            Payload::DangerNow(false),
+            Payload::AddInfo(true),
+            Payload::AddInfo(false),
+            Payload::RelaySend(true),
+            Payload::RelaySend(false),
+            Payload::ScamReport,
         ];
         for p in all {
             assert_eq!(Payload::parse(&p.encode()), Some(p.clone()), "{p:?}");

@@ -12,6 +12,8 @@ use crate::bot::text::{split_message, truncate_title};
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 /// Zalo's limit for a button title.
 pub const MAX_TITLE_CHARS: usize = 100;
+/// The first answer a phone shows: title, summary and date fit in this many characters.
+pub const MAX_SUMMARY_CHARS: usize = 600;
 
 /// Appended to every answer: scammers pose as ward police asking for exactly these things.
 pub const SCAM_WARNING: &str = "⚠️ CẢNH GIÁC LỪA ĐẢO: Công an không bao giờ yêu cầu cung cấp \
@@ -29,6 +31,9 @@ pub struct Procedure {
     /// Button label (≤ 100 chars); filled from `title` at load time when absent.
     #[serde(default)]
     pub short_title: Option<String>,
+    /// What most people need, for the first message (≤ [`MAX_SUMMARY_CHARS`] with the title):
+    /// where, what to bring, fee, how long, online or not. The rest is behind "Xem chi tiết".
+    pub summary: String,
     /// Codes on dichvucong.gov.vn (mã thủ tục); empty when there is no single record.
     #[serde(default)]
     pub portal_codes: Vec<String>,
@@ -76,6 +81,8 @@ pub enum CatalogueError {
     BadDate { id: String, value: String },
     #[error("procedure `{id}`: short_title is longer than {MAX_TITLE_CHARS} characters")]
     TitleTooLong { id: String },
+    #[error("procedure `{id}`: the first answer has {chars} characters, more than {MAX_SUMMARY_CHARS}; shorten `summary`")]
+    SummaryTooLong { id: String, chars: usize },
 }
 
 /// The validated list of procedures, in file order, with look-up by id.
@@ -155,6 +162,7 @@ impl Procedure {
         let blank = |s: &String| s.trim().is_empty();
         let texts = [
             ("title", &self.title),
+            ("summary", &self.summary),
             ("handled_by", &self.handled_by),
             ("fee", &self.fee),
             ("processing_time", &self.processing_time),
@@ -189,10 +197,24 @@ impl Procedure {
         if too_long {
             return Err(CatalogueError::TitleTooLong { id });
         }
+        let chars = self.render_summary().chars().count();
+        if chars > MAX_SUMMARY_CHARS {
+            return Err(CatalogueError::SummaryTooLong { id, chars });
+        }
         Ok(())
     }
 
-    /// The answer a resident receives: title, who handles it, documents (with form codes),
+    /// The first answer: the title, what most people need, and the date it was checked.
+    pub fn render_summary(&self) -> String {
+        format!(
+            "{}\n{}\n🗓 Cập nhật: {}",
+            self.title.to_uppercase(),
+            self.summary.trim(),
+            self.verified_vi()
+        )
+    }
+
+    /// The detailed answer ("Xem chi tiết"): title, who handles it, documents (with form codes),
     /// fee, time, where/online, notes, legal basis, "Cập nhật lần cuối: dd/mm/yyyy", and
     /// always the anti-scam warning. Parts are ≤ 2000 chars, split at paragraph/line
     /// boundaries, never mid-word.
@@ -215,7 +237,7 @@ impl Procedure {
         sections.push(bullets("⚖️ Căn cứ pháp lý:", &self.legal_basis));
         sections.push(format!(
             "🗓 Cập nhật lần cuối: {}. Quy định có thể thay đổi; trước khi đi, \
-             bạn nên kiểm tra lại trên dichvucong.gov.vn hoặc hỏi Công an phường.",
+             anh/chị nên kiểm tra lại trên dichvucong.gov.vn hoặc hỏi Công an phường.",
             self.verified_vi()
         ));
         sections.push(SCAM_WARNING.to_owned());
@@ -296,6 +318,7 @@ mod tests {
 [[procedure]]
 id = "{id}"
 title = "Thủ tục thử"
+summary = "📍 Công an phường."
 handled_by = "Công an phường"
 documents = ["Tờ khai CT01"]
 fee = "Miễn phí."
@@ -316,7 +339,7 @@ keywords = ["thu tuc"]
         let mut expected = FACT_SHEET_IDS.to_vec();
         expected.sort_unstable();
         assert_eq!(ids, expected);
-        assert_eq!(catalogue.all().len(), 27);
+        assert_eq!(catalogue.all().len(), 28);
         assert_eq!(catalogue.get("tam-tru").unwrap().title, "Đăng ký tạm trú");
         assert!(catalogue.get("khong-co").is_none());
     }

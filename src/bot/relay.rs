@@ -1,11 +1,25 @@
 //! The anonymous two-way relay: after an officer answers a case, what the resident writes next
 //! is added to the case and forwarded to the officer handling it — under the case's pseudonym,
-//! never with the resident's id.
+//! never with the resident's id — while it is plainly about that case. A new question (a
+//! procedure, news, a new report) is answered normally; when unsure the bot asks with two
+//! buttons. The relay ends when the case closes.
 
 use super::dialogue::Dialogue;
+use super::lang::{Classification, Intent};
+use super::payload::Payload;
 use super::report::Input;
+use super::typed::Typed;
 use super::{Bot, Reply, Turn};
-use crate::zalo::messages::CsMessage;
+use crate::store::CaseRow;
+use crate::zalo::messages::{Button, CsMessage};
+
+/// Statuses after which a case takes no more messages through the relay.
+const CLOSED: [&str; 3] = ["resolved", "rejected", "transferred"];
+
+/// Confidence from which a non-case intent is taken as a new question rather than an answer.
+const NEW_QUESTION_ABOVE: f32 = 0.75;
+/// Below this, a non-case reading is too unsure either way: ask.
+const ASK_ABOVE: f32 = 0.45;
 
 /// Opens the relay for the reporter of a case, unless they are in the middle of writing a
 /// report (their draft is worth more; they can still answer by quoting the case code).
@@ -15,57 +29,170 @@ pub async fn open_case_relay(
     case_id: i64,
     code: &str,
 ) -> sqlx::Result<()> {
-    if let Some((sealed, _)) = turn.store.load_dialogue(turn.tx, reporter_key).await? {
-        let current = turn
-            .vault
-            .open(&sealed)
-            .ok()
-            .and_then(|p| serde_json::from_slice::<Dialogue>(&p).ok());
-        if matches!(current, Some(Dialogue::Report(_))) {
-            return Ok(());
-        }
-    }
-    let json = serde_json::to_vec(&Dialogue::Relay {
+    let dialogue = Dialogue::Relay {
         case_id,
         code: code.to_owned(),
-    })
-    .expect("dialogue serialises");
+        pending: None,
+    };
+    save_unless_writing(turn, reporter_key, &dialogue).await
+}
+
+/// Ends the relay (or a pending "cần bổ sung") of a case whose reporter is in one.
+pub async fn close_case_relay(
+    turn: &mut Turn<'_>,
+    reporter_key: &str,
+    case_id: i64,
+) -> sqlx::Result<()> {
+    if let Some(current) = load(turn, reporter_key).await? {
+        let same_case = matches!(current,
+            Dialogue::Relay { case_id: id, .. } | Dialogue::AddInfo { case_id: id, .. } if id == case_id);
+        if same_case {
+            turn.store.clear_dialogue(turn.tx, reporter_key).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores `dialogue` for `resident_key` unless they are writing a report.
+pub(super) async fn save_unless_writing(
+    turn: &mut Turn<'_>,
+    resident_key: &str,
+    dialogue: &Dialogue,
+) -> sqlx::Result<()> {
+    if let Some(Dialogue::Report(_)) = load(turn, resident_key).await? {
+        return Ok(());
+    }
+    let json = serde_json::to_vec(dialogue).expect("dialogue serialises");
     let sealed = turn.vault.seal(&json);
     turn.store
-        .save_dialogue(turn.tx, reporter_key, &sealed, turn.now)
+        .save_dialogue(turn.tx, resident_key, &sealed, turn.now)
         .await
 }
 
+async fn load(turn: &mut Turn<'_>, resident_key: &str) -> sqlx::Result<Option<Dialogue>> {
+    Ok(turn
+        .store
+        .load_dialogue(turn.tx, resident_key)
+        .await?
+        .and_then(|(sealed, _)| turn.vault.open(&sealed).ok())
+        .and_then(|plain| serde_json::from_slice::<Dialogue>(&plain).ok()))
+}
+
 impl Bot {
-    /// Adds the resident's answer to the case and forwards it.
-    pub(super) async fn relay_to_officer(
+    /// A resident's message while the relay of a case is open. `None` when it is not for the
+    /// officer: the caller answers it as any other message (the relay stays open).
+    pub(super) async fn relay_from_resident(
         &self,
         turn: &mut Turn<'_>,
         case_id: i64,
         code: &str,
-        input: Input,
+        input: &Input,
+        typed: Option<Typed>,
+        classification: Option<&Classification>,
+    ) -> sqlx::Result<Option<Vec<Reply>>> {
+        let Some(case) = self.open_case(turn, case_id, code).await? else {
+            turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+            return Ok(None);
+        };
+        if matches!(typed, Some(Typed::Menu | Typed::Resume | Typed::Back)) {
+            return Ok(None);
+        }
+        let about_case = match classification {
+            None => true, // photos, a location, a typed "ok"/"không": answers to the officer
+            Some(c) => match c.intent {
+                Intent::CaseStatus | Intent::Report | Intent::Greeting => true,
+                _ if c.confidence >= NEW_QUESTION_ABOVE => false,
+                _ if c.confidence < ASK_ABOVE => true,
+                _ => {
+                    // Unsure: hold the message and ask.
+                    let text = input.as_timeline_text();
+                    self.save_dialogue(
+                        turn,
+                        &Dialogue::Relay {
+                            case_id,
+                            code: code.to_owned(),
+                            pending: Some(text),
+                        },
+                    )
+                    .await?;
+                    let t = &self.texts;
+                    return Ok(Some(vec![turn.reply(
+                        CsMessage::text(t.fill("relay_ask", &[("code", code)])).with_buttons(vec![
+                            Button::query(
+                                t.fill("relay_send", &[("code", code)]),
+                                Payload::RelaySend(true).encode(),
+                            ),
+                            Button::query(t.get("relay_other"), Payload::RelaySend(false).encode()),
+                        ]),
+                    )]));
+                }
+            },
+        };
+        // A new report ("tôi muốn báo tin khác") is a new case, not a reply.
+        let new_report = classification.is_some_and(|c| {
+            c.intent == Intent::Report && input.text.as_deref().is_some_and(says_new_report)
+        });
+        if !about_case || new_report {
+            return Ok(None);
+        }
+        let text = input.as_timeline_text();
+        Ok(Some(self.forward_to_officer(turn, &case, &text).await?))
+    }
+
+    /// The resident tapped "for the officer" or "something else" about a held message.
+    pub(super) async fn relay_choice(
+        &self,
+        turn: &mut Turn<'_>,
+        case_id: i64,
+        code: &str,
+        pending: Option<String>,
+        send: bool,
     ) -> sqlx::Result<Vec<Reply>> {
-        let mut text = input.text.unwrap_or_default();
-        for evidence in &input.evidence {
-            text.push_str(&format!("\n[{}] {}", evidence.kind, evidence.url));
-        }
-        if let Some(place) = &input.location {
-            if let (Some(lat), Some(lon)) = (place.latitude, place.longitude) {
-                text.push_str(&format!(
-                    "\n[vị trí] https://maps.google.com/?q={lat},{lon}"
-                ));
-            }
-        }
-        let text = text.trim().to_owned();
-        let Some(case) = turn
-            .store
-            .case_by_code(turn.tx, code)
-            .await?
-            .filter(|c| c.id == case_id)
-        else {
+        let Some(case) = self.open_case(turn, case_id, code).await? else {
             turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
             return Ok(vec![turn.reply(self.welcome())]);
         };
+        self.save_dialogue(
+            turn,
+            &Dialogue::Relay {
+                case_id,
+                code: code.to_owned(),
+                pending: None,
+            },
+        )
+        .await?;
+        match pending {
+            Some(text) if send => self.forward_to_officer(turn, &case, &text).await,
+            Some(text) => {
+                self.answer(turn, &text, Input::text(text.clone()), text_class(&text))
+                    .await
+            }
+            None => Ok(vec![turn.reply(self.welcome())]),
+        }
+    }
+
+    /// The case, while it still takes messages.
+    async fn open_case(
+        &self,
+        turn: &mut Turn<'_>,
+        case_id: i64,
+        code: &str,
+    ) -> sqlx::Result<Option<CaseRow>> {
+        Ok(turn
+            .store
+            .case_by_code(turn.tx, code)
+            .await?
+            .filter(|c| c.id == case_id && !CLOSED.contains(&c.status.as_str())))
+    }
+
+    /// Adds the resident's message to the case and forwards it to whoever handles it. The
+    /// resident is told it reached an officer only if one received it.
+    pub(super) async fn forward_to_officer(
+        &self,
+        turn: &mut Turn<'_>,
+        case: &CaseRow,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
         let sealed = turn.vault.seal(text.as_bytes());
         turn.store
             .add_case_event(
@@ -77,31 +204,22 @@ impl Bot {
                 turn.now,
             )
             .await?;
-        // Keep the relay open for the next message.
-        open_case_relay(turn, turn.user_key.to_owned().as_str(), case.id, &case.code).await?;
-        let recipients = match &case.assigned_to {
-            Some(key) => turn
-                .store
-                .officer(turn.tx, key)
-                .await?
-                .and_then(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
-                .into_iter()
-                .collect(),
-            None => {
-                crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
-                    .await?
-            }
-        };
+        let recipients = self.case_handlers(turn, case).await?;
         let forwarded = self.texts.fill(
             "officer_resident_said",
             &[
                 ("code", &case.code),
                 ("pseudonym", &case.pseudonym),
-                ("text", &text),
+                ("text", text),
             ],
         );
+        let key = if recipients.is_empty() {
+            "relay_ack_recorded"
+        } else {
+            "relay_ack"
+        };
         let mut replies = vec![turn.reply(
-            CsMessage::text(self.texts.fill("relay_ack", &[("code", &case.code)]))
+            CsMessage::text(self.texts.fill(key, &[("code", &case.code)]))
                 .with_buttons(self.menu_buttons()),
         )];
         replies.extend(recipients.into_iter().map(|to| Reply {
@@ -110,4 +228,49 @@ impl Bot {
         }));
         Ok(replies)
     }
+
+    /// Zalo ids of who handles a case: its assignee, else the chief for a complaint, else the
+    /// officers on call.
+    pub(super) async fn case_handlers(
+        &self,
+        turn: &mut Turn<'_>,
+        case: &CaseRow,
+    ) -> sqlx::Result<Vec<String>> {
+        let assignee = match &case.assigned_to {
+            Some(key) => turn
+                .store
+                .officer(turn.tx, key)
+                .await?
+                .and_then(|o| turn.vault.open_string(&o.zalo_id_sealed).ok()),
+            None => None,
+        };
+        if let Some(id) = assignee {
+            return Ok(vec![id]);
+        }
+        let complaint =
+            crate::cases::Category::from_id(&case.category).is_some_and(|c| c.chief_only());
+        if complaint {
+            return crate::officers::chief_ids(turn.store, turn.tx, turn.vault).await;
+        }
+        crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call).await
+    }
+}
+
+/// "Báo tin khác", "tin báo mới", "việc khác": the resident starts something new.
+fn says_new_report(text: &str) -> bool {
+    let folded = super::lang::fold(text);
+    [
+        "bao tin khac",
+        "tin bao moi",
+        "bao tin moi",
+        "viec khac",
+        "vu khac",
+        "chuyen khac",
+    ]
+    .iter()
+    .any(|p| crate::cases::contains_words(&folded, p))
+}
+
+fn text_class(text: &str) -> Option<Classification> {
+    (!text.trim().is_empty()).then(|| super::lang::shared().classify(text))
 }

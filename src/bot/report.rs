@@ -4,13 +4,14 @@
 //! straight to that summary.
 
 use super::dialogue::{Dialogue, ReportDraft, ReportStep};
+use super::lang::{fold, Classification, Intent};
 use super::payload::Payload;
+use super::typed::{typed_number, Typed};
 use super::{Bot, Reply, Turn};
-use crate::bot::lang::fold;
-use crate::cases::{code, pseudonym, Category, Details, Evidence, Place};
+use crate::cases::{code, contains_words, pseudonym, Category, Details, Evidence, Place};
 use crate::store::NewCase;
 use crate::zalo::events::ZaloEvent;
-use crate::zalo::messages::{Button, CsMessage};
+use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
 
 /// What the resident gave in one message, as far as the report is concerned.
 #[derive(Debug, Default)]
@@ -19,6 +20,8 @@ pub(super) struct Input {
     pub payload: Option<Payload>,
     pub evidence: Vec<Evidence>,
     pub location: Option<Place>,
+    /// A category already known (e.g. "Báo tin lừa đảo" after a scam check).
+    pub category: Option<Category>,
 }
 
 impl Input {
@@ -61,6 +64,31 @@ impl Input {
         }
         input
     }
+
+    /// Just a text, as if typed.
+    pub(super) fn text(text: String) -> Input {
+        Input {
+            text: Some(text),
+            ..Input::default()
+        }
+    }
+
+    /// The message as one line for a case's timeline: text, then attachments and a map link.
+    pub(super) fn as_timeline_text(&self) -> String {
+        let mut text = self.text.clone().unwrap_or_default();
+        for evidence in &self.evidence {
+            text.push_str(&format!("\n[{}] {}", evidence.kind, evidence.url));
+        }
+        if let Some(place) = &self.location {
+            if let Some(link) = place.map_link() {
+                text.push_str(&format!("\n[vị trí] {link}"));
+            }
+            if let Some(label) = &place.text {
+                text.push_str(&format!(" {label}"));
+            }
+        }
+        text.trim().to_owned()
+    }
 }
 
 /// Words that only say "I want to report", without saying what happened.
@@ -73,6 +101,7 @@ const JUST_ASKING: &[&str] = &[
     "muon bao",
     "can bao",
 ];
+/// Whole-word cues that the first message already says when it happened.
 const TIME_CUES: &[&str] = &[
     "hom qua",
     "toi qua",
@@ -84,41 +113,81 @@ const TIME_CUES: &[&str] = &[
     "hom nay",
     "vua xong",
     "vua roi",
-    "luc ",
-    "gio ",
+    "luc",
+    "gio",
     "hom kia",
     "tuan truoc",
     "thang truoc",
-    "ngay ",
     "sang qua",
     "chieu qua",
     "khuya",
     "nua dem",
     "rang sang",
+    "phut truoc",
+    "tieng truoc",
+    "dem nao",
+    "toi nao",
+    "hang dem",
+    "moi dem",
+    "hang ngay",
+    "ngay nao",
+    "tuan nay",
+    "thang nay",
 ];
+/// Whole-word cues that it already says where.
 const PLACE_CUES: &[&str] = &[
-    " o ",
-    " tai ",
-    "duong ",
-    "ngo ",
-    "hem ",
+    "o",
+    "tai",
+    "duong",
+    "ngo",
+    "hem",
     "so nha",
     "khu pho",
     "kp",
     "chung cu",
-    "cho ",
-    "truong ",
+    "cho",
+    "truong",
     "cong vien",
     "to dan pho",
-    "ngach ",
-    "kiet ",
-    "quan ",
+    "ngach",
+    "kiet",
+    "quan",
     "nha so",
     "truoc cua",
     "dau hem",
     "cuoi hem",
-    "gan ",
+    "gan",
+    "ap",
+    "to",
+    "phong tro",
+    "khu tro",
+    "ben canh",
+    "doi dien",
+    "nga ba",
+    "nga tu",
 ];
+
+/// The category a text makes clear: a settling cue, else a confident model reading.
+pub(crate) fn infer_category(text: &str) -> Option<Category> {
+    let folded = fold(text);
+    Category::guess(&folded).or_else(|| {
+        crate::bot::lang::shared()
+            .category(text)
+            .filter(|(_, p)| *p >= CATEGORY_CONFIDENT)
+            .map(|(c, _)| c)
+    })
+}
+
+/// Category model probability above which the bot does not ask.
+const CATEGORY_CONFIDENT: f32 = 0.6;
+
+/// Below this classifier confidence a message inside a report is taken as part of it; above it,
+/// a procedure, news, contact or case question interrupts (and the draft is kept).
+const INTERRUPT_ABOVE: f32 = 0.9;
+
+fn has_any(folded: &str, cues: &[&str]) -> bool {
+    cues.iter().any(|c| contains_words(folded, c))
+}
 
 impl Bot {
     /// Starts a report, using whatever the first message already says.
@@ -127,30 +196,30 @@ impl Bot {
         turn: &mut Turn<'_>,
         input: Input,
     ) -> sqlx::Result<Vec<Reply>> {
-        let mut draft = ReportDraft::default();
+        let mut draft = ReportDraft {
+            category: input.category,
+            ..ReportDraft::default()
+        };
         let mut replies = vec![turn.reply(CsMessage::text(self.texts.get("report_intro")))];
         if let Some(text) = &input.text {
-            let folded = format!(" {} ", fold(text));
-            draft.category = Category::guess(&folded);
+            let folded = fold(text);
             let words = folded.split_whitespace().count();
-            let only_asking = words <= 8 && JUST_ASKING.iter().any(|w| folded.contains(w));
+            let only_asking = words <= 8 && has_any(&folded, JUST_ASKING);
+            if draft.category.is_none() && !only_asking {
+                draft.category = infer_category(text);
+            }
             if !only_asking && words >= 4 && input.payload.is_none() {
                 draft.description = Some(text.clone());
                 let in_text = self.texts.get("in_description").to_owned();
-                if TIME_CUES.iter().any(|c| folded.contains(c)) {
+                if has_any(&folded, TIME_CUES) {
                     draft.when = Some(in_text.clone());
                 }
-                if PLACE_CUES.iter().any(|c| folded.contains(c)) {
-                    draft.place = Some(Place {
-                        text: Some(in_text),
-                        latitude: None,
-                        longitude: None,
-                    });
+                if has_any(&folded, PLACE_CUES) {
+                    draft.place = Some(Place::typed(in_text));
                     draft.khu_pho = self.area_in(text);
                 }
-                // Everything said at once: go straight to the summary.
+                // Everything said at once: photos can still be sent at the summary.
                 if draft.when.is_some() && draft.place.is_some() {
-                    draft.category.get_or_insert(Category::Other);
                     draft.evidence_done = true;
                 }
             }
@@ -163,105 +232,185 @@ impl Bot {
         Ok(replies)
     }
 
-    /// Applies one message to the draft and asks for what is still missing.
+    /// Applies one message to the draft and asks for what is still missing. Every button of
+    /// every step can be typed ([`Typed`]); a typed answer that fits no choice is either taken
+    /// as that step's free text or added to the account with "Đã thêm vào nội dung: …" — never
+    /// swallowed.
     pub(super) async fn continue_report(
         &self,
         turn: &mut Turn<'_>,
         mut draft: ReportDraft,
         input: Input,
+        typed: Option<Typed>,
+        classification: Option<&Classification>,
     ) -> sqlx::Result<Vec<Reply>> {
         let step = draft.next_step();
-        let mut replies = Vec::new();
+        match (input.payload.as_ref(), typed) {
+            (Some(Payload::Back), _) | (None, Some(Typed::Back)) => {
+                let mut replies = Vec::new();
+                if !draft.step_back() {
+                    replies.push(turn.reply(CsMessage::text(self.texts.get("back_at_start"))));
+                }
+                replies.extend(self.ask_next(turn, draft).await?);
+                return Ok(replies);
+            }
+            (None, Some(Typed::Menu)) => {
+                draft.paused = true;
+                self.save(turn, draft).await?;
+                return Ok(vec![turn.reply(self.welcome_with(true))]);
+            }
+            _ => {}
+        }
+        // Clearly something else — a procedure, a case, news, contact: answer it, keep the draft.
+        if let (Some(c), None, None) = (classification, &input.payload, typed) {
+            let elsewhere = matches!(
+                c.intent,
+                Intent::Procedure | Intent::CaseStatus | Intent::News | Intent::Contact
+            ) && c.confidence >= INTERRUPT_ABOVE;
+            let code = input.text.as_deref().and_then(code::find);
+            if elsewhere || code.is_some() {
+                draft.paused = true;
+                self.save(turn, draft).await?;
+                let text = input.text.clone().unwrap_or_default();
+                let mut replies = self.answer(turn, &text, input, Some(c.clone())).await?;
+                self.offer_resume(turn, &mut replies).await?;
+                return Ok(replies);
+            }
+        }
         let got_evidence = !input.evidence.is_empty();
         draft.evidence.extend(input.evidence);
+        let got_location = input.location.is_some();
         if let Some(place) = input.location {
             draft.place = Some(place);
         }
-        match (step, input.payload, input.text) {
-            (_, Some(Payload::Send { contact_ok }), _) if step == ReportStep::Confirm => {
+        let mut replies = Vec::new();
+        let text = input.text;
+        match (step, input.payload, typed) {
+            (ReportStep::Confirm, Some(Payload::Send { contact_ok }), _) => {
                 return self.submit(turn, draft, contact_ok).await;
+            }
+            (ReportStep::Confirm, None, Some(Typed::Yes | Typed::SendNoContact)) => {
+                return self.submit(turn, draft, false).await;
+            }
+            (ReportStep::Confirm, None, Some(Typed::SendWithContact)) => {
+                return self.submit(turn, draft, true).await;
             }
             (ReportStep::Category, Some(Payload::Category(id)), _) => {
                 draft.category = Category::from_id(&id).or(Some(Category::Other));
             }
-            (ReportStep::Category, None, Some(text)) => {
-                // Typed instead of tapped: guess, and keep the text as the account.
-                draft.category = Some(Category::guess(&fold(&text)).unwrap_or(Category::Other));
-                if text.split_whitespace().count() >= 4 {
-                    draft.description = Some(text);
+            (ReportStep::Category, None, _) => {
+                let text = text.unwrap_or_default();
+                let chosen = typed_number(&text)
+                    .and_then(|n| n.checked_sub(1))
+                    .and_then(|i| Category::ALL.get(i).copied())
+                    .or_else(|| self.category_named(&text))
+                    .or_else(|| infer_category(&text));
+                if text.split_whitespace().count() >= 4 && draft.description.is_none() {
+                    draft.description = Some(text.clone());
+                }
+                match chosen {
+                    Some(category) => draft.category = Some(category),
+                    None if draft.description.is_some() && !text.is_empty() => {
+                        // The account is kept; only the category is still unclear.
+                        replies.push(turn.reply(CsMessage::text(
+                            self.texts.fill("added_to_description", &[("text", &text)]),
+                        )));
+                    }
+                    None => {}
                 }
             }
-            (ReportStep::Description, None, Some(text)) => draft.description = Some(text),
+            (ReportStep::Description, None, None) if text.is_some() => draft.description = text,
             (ReportStep::When, Some(Payload::When(w)), _) => {
-                let key = format!(
-                    "when_{}",
-                    match w.as_str() {
-                        "now" => "just_now",
-                        other => other,
-                    }
-                );
-                draft.when = Some(self.texts.get(&key).to_owned());
+                draft.when = Some(self.when_label(&w));
             }
-            (ReportStep::When, None, Some(text)) => draft.when = Some(text),
-            (ReportStep::Where, Some(Payload::WhereUnknown), _) => {
-                draft.place = Some(Place {
-                    text: Some(self.texts.get("where_unknown").into()),
-                    latitude: None,
-                    longitude: None,
-                });
+            (ReportStep::When, None, Some(Typed::JustNow)) => {
+                draft.when = Some(self.when_label("now"))
             }
-            (ReportStep::Where, None, Some(text)) => {
+            (ReportStep::When, None, Some(Typed::Today)) => {
+                draft.when = Some(self.when_label("today"))
+            }
+            (ReportStep::When, None, Some(Typed::DontKnow | Typed::Done)) => {
+                draft.when = Some(self.when_label("unknown"))
+            }
+            (ReportStep::When, None, None) if text.is_some() => draft.when = text,
+            (ReportStep::Where, Some(Payload::WhereUnknown), _)
+            | (ReportStep::Where, None, Some(Typed::DontKnow | Typed::Done)) => {
+                draft.place = Some(Place::typed(self.texts.get("where_unknown").into()));
+            }
+            (ReportStep::Where, None, None) if text.is_some() && !got_location => {
+                let text = text.unwrap_or_default();
                 draft.khu_pho = self.area_in(&text);
-                draft.place = Some(Place {
-                    text: Some(text),
-                    latitude: None,
-                    longitude: None,
-                });
+                draft.place = Some(Place::typed(text));
             }
-            (ReportStep::Evidence, Some(Payload::EvidenceDone), _) => draft.evidence_done = true,
+            (ReportStep::Where, None, _) if got_location => {
+                draft.khu_pho = None;
+            }
+            (ReportStep::Evidence, Some(Payload::EvidenceDone), _)
+            | (ReportStep::Evidence, None, Some(Typed::Done | Typed::No | Typed::Yes)) => {
+                draft.evidence_done = true
+            }
             (ReportStep::Evidence | ReportStep::Confirm, None, None) if got_evidence => {
                 let count = draft.evidence.len().to_string();
+                if let Some(caption) = text {
+                    append(&mut draft, &caption);
+                }
                 let message =
                     CsMessage::text(self.texts.fill("evidence_received", &[("count", &count)]))
                         .with_buttons(vec![Button::query(
                             self.texts.get("evidence_done"),
                             Payload::EvidenceDone.encode(),
                         )]);
+                draft.evidence_done = false;
                 self.save(turn, draft).await?;
                 return Ok(vec![turn.reply(message)]);
             }
             (ReportStep::Confirm, Some(Payload::EvidenceDone), _) => {}
-            (_, None, Some(text))
-                if step == ReportStep::Evidence || step == ReportStep::Confirm =>
-            {
-                // More details after the account was given: add them to it.
-                let description = draft.description.take().unwrap_or_default();
-                draft.description = Some(format!("{description}\n{text}").trim().to_owned());
+            (ReportStep::Evidence | ReportStep::Confirm, None, None) if text.is_some() => {
+                // More details after the account was given: added, and said so.
+                let text = text.unwrap_or_default();
+                append(&mut draft, &text);
+                replies.push(turn.reply(CsMessage::text(
+                    self.texts.fill("added_to_description", &[("text", &text)]),
+                )));
             }
-            _ if got_evidence => {}
+            // A typed word that fits no choice of this step: the question is asked again.
             _ => {}
         }
         replies.extend(self.ask_next(turn, draft).await?);
         Ok(replies)
     }
 
+    fn when_label(&self, which: &str) -> String {
+        let key = match which {
+            "now" => "when_just_now",
+            "today" => "when_today",
+            _ => "when_unknown",
+        };
+        self.texts.get(key).to_owned()
+    }
+
+    /// A category typed by (part of) its label: "lừa đảo", "ma tuy", "viec khac".
+    fn category_named(&self, text: &str) -> Option<Category> {
+        let folded = fold(text);
+        if folded.is_empty() {
+            return None;
+        }
+        Category::ALL.into_iter().find(|c| {
+            let label = fold(self.texts.get(&format!("category_{}", c.id())));
+            label == folded || (folded.split(' ').count() <= 4 && contains_words(&label, &folded))
+        })
+    }
+
     /// Saves the draft and asks its next question.
-    async fn ask_next(&self, turn: &mut Turn<'_>, draft: ReportDraft) -> sqlx::Result<Vec<Reply>> {
+    pub(super) async fn ask_next(
+        &self,
+        turn: &mut Turn<'_>,
+        draft: ReportDraft,
+    ) -> sqlx::Result<Vec<Reply>> {
         let t = &self.texts;
         let cancel = || Button::query(t.get("confirm_cancel"), Payload::Cancel.encode());
         let message = match draft.next_step() {
-            ReportStep::Category => {
-                let buttons = Category::ALL
-                    .iter()
-                    .map(|c| {
-                        Button::query(
-                            t.get(&format!("category_{}", c.id())),
-                            Payload::Category(c.id().into()).encode(),
-                        )
-                    })
-                    .collect();
-                CsMessage::text(t.get("ask_category")).with_buttons(buttons)
-            }
+            ReportStep::Category => self.ask_category(&draft),
             ReportStep::Description => {
                 CsMessage::text(t.get("ask_description")).with_buttons(vec![cancel()])
             }
@@ -286,6 +435,47 @@ impl Bot {
         };
         self.save(turn, draft).await?;
         Ok(vec![turn.reply(message)])
+    }
+
+    /// The category question: the likeliest four as buttons with "Việc khác", and every
+    /// category numbered in the text so any of them can be typed.
+    fn ask_category(&self, draft: &ReportDraft) -> CsMessage {
+        let t = &self.texts;
+        let ranked: Vec<Category> = match draft.description.as_deref() {
+            Some(text) => crate::bot::lang::shared()
+                .category_ranked(text)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect(),
+            None => vec![
+                Category::Theft,
+                Category::Scam,
+                Category::Disorder,
+                Category::DrugsGambling,
+            ],
+        };
+        let mut buttons: Vec<Button> = ranked
+            .into_iter()
+            .filter(|c| *c != Category::Other)
+            .take(MAX_BUTTONS - 1)
+            .chain(std::iter::once(Category::Other))
+            .map(|c| {
+                Button::query(
+                    t.get(&format!("category_{}", c.id())),
+                    Payload::Category(c.id().into()).encode(),
+                )
+            })
+            .collect();
+        buttons.truncate(MAX_BUTTONS);
+        let mut text = t.get("ask_category").to_owned();
+        for (i, c) in Category::ALL.iter().enumerate() {
+            text.push_str(&format!(
+                "\n{}. {}",
+                i + 1,
+                t.get(&format!("category_{}", c.id()))
+            ));
+        }
+        CsMessage::text(text).with_buttons(buttons)
     }
 
     fn summary(&self, draft: &ReportDraft) -> CsMessage {
@@ -368,17 +558,31 @@ impl Bot {
             .route_new_case(turn, &code, category, area.as_deref())
             .await?;
         metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "false").increment(1);
-        let message = CsMessage::text(self.texts.fill("report_created", &[("code", &code)]))
-            .with_buttons(vec![
-                Button::query(self.texts.get("my_reports"), Payload::MyReports.encode()),
-                Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
-            ]);
+        let contact = self.texts.get(if contact_ok {
+            "contact_allowed"
+        } else {
+            "contact_refused"
+        });
+        let key = if category.chief_only() {
+            "report_created_complaint"
+        } else {
+            "report_created"
+        };
+        let message = CsMessage::text(
+            self.texts
+                .fill(key, &[("code", &code), ("contact", contact)]),
+        )
+        .with_buttons(vec![
+            Button::query(self.texts.get("my_reports"), Payload::MyReports.encode()),
+            Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
+        ]);
         replies.insert(0, turn.reply(message));
         Ok(replies)
     }
 
     /// A new case goes to the area officer of its khu phố (and is assigned to them), or, with
-    /// no area officer, to the officers on call.
+    /// no area officer, to the officers on call (else the chief). A complaint about an officer
+    /// goes to the chief only, whoever the area officer is.
     async fn route_new_case(
         &self,
         turn: &mut Turn<'_>,
@@ -386,29 +590,33 @@ impl Bot {
         category: Category,
         area: Option<&str>,
     ) -> sqlx::Result<Vec<Reply>> {
-        let area_officers: Vec<_> = match area {
-            Some(area) => turn
-                .store
-                .officers(turn.tx)
-                .await?
-                .into_iter()
-                .filter(|o| o.area_list().contains(&area))
-                .collect(),
-            None => Vec::new(),
-        };
-        let recipients: Vec<String> = if let Some(first) = area_officers.first() {
-            if let Some(case) = turn.store.case_by_code(turn.tx, code).await? {
-                turn.store
-                    .assign_case(turn.tx, case.id, &first.user_key, "system", turn.now)
-                    .await?;
-            }
-            area_officers
-                .iter()
-                .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
-                .collect()
+        let recipients: Vec<String> = if category.chief_only() {
+            crate::officers::chief_ids(turn.store, turn.tx, turn.vault).await?
         } else {
-            crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
-                .await?
+            let area_officers: Vec<_> = match area {
+                Some(area) => turn
+                    .store
+                    .officers(turn.tx)
+                    .await?
+                    .into_iter()
+                    .filter(|o| o.area_list().contains(&area))
+                    .collect(),
+                None => Vec::new(),
+            };
+            if let Some(first) = area_officers.first() {
+                if let Some(case) = turn.store.case_by_code(turn.tx, code).await? {
+                    turn.store
+                        .assign_case(turn.tx, case.id, &first.user_key, "system", turn.now)
+                        .await?;
+                }
+                area_officers
+                    .iter()
+                    .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
+                    .collect()
+            } else {
+                crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
+                    .await?
+            }
         };
         let area_text = area.map(|a| format!(" · {a}")).unwrap_or_default();
         let text = self.texts.fill(
@@ -464,11 +672,13 @@ impl Bot {
         }
     }
 
-    async fn save(&self, turn: &mut Turn<'_>, draft: ReportDraft) -> sqlx::Result<()> {
-        let json = serde_json::to_vec(&Dialogue::Report(draft)).expect("dialogue serialises");
-        let sealed = turn.vault.seal(&json);
-        turn.store
-            .save_dialogue(turn.tx, turn.user_key, &sealed, turn.now)
-            .await
+    pub(super) async fn save(&self, turn: &mut Turn<'_>, draft: ReportDraft) -> sqlx::Result<()> {
+        self.save_dialogue(turn, &Dialogue::Report(draft)).await
     }
+}
+
+/// Adds a line to the resident's account.
+fn append(draft: &mut ReportDraft, text: &str) {
+    let description = draft.description.take().unwrap_or_default();
+    draft.description = Some(format!("{description}\n{text}").trim().to_owned());
 }

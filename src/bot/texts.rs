@@ -16,7 +16,6 @@ pub const REQUIRED_KEYS: &[&str] = &[
     "ask_when",
     "ask_where",
     "ask_evidence",
-    "ask_contact",
     "confirm",
     "report_created",
     "procedure_menu",

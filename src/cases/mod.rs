@@ -4,8 +4,10 @@ pub mod code;
 
 use serde::{Deserialize, Serialize};
 
-/// What a report is about. Five, so the choice fits Zalo's five buttons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What a report is about. More than Zalo's five buttons: the bot infers the category from the
+/// text when it is clear, and otherwise offers the likeliest few as buttons and the rest as a
+/// numbered list that can be typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Theft, burglary, snatching, robbery after the fact.
@@ -14,19 +16,40 @@ pub enum Category {
     DrugsGambling,
     /// Scams and fraud, online or not.
     Scam,
-    /// Fights, disorder, noise, illegal racing.
+    /// Fights, public disorder, threats, vandalism, suspicious people.
     Disorder,
+    /// A child, an elderly person or a relative missing.
+    MissingPerson,
+    /// Violence within a family.
+    DomesticViolence,
+    /// Epidemic-prevention violations (the station's Zalo also takes "phòng chống dịch" tips).
+    Epidemic,
+    /// Traffic accidents, illegal racing, reckless driving.
+    Traffic,
+    /// Black credit: usurious loans, debt collectors' harassment.
+    LoanShark,
+    /// Noise, pollution, encroachment on the pavement.
+    Environment,
+    /// A complaint about an officer or the station: seen by the chief only.
+    Complaint,
     /// Anything else about security and public order.
     Other,
 }
 
 impl Category {
-    /// Every category, in button order.
-    pub const ALL: [Category; 5] = [
+    /// Every category, in list order (the number a resident may type is the position + 1).
+    pub const ALL: [Category; 12] = [
         Category::Theft,
-        Category::DrugsGambling,
         Category::Scam,
         Category::Disorder,
+        Category::DrugsGambling,
+        Category::DomesticViolence,
+        Category::MissingPerson,
+        Category::LoanShark,
+        Category::Traffic,
+        Category::Environment,
+        Category::Epidemic,
+        Category::Complaint,
         Category::Other,
     ];
 
@@ -37,6 +60,13 @@ impl Category {
             Category::DrugsGambling => "drugs_gambling",
             Category::Scam => "scam",
             Category::Disorder => "disorder",
+            Category::MissingPerson => "missing_person",
+            Category::DomesticViolence => "domestic_violence",
+            Category::Epidemic => "epidemic",
+            Category::Traffic => "traffic",
+            Category::LoanShark => "loan_shark",
+            Category::Environment => "environment",
+            Category::Complaint => "complaint",
             Category::Other => "other",
         }
     }
@@ -46,9 +76,77 @@ impl Category {
         Category::ALL.into_iter().find(|c| c.id() == id)
     }
 
-    /// Guesses the category from folded text (no diacritics, lower case).
+    /// Whether the case must reach the chief only (never the officer it may be about).
+    pub fn chief_only(self) -> bool {
+        self == Category::Complaint
+    }
+
+    /// Guesses the category from folded text (no diacritics, lower case) by whole-word cues
+    /// that settle it on their own. `None` when no cue is present; the classifier's category
+    /// model ([`crate::bot::lang::Classifier::category`]) covers the rest.
     pub fn guess(folded: &str) -> Option<Category> {
-        const WORDS: &[(Category, &[&str])] = &[
+        const CUES: &[(Category, &[&str])] = &[
+            (
+                Category::Complaint,
+                &[
+                    "can bo phuong",
+                    "can bo cong an",
+                    "thai do cua can bo",
+                    "khieu nai can bo",
+                    "to cao can bo",
+                    "cong an phuong gay kho",
+                    "hach sach",
+                    "nhung nhieu",
+                    "doi boi duong",
+                    "doi tien boi duong",
+                    "can bo doi tien",
+                    "khong tiep dan",
+                ],
+            ),
+            (
+                Category::DomesticViolence,
+                &[
+                    "bao luc gia dinh",
+                    "chong danh",
+                    "chong toi danh",
+                    "chong em danh",
+                    "ck danh",
+                    "bo danh con",
+                    "danh vo",
+                    "danh con",
+                    "bao hanh",
+                ],
+            ),
+            (
+                Category::MissingPerson,
+                &[
+                    "mat tich",
+                    "di lac",
+                    "bi lac",
+                    "lac mat",
+                    "lac con",
+                    "bo nha di",
+                    "khong ve nha",
+                    "di dau mat",
+                    "khong lien lac duoc",
+                ],
+            ),
+            (
+                Category::LoanShark,
+                &[
+                    "tin dung den",
+                    "vay nang lai",
+                    "cho vay nang lai",
+                    "doi no",
+                    "doi no thue",
+                    "lai ngay",
+                    "app vay",
+                    "vay online",
+                    "khung bo doi no",
+                    "tat son",
+                    "nem chat ban",
+                ],
+            ),
             (
                 Category::Scam,
                 &[
@@ -58,21 +156,92 @@ impl Category {
                     "gia danh",
                     "link la",
                     "otp",
-                    "chuyen khoan",
+                    "tai khoan tam giu",
                     "scam",
+                    "bi lua",
+                    "lua dao online",
+                ],
+            ),
+            (
+                Category::Epidemic,
+                &[
+                    "cach ly",
+                    "phong chong dich",
+                    "dich benh",
+                    "covid",
+                    "khai bao y te",
+                    "o dich",
+                    "sot xuat huyet",
                 ],
             ),
             (
                 Category::DrugsGambling,
                 &[
-                    "ma tuy", "chich", "hut", "bay lac", "co bac", "danh bac", "lo de", "ca do",
-                    "xoc dia", "danh bai",
+                    "ma tuy",
+                    "chich",
+                    "tiem chich",
+                    "hut chich",
+                    "bay lac",
+                    "co bac",
+                    "danh bac",
+                    "lo de",
+                    "ca do",
+                    "xoc dia",
+                    "danh bai",
+                    "da ga",
+                    "ke da",
+                    "thuoc lac",
+                    "can sa",
+                    "bong cuoi",
+                ],
+            ),
+            (
+                Category::Traffic,
+                &[
+                    "dua xe",
+                    "boc dau",
+                    "lang lach",
+                    "tai nan",
+                    "dam xe",
+                    "tong xe",
+                    "bao dem",
+                    "no po",
+                    "xe chay au",
                 ],
             ),
             (
                 Category::Theft,
                 &[
-                    "trom", "cuop", "giat", "mat xe", "bi mat", "moc tui", "be khoa", "cay cua",
+                    "trom",
+                    "cuop",
+                    "bi giat",
+                    "giat dien thoai",
+                    "giat tui",
+                    "cuop giat",
+                    "mat xe",
+                    "moc tui",
+                    "be khoa",
+                    "cay cua",
+                    "dot nhap",
+                    "lay mat",
+                ],
+            ),
+            (
+                Category::Environment,
+                &[
+                    "tieng on",
+                    "on ao",
+                    "karaoke",
+                    "hat karaoke",
+                    "loa keo",
+                    "loa keo keo",
+                    "xa rac",
+                    "dot rac",
+                    "xa thai",
+                    "lan chiem",
+                    "via he",
+                    "boc mui",
+                    "on qua",
                 ],
             ),
             (
@@ -80,23 +249,30 @@ impl Category {
                 &[
                     "danh nhau",
                     "gay roi",
-                    "on ao",
-                    "hat karaoke",
-                    "dua xe",
-                    "boc dau",
                     "chui boi",
                     "say xin",
                     "hanh hung",
-                    "am i",
-                    "karaoke",
+                    "quay pha",
+                    "tu tap",
+                    "doa giet",
+                    "de doa",
+                    "dap pha",
+                    "bao ke",
+                    "khong ngu duoc",
                 ],
             ),
         ];
-        WORDS
-            .iter()
-            .find(|(_, words)| words.iter().any(|w| folded.contains(w)))
+        CUES.iter()
+            .find(|(_, cues)| cues.iter().any(|cue| contains_words(folded, cue)))
             .map(|(c, _)| *c)
     }
+}
+
+/// Whether `phrase` occurs in `folded` as whole words ("hut" is not in "phut").
+pub fn contains_words(folded: &str, phrase: &str) -> bool {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    let text: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    !words.is_empty() && text.windows(words.len()).any(|w| w == words.as_slice())
 }
 
 /// Where a case stands.
@@ -155,6 +331,25 @@ pub struct Place {
     pub latitude: Option<f64>,
     /// Longitude.
     pub longitude: Option<f64>,
+}
+
+impl Place {
+    /// A place typed as text.
+    pub fn typed(text: String) -> Place {
+        Place {
+            text: Some(text),
+            latitude: None,
+            longitude: None,
+        }
+    }
+
+    /// A map link for a shared location.
+    pub fn map_link(&self) -> Option<String> {
+        match (self.latitude, self.longitude) {
+            (Some(lat), Some(lon)) => Some(format!("https://maps.google.com/?q={lat},{lon}")),
+            _ => None,
+        }
+    }
 }
 
 /// A photo or file the resident sent.
@@ -218,7 +413,16 @@ mod tests {
         );
         assert_eq!(
             Category::guess("hang xom hat karaoke on ao"),
-            Some(Category::Disorder)
+            Some(Category::Environment)
+        );
+        assert_eq!(
+            Category::guess("bi giat dien thoai cach day 10 phut"),
+            Some(Category::Theft),
+            "phút is not hút"
+        );
+        assert_eq!(
+            Category::guess("chong toi danh toi bam dap"),
+            Some(Category::DomesticViolence)
         );
         assert_eq!(Category::guess("xin chao"), None);
         for s in Status::ALL {

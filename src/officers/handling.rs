@@ -225,11 +225,15 @@ impl Console {
             return self.no_case(turn, code);
         };
         if let Some(note) = &note {
+            // For "cần bổ sung" and "từ chối" the note is what the reporter needs to read; it is
+            // kept on the timeline either way.
             self.add_event(turn, officer, &case, "note", note).await?;
         }
         self.audit(turn, officer, "status", Some(code), "ok", Some(status))
             .await?;
-        let mut replies = self.change_status(turn, officer, &case, status).await?;
+        let mut replies = self
+            .change_status_saying(turn, officer, &case, status, note.as_deref())
+            .await?;
         let label = self.status_label(status);
         replies.insert(
             0,
@@ -252,16 +256,49 @@ impl Console {
         case: &CaseRow,
         status: &str,
     ) -> sqlx::Result<Vec<Reply>> {
+        self.change_status_saying(turn, officer, case, status, None)
+            .await
+    }
+
+    /// [`Self::change_status`] with the officer's words for the reporter: what is needed for
+    /// "cần bổ sung" (and the reporter's next message is then offered to the case), the reason
+    /// for a rejection or a transfer. A closed case ends the relay.
+    async fn change_status_saying(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        case: &CaseRow,
+        status: &str,
+        note: Option<&str>,
+    ) -> sqlx::Result<Vec<Reply>> {
         turn.store
             .set_case_status(turn.tx, case.id, status, turn.now)
             .await?;
         self.add_event(turn, officer, case, "status", status)
             .await?;
         let label = self.status_label(status);
-        let text = self.texts.fill(
-            "status_changed",
-            &[("code", &case.code), ("status", &label)],
-        );
+        let text = match (status, note) {
+            ("need_info", Some(note)) => self
+                .texts
+                .fill("need_info_request", &[("code", &case.code), ("note", note)]),
+            ("rejected" | "transferred" | "resolved", Some(reason)) => self.texts.fill(
+                "status_changed_reason",
+                &[("code", &case.code), ("status", &label), ("reason", reason)],
+            ),
+            _ => self.texts.fill(
+                "status_changed",
+                &[("code", &case.code), ("status", &label)],
+            ),
+        };
+        match status {
+            "need_info" => {
+                crate::bot::open_add_info(turn, &case.reporter_key, case.id, &case.code).await?
+            }
+            "resolved" | "rejected" | "transferred" => {
+                crate::bot::close_case_relay(turn, &case.reporter_key, case.id).await?
+            }
+            _ => {}
+        }
         Ok(self
             .to_reporter(turn, case, text)
             .await?

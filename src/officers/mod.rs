@@ -184,24 +184,44 @@ pub(crate) fn handling_age(ms: i64) -> String {
     handling::age(ms)
 }
 
-/// The Zalo ids paged for emergencies: the on-call roster the chief set, or the configured
-/// `officers.on_call` while there is none.
+/// The Zalo ids paged for emergencies: the on-call roster the chief set, else the configured
+/// `officers.on_call`, else the chief(s) — so an emergency reaches someone whenever any officer
+/// is registered. Empty only when nobody at all can be paged; callers must then say so.
 pub async fn pager_ids(
     store: &crate::store::Store,
     tx: &mut crate::store::Tx,
     vault: &crate::vault::Vault,
     fallback: &[String],
 ) -> sqlx::Result<Vec<String>> {
-    let roster: Vec<String> = store
+    let officers = store.officers(tx).await?;
+    let ids = |keep: &dyn Fn(&crate::store::OfficerRow) -> bool| -> Vec<String> {
+        officers
+            .iter()
+            .filter(|o| keep(o))
+            .filter_map(|o| vault.open_string(&o.zalo_id_sealed).ok())
+            .collect()
+    };
+    let roster = ids(&|o| o.on_call == 1);
+    if !roster.is_empty() {
+        return Ok(roster);
+    }
+    if !fallback.is_empty() {
+        return Ok(fallback.to_vec());
+    }
+    Ok(ids(&|o| o.is_chief()))
+}
+
+/// The Zalo ids of the chief(s): the only recipients of complaints about officers.
+pub async fn chief_ids(
+    store: &crate::store::Store,
+    tx: &mut crate::store::Tx,
+    vault: &crate::vault::Vault,
+) -> sqlx::Result<Vec<String>> {
+    Ok(store
         .officers(tx)
         .await?
         .iter()
-        .filter(|o| o.on_call == 1)
+        .filter(|o| o.is_chief())
         .filter_map(|o| vault.open_string(&o.zalo_id_sealed).ok())
-        .collect();
-    Ok(if roster.is_empty() {
-        fallback.to_vec()
-    } else {
-        roster
-    })
+        .collect())
 }

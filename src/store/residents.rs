@@ -47,10 +47,12 @@ pub struct ResidentRow {
     pub khu_pho: Option<String>,
     /// 1 once they were asked for their khu phố.
     pub area_asked: i64,
+    /// `ong_ba` when they write as an elderly person; else the bot says "anh/chị".
+    pub honorific: Option<String>,
 }
 
 const RESIDENT_COLUMNS: &str =
-    "user_key, zalo_id_sealed, last_interaction_at, last_msg_id, khu_pho, area_asked";
+    "user_key, zalo_id_sealed, last_interaction_at, last_msg_id, khu_pho, area_asked, honorific";
 
 impl Store {
     /// A resident by keyed hash.
@@ -73,6 +75,23 @@ impl Store {
     ) -> sqlx::Result<()> {
         sqlx::query("update residents set khu_pho = coalesce($1, khu_pho), area_asked = 1, updated_at = $2 where user_key = $3")
             .bind(khu_pho)
+            .bind(now)
+            .bind(user_key)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Records how the resident is to be addressed.
+    pub async fn set_resident_honorific(
+        &self,
+        tx: &mut Tx,
+        user_key: &str,
+        honorific: &str,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query("update residents set honorific = $1, updated_at = $2 where user_key = $3")
+            .bind(honorific)
             .bind(now)
             .bind(user_key)
             .execute(&mut **tx)

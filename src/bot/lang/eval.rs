@@ -17,6 +17,12 @@ struct Labelled {
     text: String,
     intent: String,
     procedure: Option<String>,
+    /// `diacritics`, `no_diacritics` or `mixed`, when the set records it.
+    #[serde(default)]
+    style: Option<String>,
+    /// Report category, when the set records it.
+    #[serde(default)]
+    category: Option<String>,
 }
 
 /// One misclassified message, kept for inspection.
@@ -38,6 +44,10 @@ pub struct EvalReport {
     pub procedure_total: usize,
     pub procedure_correct: usize,
     pub misses: Vec<Miss>,
+    /// Per writing style: (correct intents, messages).
+    pub styles: std::collections::BTreeMap<String, (usize, usize)>,
+    /// Report/emergency messages with a category label: (category model right, labelled).
+    pub category: (usize, usize),
 }
 
 /// Classify every line of `jsonl` and tally the results.
@@ -48,6 +58,8 @@ pub fn evaluate(classifier: &Classifier, jsonl: &str) -> Result<EvalReport, Stri
         procedure_total: 0,
         procedure_correct: 0,
         misses: Vec::new(),
+        styles: Default::default(),
+        category: (0, 0),
     };
     for (n, line) in jsonl.lines().enumerate() {
         if line.trim().is_empty() {
@@ -62,6 +74,17 @@ pub fn evaluate(classifier: &Classifier, jsonl: &str) -> Result<EvalReport, Stri
         let got = classifier.classify(&ex.text);
         r.count += 1;
         r.confusion[expected.index()][got.intent.index()] += 1;
+        if let Some(style) = ex.style {
+            let tally = r.styles.entry(style).or_default();
+            tally.0 += usize::from(got.intent == expected);
+            tally.1 += 1;
+        }
+        if let Some(id) = ex.category.as_deref() {
+            let predicted = crate::bot::report::infer_category(&ex.text)
+                .unwrap_or(crate::cases::Category::Other);
+            r.category.0 += usize::from(predicted.id() == id);
+            r.category.1 += 1;
+        }
         let mut proc_wrong = false;
         if expected == Intent::Procedure {
             r.procedure_total += 1;
@@ -154,6 +177,10 @@ impl EvalReport {
             "confusion": self.confusion.iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
             "procedure_total": self.procedure_total,
             "procedure_accuracy": self.procedure_accuracy(),
+            "style_accuracy": self.styles.iter()
+                .map(|(k, (c, n))| (k.clone(), json!(ratio(*c, *n))))
+                .collect::<serde_json::Map<_, _>>(),
+            "category_accuracy": ratio(self.category.0, self.category.1),
         })
     }
 }
@@ -184,6 +211,23 @@ impl std::fmt::Display for EvalReport {
             self.procedure_correct,
             self.procedure_total
         )?;
+        writeln!(f, "emergency recall: {:.4}", self.recall(Intent::Emergency))?;
+        for (style, (correct, n)) in &self.styles {
+            writeln!(
+                f,
+                "accuracy ({style}): {:.4} ({correct}/{n})",
+                ratio(*correct, *n)
+            )?;
+        }
+        if self.category.1 > 0 {
+            writeln!(
+                f,
+                "category accuracy (inferred, else other): {:.4} ({}/{})",
+                ratio(self.category.0, self.category.1),
+                self.category.0,
+                self.category.1
+            )?;
+        }
         writeln!(
             f,
             "\n{:<12} {:>6} {:>6} {:>6} {:>5}",

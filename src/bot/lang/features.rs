@@ -88,7 +88,7 @@ pub fn extract(folded: &str, out: &mut Vec<u64>) {
             bytes[i - 1]
         }
     };
-    for n in 3..=4 {
+    for n in 3..=5 {
         if padded_len < n {
             continue;
         }

@@ -15,6 +15,6 @@ mod model;
 pub mod normalize;
 mod rules;
 
-pub use classify::{shared, Classification, Classifier, Intent, PROCEDURE_IDS};
+pub use classify::{shared, Classification, Classifier, Intent, CORPUS, PROCEDURE_IDS};
 pub use eval::{evaluate, EvalReport};
 pub use normalize::{fold, nfc};

@@ -302,11 +302,21 @@ const CASE_CUES: &[&str] = &[
 ///
 /// `fire` is set by the caller when the text, with its diacritics, speaks of fire ("cháy"):
 /// folded, "cháy" and "chạy" (run) are the same word, so only the caller can tell.
-pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8], fire: bool) -> (Intent, f32) {
+///
+/// `emergency_bias`: a report, an "other" or a greeting whose emergency probability reaches it is
+/// read as an emergency — recall before precision (see [`super::classify::EMERGENCY_BIAS`]).
+pub fn adjust(
+    folded: &str,
+    mask: u64,
+    probs: &mut [f32; 8],
+    fire: bool,
+    emergency_bias: f32,
+) -> (Intent, f32) {
     let (top, _) = argmax(probs);
     let past = bit(mask, PAST_BIT) || bit(mask, META_BIT);
-    // A lone cry for help is the shortest emergency there is.
-    if matches!(folded.trim(), "cuu" | "cuu cuu" | "cuu cuu cuu" | "cuu toi") {
+    // A lone cry for help, or an emergency number on its own, is the shortest emergency
+    // there is.
+    if is_bare_cry(folded) {
         set_floor(probs, Intent::Emergency, 0.9);
         return argmax(probs);
     }
@@ -331,7 +341,80 @@ pub fn adjust(folded: &str, mask: u64, probs: &mut [f32; 8], fire: bool) -> (Int
     } else if bit(mask, REPORT_START) && top != Intent::Emergency {
         set_floor(probs, Intent::Report, 0.8);
     }
+    let (top, _) = argmax(probs);
+    let hesitant = matches!(top, Intent::Report | Intent::Other | Intent::Greeting)
+        && probs[Intent::Emergency.index()] >= emergency_bias;
+    if hesitant && !bit(mask, META_BIT) {
+        let p = probs[Intent::Emergency.index()];
+        return (Intent::Emergency, p);
+    }
     argmax(probs)
+}
+
+/// "113", "cứu", "cứu với", "khẩn cấp", "gấp lắm", "sos"… as the whole message (repeated, with
+/// courtesy words or exclamations around it).
+pub fn is_bare_cry(folded: &str) -> bool {
+    const CRIES: &[&str] = &[
+        "113",
+        "114",
+        "115",
+        "cuu",
+        "cuu voi",
+        "cuu toi",
+        "cuu em",
+        "cuu con",
+        "cuu chau",
+        "cuu nguoi",
+        "khan cap",
+        "khan",
+        "gap",
+        "gap lam",
+        "rat gap",
+        "nguy cap",
+        "sos",
+        "cuu voi ai do",
+        "ai cuu voi",
+        "co ai khong cuu voi",
+        "goi 113",
+        "goi 114",
+        "goi 115",
+        "bao 113",
+        "cong an oi",
+        "cong an dau",
+        "nguy hiem",
+        "ai giup voi",
+        "giup voi",
+        "giup toi voi",
+        "giup em voi",
+        "cuu giup",
+    ];
+    const AROUND: &[&str] = &[
+        "oi",
+        "voi",
+        "a",
+        "di",
+        "len",
+        "nhanh",
+        "nhanh len",
+        "ad",
+        "admin",
+    ];
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() || words.len() > 8 {
+        return false;
+    }
+    // "cứu cứu cứu", "113 113": one cry said again.
+    words.dedup();
+    let mut core = words.as_slice();
+    while let [rest @ .., last] = core {
+        if AROUND.contains(last) && !rest.is_empty() {
+            core = rest;
+        } else {
+            break;
+        }
+    }
+    let phrase = core.join(" ");
+    CRIES.contains(&phrase.as_str())
 }
 
 /// Raise class `i` to at least `floor`, rescaling the others to keep sum 1.
@@ -507,6 +590,34 @@ fn argmax(probs: &[f32; 8]) -> (Intent, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_cries() {
+        for cry in [
+            "113",
+            "114",
+            "115",
+            "cuu",
+            "cuu voi",
+            "cuu cuu cuu",
+            "khan cap",
+            "gap lam",
+            "sos",
+            "cuu voi nhanh len",
+            "113 113",
+        ] {
+            assert!(is_bare_cry(cry), "{cry}");
+        }
+        for not in [
+            "nghien cuu",
+            "khan cap can cuoc",
+            "so 113 la gi",
+            "",
+            "gap ban",
+        ] {
+            assert!(!is_bare_cry(not), "{not}");
+        }
+    }
 
     #[test]
     fn whole_word_matching() {

@@ -1,0 +1,139 @@
+//! "Cần bổ sung": an officer asked the reporter for more. The resident is told what is needed
+//! (the officer's own words); what they send next is held and, after one tap ("Gửi bổ sung"),
+//! added to the case and forwarded to whoever handles it.
+
+use super::dialogue::{Addition, Dialogue};
+use super::payload::Payload;
+use super::relay::save_unless_writing;
+use super::report::Input;
+use super::typed::Typed;
+use super::{Bot, Reply, Turn};
+use crate::zalo::messages::{Button, CsMessage};
+
+/// Puts the reporter of a case into "cần bổ sung" for it (unless they are writing a report).
+pub async fn open_add_info(
+    turn: &mut Turn<'_>,
+    reporter_key: &str,
+    case_id: i64,
+    code: &str,
+) -> sqlx::Result<()> {
+    let dialogue = Dialogue::AddInfo {
+        case_id,
+        code: code.to_owned(),
+        pending: None,
+    };
+    save_unless_writing(turn, reporter_key, &dialogue).await
+}
+
+impl Bot {
+    /// A message or a tap while the station waits for more on a case.
+    pub(super) async fn add_info(
+        &self,
+        turn: &mut Turn<'_>,
+        case_id: i64,
+        code: &str,
+        input: Input,
+        typed: Option<Typed>,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts;
+        let pending = match turn.store.load_dialogue(turn.tx, turn.user_key).await? {
+            Some((sealed, _)) => turn
+                .vault
+                .open(&sealed)
+                .ok()
+                .and_then(|p| serde_json::from_slice::<Dialogue>(&p).ok())
+                .and_then(|d| match d {
+                    Dialogue::AddInfo { pending, .. } => pending,
+                    _ => None,
+                }),
+            None => None,
+        };
+        let Some(case) = turn
+            .store
+            .case_by_code(turn.tx, code)
+            .await?
+            .filter(|c| c.id == case_id)
+        else {
+            turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+            return Ok(vec![turn.reply(self.welcome())]);
+        };
+        match (typed, pending) {
+            (Some(Typed::Yes), Some(addition)) => {
+                let mut text = addition.text.clone();
+                let held = Input {
+                    text: Some(std::mem::take(&mut text)),
+                    evidence: addition.evidence,
+                    location: addition.place,
+                    ..Input::default()
+                };
+                turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+                let mut replies = self
+                    .forward_to_officer(turn, &case, &held.as_timeline_text())
+                    .await?;
+                // The forward's acknowledgement, in the words of this step.
+                let key = if replies.len() > 1 {
+                    "need_info_added"
+                } else {
+                    "need_info_added_recorded"
+                };
+                replies[0] = turn.reply(
+                    CsMessage::text(t.fill(key, &[("code", code)]))
+                        .with_buttons(self.menu_buttons()),
+                );
+                Ok(replies)
+            }
+            (Some(Typed::No), Some(_)) => {
+                self.save_dialogue(turn, &waiting(case_id, code, None))
+                    .await?;
+                Ok(vec![turn.reply(
+                    CsMessage::text(t.fill("cancelled_addition", &[("code", code)]))
+                        .with_buttons(self.menu_buttons()),
+                )])
+            }
+            (Some(Typed::Menu), _) => Ok(vec![turn.reply(self.welcome())]),
+            (_, held) => {
+                // New material: gather it with anything held, and ask before adding.
+                let mut addition = held.unwrap_or_default();
+                if let Some(text) = input.text.filter(|t| !t.trim().is_empty()) {
+                    if !addition.text.is_empty() {
+                        addition.text.push('\n');
+                    }
+                    addition.text.push_str(&text);
+                }
+                addition.evidence.extend(input.evidence);
+                if input.location.is_some() {
+                    addition.place = input.location;
+                }
+                let preview = Input {
+                    text: Some(addition.text.clone()),
+                    evidence: addition.evidence.clone(),
+                    location: addition.place.clone(),
+                    ..Input::default()
+                }
+                .as_timeline_text();
+                if preview.is_empty() {
+                    return Ok(Vec::new());
+                }
+                self.save_dialogue(turn, &waiting(case_id, code, Some(addition)))
+                    .await?;
+                Ok(vec![turn.reply(
+                    CsMessage::text(
+                        t.fill("need_info_confirm", &[("code", code), ("text", &preview)]),
+                    )
+                    .with_buttons(vec![
+                        Button::query(t.get("need_info_send"), Payload::AddInfo(true).encode()),
+                        Button::query(t.get("need_info_not"), Payload::AddInfo(false).encode()),
+                    ]),
+                )])
+            }
+        }
+    }
+}
+
+fn waiting(case_id: i64, code: &str, pending: Option<Addition>) -> Dialogue {
+    Dialogue::AddInfo {
+        case_id,
+        code: code.to_owned(),
+        pending,
+    }
+}

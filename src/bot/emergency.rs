@@ -1,0 +1,218 @@
+//! Emergencies: answered at once with the numbers to call, an urgent case, and a page to whoever
+//! can act — and what the resident sends next (an address, a location, photos, "nhanh lên")
+//! goes to that same case and the same people, never to a second case.
+//!
+//! Every sentence is true: the resident is told a message reached an officer only when one was
+//! paged; with nobody registered at all they are told plainly to call.
+
+use super::dialogue::Dialogue;
+use super::payload::Payload;
+use super::report::{infer_category, Input};
+use super::{Bot, Reply, Turn};
+use crate::cases::{Category, Details};
+use crate::vn_time::vn_time;
+use crate::zalo::messages::{Button, CsMessage};
+
+impl Bot {
+    /// Emergency first: the numbers to call as buttons, an urgent case, and a page to the
+    /// officers on call (else the chief) and the khu phố's area officer — all in this one step.
+    pub(super) async fn emergency(
+        &self,
+        turn: &mut Turn<'_>,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts;
+        let details = Details {
+            description: text.to_owned(),
+            ..Details::default()
+        };
+        let category = infer_category(text).unwrap_or(Category::Other);
+        let area = match self.area_in(text) {
+            Some(area) => Some(area),
+            None => self.resident_area(turn).await?,
+        };
+        let code = self
+            .create_case(turn, category, true, area.clone(), &details)
+            .await?;
+        metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "true").increment(1);
+        let paged = self.responders(turn, area.as_deref()).await?;
+        let key = if paged.is_empty() {
+            tracing::warn!("urgent case created but no officer is registered: nobody paged");
+            "emergency_nobody"
+        } else {
+            "emergency"
+        };
+        let mut replies = vec![turn.reply(
+            CsMessage::text(t.fill(key, &[("code", &code)])).with_buttons(self.call_buttons()),
+        )];
+        let short: String = text.chars().take(1500).collect();
+        let page = t.fill(
+            "page_on_call",
+            &[
+                ("code", &code),
+                ("time", &vn_time(turn.now)),
+                ("text", &short),
+            ],
+        );
+        replies.extend(paged.into_iter().map(|to| Reply {
+            to,
+            message: CsMessage::text(page.clone()),
+        }));
+        if let Some(case) = turn.store.case_by_code(turn.tx, &code).await? {
+            self.save_dialogue(
+                turn,
+                &Dialogue::Emergency {
+                    case_id: case.id,
+                    code: code.clone(),
+                },
+            )
+            .await?;
+        }
+        Ok(replies)
+    }
+
+    /// A message after an emergency: added to its case and forwarded at once to the same
+    /// responders; a shared location becomes a map link.
+    pub(super) async fn emergency_follow_up(
+        &self,
+        turn: &mut Turn<'_>,
+        case_id: i64,
+        code: &str,
+        input: Input,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let text = input.as_timeline_text();
+        let Some(case) = turn
+            .store
+            .case_by_code(turn.tx, code)
+            .await?
+            .filter(|c| c.id == case_id)
+        else {
+            turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+            return Ok(vec![turn.reply(self.welcome())]);
+        };
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sealed = turn.vault.seal(text.as_bytes());
+        turn.store
+            .add_case_event(
+                turn.tx,
+                case.id,
+                "resident_message",
+                "resident",
+                Some(&sealed),
+                turn.now,
+            )
+            .await?;
+        // A khu phố named in the follow-up ("nhà số 5 khu phố 2") brings in its area officer.
+        let area = self
+            .area_in(input.text.as_deref().unwrap_or_default())
+            .or(case.khu_pho.clone());
+        let mut paged = self.responders(turn, area.as_deref()).await?;
+        if let Some(assignee) = &case.assigned_to {
+            if let Some(officer) = turn.store.officer(turn.tx, assignee).await? {
+                if let Ok(id) = turn.vault.open_string(&officer.zalo_id_sealed) {
+                    if !paged.contains(&id) {
+                        paged.push(id);
+                    }
+                }
+            }
+        }
+        // Keep the follow-up window open from this message.
+        self.save_dialogue(
+            turn,
+            &Dialogue::Emergency {
+                case_id,
+                code: code.to_owned(),
+            },
+        )
+        .await?;
+        let key = if paged.is_empty() {
+            "emergency_followup_nobody"
+        } else {
+            "emergency_followup"
+        };
+        let mut replies = vec![turn.reply(
+            CsMessage::text(self.texts.fill(key, &[("code", code)]))
+                .with_buttons(self.call_buttons()),
+        )];
+        let page = self
+            .texts
+            .fill("page_followup", &[("code", code), ("text", &text)]);
+        replies.extend(paged.into_iter().map(|to| Reply {
+            to,
+            message: CsMessage::text(page.clone()),
+        }));
+        Ok(replies)
+    }
+
+    /// The classifier hesitated: the numbers to call, and "is it happening now?".
+    pub(super) async fn danger_check(
+        &self,
+        turn: &mut Turn<'_>,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts;
+        self.save_dialogue(
+            turn,
+            &Dialogue::DangerCheck {
+                text: text.to_owned(),
+            },
+        )
+        .await?;
+        let mut buttons = vec![
+            Button::query(t.get("danger_now"), Payload::DangerNow(true).encode()),
+            Button::query(t.get("danger_past"), Payload::DangerNow(false).encode()),
+        ];
+        buttons.extend(self.call_buttons().into_iter().take(3));
+        Ok(vec![turn.reply(
+            CsMessage::text(t.get("danger_check")).with_buttons(buttons),
+        )])
+    }
+
+    /// 113, 114, 115 as call buttons, and the way back to the menu.
+    fn call_buttons(&self) -> Vec<Button> {
+        let t = &self.texts;
+        let phone = |key: &str, number: &str| Button::Phone {
+            title: t.get(key).to_owned(),
+            phone: number.to_owned(),
+        };
+        vec![
+            phone("emergency_call_113", "113"),
+            phone("emergency_call_114", "114"),
+            phone("emergency_call_115", "115"),
+            Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
+        ]
+    }
+
+    /// Who an emergency reaches: the on-call officers (else the configured ones, else the
+    /// chief) and the area officer of the khu phố.
+    async fn responders(
+        &self,
+        turn: &mut Turn<'_>,
+        area: Option<&str>,
+    ) -> sqlx::Result<Vec<String>> {
+        let mut paged =
+            crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
+                .await?;
+        for officer in self.area_officer_ids(turn, area).await? {
+            if !paged.contains(&officer) {
+                paged.push(officer);
+            }
+        }
+        Ok(paged)
+    }
+
+    /// Seals and stores the resident's dialogue.
+    pub(super) async fn save_dialogue(
+        &self,
+        turn: &mut Turn<'_>,
+        dialogue: &Dialogue,
+    ) -> sqlx::Result<()> {
+        let json = serde_json::to_vec(dialogue).expect("dialogue serialises");
+        let sealed = turn.vault.seal(&json);
+        turn.store
+            .save_dialogue(turn.tx, turn.user_key, &sealed, turn.now)
+            .await
+    }
+}
