@@ -201,14 +201,21 @@ impl Bot {
             // Inside a report, short answers ("2 giờ sáng nay") can look alarming to the model;
             // there it takes a confident emergency to interrupt. Outside, any emergency reading
             // wins: a false alarm costs less than a missed one.
-            let writing = matches!(&dialogue, Some(Dialogue::Report(d)) if !d.paused);
+            // Answers to a question (a report step, an officer's question) are read the same
+            // careful way.
+            let writing = matches!(
+                &dialogue,
+                Some(Dialogue::Report(ReportDraft { paused: false, .. }))
+                    | Some(Dialogue::Relay { .. })
+                    | Some(Dialogue::AddInfo { .. })
+            );
             if c.intent == Intent::Emergency && (!writing || c.confidence >= EMERGENCY_IN_DIALOGUE)
             {
                 return self.emergency(turn, text).await;
             }
             // Recall before precision: when the model hesitates, ask, with the numbers to call.
             if !writing && c.emergency_p >= self.config.bot.danger_check_above {
-                return Ok(self.danger_check(turn, text).await?);
+                return self.danger_check(turn, text).await;
             }
         }
         if typed == Some(Typed::Cancel) {

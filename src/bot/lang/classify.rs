@@ -128,8 +128,9 @@ pub struct Classification {
     /// buttons. Filled when the intent is Procedure, or when Procedure is a
     /// plausible runner-up (so the caller can offer it while clarifying).
     pub procedure_candidates: Vec<(&'static str, f32)>,
-    /// Probability of [`Intent::Emergency`] after the rules, whatever won: a hesitation
-    /// (say 0.3) is reason enough to ask whether the danger is happening now.
+    /// Probability of [`Intent::Emergency`] after the rules, whatever won — a hesitation is
+    /// reason enough to ask whether the danger is happening now; 0 when the message tells of
+    /// the past or talks about danger (warnings, procedures) rather than being in it.
     pub emergency_p: f32,
 }
 
@@ -279,7 +280,11 @@ impl Classifier {
             confidence,
             procedure,
             procedure_candidates,
-            emergency_p: probs[Intent::Emergency.index()],
+            emergency_p: if rules::past_or_meta(mask) {
+                0.0
+            } else {
+                probs[Intent::Emergency.index()]
+            },
         }
     }
 

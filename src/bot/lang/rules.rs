@@ -114,6 +114,12 @@ impl Rules {
     }
 }
 
+/// Whether the message tells of the past ("hôm qua", "đã xong") or talks about danger rather
+/// than being in it ("cảnh báo", "tin đồn", "thủ tục").
+pub fn past_or_meta(mask: u64) -> bool {
+    bit(mask, PAST_BIT) || bit(mask, META_BIT)
+}
+
 fn bit(mask: u64, b: u32) -> bool {
     mask & (1u64 << b) != 0
 }
@@ -344,7 +350,7 @@ pub fn adjust(
     let (top, _) = argmax(probs);
     let hesitant = matches!(top, Intent::Report | Intent::Other | Intent::Greeting)
         && probs[Intent::Emergency.index()] >= emergency_bias;
-    if hesitant && !bit(mask, META_BIT) {
+    if hesitant && !past {
         let p = probs[Intent::Emergency.index()];
         return (Intent::Emergency, p);
     }
