@@ -41,7 +41,7 @@ impl Bot {
                 .iter()
                 .filter(|(other, p)| Some(*other) != id && *p >= 0.05)
                 .filter_map(|(other, _)| self.catalogue.get(other))
-                .take(MAX_BUTTONS - 2)
+                .take(MAX_BUTTONS - 3)
                 .map(|p| Button::query(p.short_title(), Payload::Procedure(p.id.clone()).encode())),
         );
         buttons.push(Button::query(

@@ -208,6 +208,7 @@ impl Bot {
                 Some(Dialogue::Report(ReportDraft { paused: false, .. }))
                     | Some(Dialogue::Relay { .. })
                     | Some(Dialogue::AddInfo { .. })
+                    | Some(Dialogue::AskArea)
             );
             if c.intent == Intent::Emergency && (!writing || c.confidence >= EMERGENCY_IN_DIALOGUE)
             {

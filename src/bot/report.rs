@@ -261,8 +261,27 @@ impl Bot {
             }
             _ => {}
         }
+        // A button's own title typed out ("Gửi – cho liên hệ lại") is that button.
+        let mut input = input;
+        if input.payload.is_none() {
+            if let Some(payload) = input
+                .text
+                .as_deref()
+                .and_then(|text| self.button_typed(&draft, text))
+            {
+                input.payload = Some(payload);
+                input.text = None;
+            }
+        }
+        // A category named or numbered at the category step is an answer, not a new question.
+        let answers_category = step == ReportStep::Category
+            && input.text.as_deref().is_some_and(|text| {
+                typed_number(text).is_some() || self.category_named(text).is_some()
+            });
         // Clearly something else — a procedure, a case, news, contact: answer it, keep the draft.
-        if let (Some(c), None, None) = (classification, &input.payload, typed) {
+        if let (Some(c), None, None, false) =
+            (classification, &input.payload, typed, answers_category)
+        {
             let elsewhere = matches!(
                 c.intent,
                 Intent::Procedure | Intent::CaseStatus | Intent::News | Intent::Contact
@@ -380,6 +399,20 @@ impl Bot {
         Ok(replies)
     }
 
+    /// The payload of the button of the current step whose title the resident typed.
+    fn button_typed(&self, draft: &ReportDraft, text: &str) -> Option<Payload> {
+        let typed = fold(text);
+        self.question(draft)
+            .buttons
+            .into_iter()
+            .find_map(|button| match button {
+                Button::Query { title, payload } if fold(&title) == typed => {
+                    Payload::parse(&payload)
+                }
+                _ => None,
+            })
+    }
+
     fn when_label(&self, which: &str) -> String {
         let key = match which {
             "now" => "when_just_now",
@@ -407,10 +440,18 @@ impl Bot {
         turn: &mut Turn<'_>,
         draft: ReportDraft,
     ) -> sqlx::Result<Vec<Reply>> {
+        let message = self.question(&draft);
+        self.save(turn, draft).await?;
+        Ok(vec![turn.reply(message)])
+    }
+
+    /// The question of the draft's next step, with its buttons.
+    fn question(&self, draft: &ReportDraft) -> CsMessage {
         let t = &self.texts;
         let cancel = || Button::query(t.get("confirm_cancel"), Payload::Cancel.encode());
-        let message = match draft.next_step() {
-            ReportStep::Category => self.ask_category(&draft),
+        match draft.next_step() {
+            ReportStep::Category => self.ask_category(draft),
+            ReportStep::Confirm => self.summary(draft),
             ReportStep::Description => {
                 CsMessage::text(t.get("ask_description")).with_buttons(vec![cancel()])
             }
@@ -431,10 +472,7 @@ impl Bot {
                 Button::query(t.get("evidence_none"), Payload::EvidenceDone.encode()),
                 cancel(),
             ]),
-            ReportStep::Confirm => self.summary(&draft),
-        };
-        self.save(turn, draft).await?;
-        Ok(vec![turn.reply(message)])
+        }
     }
 
     /// The category question: the likeliest four as buttons with "Việc khác", and every

@@ -77,6 +77,8 @@ const PHRASES: &[(Typed, &[&str])] = &[
         Typed::SendNoContact,
         &[
             "gui an danh",
+            "gui khong can lien he lai",
+            "khong can lien he lai",
             "an danh",
             "giu an danh",
             "gui khong can lien he",
@@ -103,6 +105,7 @@ const PHRASES: &[(Typed, &[&str])] = &[
             "gui cho phep lien he",
             "gui va cho lien he",
             "gui cho lien he",
+            "gui cho lien he lai",
             "dong y lien he",
             "dong y cho lien he",
             "goi lai cho",

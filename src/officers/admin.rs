@@ -16,7 +16,7 @@ impl Console {
         code: &str,
         reason: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let Some(case) = self.find(turn, code).await? else {
+        let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
         let resident = turn.store.resident(turn.tx, &case.reporter_key).await?;

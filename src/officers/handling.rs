@@ -48,7 +48,13 @@ impl Console {
                 }
             }
         };
-        let cases = turn.store.list_cases(turn.tx, &query, LIST_LIMIT).await?;
+        let cases: Vec<CaseRow> = turn
+            .store
+            .list_cases(turn.tx, &query, LIST_LIMIT)
+            .await?
+            .into_iter()
+            .filter(|case| may_see(officer, case))
+            .collect();
         self.audit(turn, officer, "cases", None, "ok", None).await?;
         if cases.is_empty() {
             return Ok(vec![
@@ -85,7 +91,7 @@ impl Console {
         officer: &OfficerRow,
         code: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let Some(case) = self.find(turn, code).await? else {
+        let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
         self.audit(turn, officer, "case", Some(code), "ok", None)
@@ -142,7 +148,7 @@ impl Console {
         officer: &OfficerRow,
         code: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let Some(case) = self.find(turn, code).await? else {
+        let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
         self.take(turn, officer, &case).await?;
@@ -172,7 +178,7 @@ impl Console {
         code: &str,
         handle: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let Some(case) = self.find(turn, code).await? else {
+        let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
         let Some(assignee) = turn.store.officer_by_handle(turn.tx, handle).await? else {
@@ -221,7 +227,7 @@ impl Console {
         status: &str,
         note: Option<String>,
     ) -> sqlx::Result<Vec<Reply>> {
-        let Some(case) = self.find(turn, code).await? else {
+        let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
         if let Some(note) = &note {
@@ -314,7 +320,7 @@ impl Console {
         code: &str,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let Some(case) = self.find(turn, code).await? else {
+        let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
         self.add_event(turn, officer, &case, "note", text).await?;
@@ -336,7 +342,7 @@ impl Console {
         code: &str,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let Some(case) = self.find(turn, code).await? else {
+        let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
         self.add_event(turn, officer, &case, "reply", text).await?;
@@ -428,12 +434,19 @@ impl Console {
         Ok(Some((Reply { to, message }, resident.last_interaction_at)))
     }
 
+    /// The case with this code, as far as this officer may see it: a complaint about an
+    /// officer or the station is the chief's alone, and to anyone else it does not exist.
     pub(super) async fn find(
         &self,
         turn: &mut Turn<'_>,
+        officer: &OfficerRow,
         code: &str,
     ) -> sqlx::Result<Option<CaseRow>> {
-        turn.store.case_by_code(turn.tx, code).await
+        Ok(turn
+            .store
+            .case_by_code(turn.tx, code)
+            .await?
+            .filter(|case| may_see(officer, case)))
     }
 
     pub(super) fn no_case(&self, turn: &Turn<'_>, code: &str) -> sqlx::Result<Vec<Reply>> {
@@ -447,6 +460,12 @@ impl Console {
     pub(super) fn area_name(&self, typed: &str) -> Option<String> {
         crate::bot::area::area_named(&self.config.station.areas, typed)
     }
+}
+
+/// Whether an officer may see a case: complaints are for the chief only.
+fn may_see(officer: &OfficerRow, case: &CaseRow) -> bool {
+    officer.is_chief()
+        || !crate::cases::Category::from_id(&case.category).is_some_and(|c| c.chief_only())
 }
 
 /// Timeline entry kinds in the officers' language.

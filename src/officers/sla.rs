@@ -47,6 +47,7 @@ impl Sla {
             }
             overdue += 1;
             let category = Category::from_id(&case.category).unwrap_or(Category::Other);
+            let chief_only = category.chief_only();
             let category = self
                 .texts
                 .get(&format!("category_{}", category.id()))
@@ -55,6 +56,9 @@ impl Sla {
             if case.reminded_at.is_none() {
                 let to = match &case.assigned_to {
                     Some(key) => self.officer_ids(&mut tx, Some(key), false).await?,
+                    // A complaint about an officer is reminded to the chief, never to the
+                    // officers on call (one of them may be the officer concerned).
+                    None if chief_only => self.officer_ids(&mut tx, None, true).await?,
                     None => self.pager_ids(&mut tx).await?,
                 };
                 let text = self.texts.fill(

@@ -314,3 +314,37 @@ pub fn show(who: &str, said: &str, replies: &[SentMessage]) {
         );
     }
 }
+
+/// A stored case by code: its category, whether it is urgent, and its unsealed details.
+pub async fn case_by_code(app: &TestApp, code: &str) -> (String, bool, ketnoi::cases::Details) {
+    let (category, urgent, details): (String, i64, Vec<u8>) =
+        sqlx::query_as("select category, urgent, details from cases where code = $1")
+            .bind(code)
+            .fetch_one(app.store.pool())
+            .await
+            .expect("the case exists");
+    let vault = ketnoi::vault::Vault::new(&[42u8; 32]);
+    let details = serde_json::from_slice(&vault.open(&details).expect("details unseal"))
+        .expect("details parse");
+    (category, urgent == 1, details)
+}
+
+/// How many cases the store holds.
+pub async fn case_count(app: &TestApp) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("select count(*) from cases")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    n
+}
+
+/// The case code in a message, which must have one.
+pub fn code_in(message: &SentMessage) -> String {
+    ketnoi::cases::code::find(text_of(message))
+        .unwrap_or_else(|| panic!("a case code in: {}", text_of(message)))
+}
+
+/// The payloads of a message's buttons.
+pub fn payloads_of(message: &SentMessage) -> Vec<String> {
+    buttons_of(message).into_iter().map(|(_, _, p)| p).collect()
+}

@@ -11,4 +11,5 @@ mod officers;
 mod process_kill;
 mod resident;
 mod store_contract;
+mod typed;
 mod webhook;
