@@ -71,7 +71,8 @@ impl Bot {
                     .forward_to_officer(turn, &case, &held.as_timeline_text())
                     .await?;
                 // The forward's acknowledgement, in the words of this step.
-                let key = if replies.len() > 1 {
+                let handlers = self.case_handlers(turn, &case).await?;
+                let key = if self.any_reachable(turn, &handlers).await? {
                     "need_info_added"
                 } else {
                     "need_info_added_recorded"

@@ -36,11 +36,14 @@ impl Bot {
             .await?;
         metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "true").increment(1);
         let paged = self.responders(turn, area.as_deref()).await?;
-        let key = if paged.is_empty() {
-            tracing::warn!("urgent case created but no officer is registered: nobody paged");
-            "emergency_nobody"
-        } else {
+        let key = if self.any_reachable(turn, &paged).await? {
             "emergency"
+        } else {
+            tracing::warn!(
+                paged = paged.len(),
+                "urgent case created but no paged officer can receive it now"
+            );
+            "emergency_nobody"
         };
         let mut replies = vec![turn.reply(
             CsMessage::text(t.fill(key, &[("code", &code)])).with_buttons(self.call_buttons()),
@@ -127,10 +130,10 @@ impl Bot {
             },
         )
         .await?;
-        let key = if paged.is_empty() {
-            "emergency_followup_nobody"
-        } else {
+        let key = if self.any_reachable(turn, &paged).await? {
             "emergency_followup"
+        } else {
+            "emergency_followup_nobody"
         };
         let mut replies = vec![turn.reply(
             CsMessage::text(self.texts.fill(key, &[("code", code)]))
@@ -201,6 +204,26 @@ impl Bot {
             }
         }
         Ok(paged)
+    }
+
+    /// Whether any of these officers can receive a message now: Zalo delivers only to users
+    /// who wrote to the OA within the reply window, so a page to anyone else waits (parked)
+    /// and the resident must not be told it reached someone.
+    pub(super) async fn any_reachable(
+        &self,
+        turn: &mut Turn<'_>,
+        ids: &[String],
+    ) -> sqlx::Result<bool> {
+        for id in ids {
+            let key = turn.vault.user_key(id);
+            let open = turn.store.resident(turn.tx, &key).await?.is_some_and(|r| {
+                turn.now - r.last_interaction_at <= crate::pipeline::REPLY_WINDOW_MS
+            });
+            if open {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Seals and stores the resident's dialogue.

@@ -174,7 +174,7 @@ impl Bot {
         }
         self.note_honorific(turn, text).await?;
         let (dialogue, expired) = self.load_dialogue(turn).await?;
-        let payload = Payload::parse(text);
+        let payload = Payload::parse(text).or_else(|| self.typed_button(dialogue.as_ref(), text));
         let input = Input::from_event(turn.event, payload.clone());
         if let Some(payload) = payload {
             return self
@@ -232,8 +232,14 @@ impl Bot {
             Some(Dialogue::Relay {
                 case_id,
                 code,
-                pending: _,
+                pending,
             }) => {
+                if let (Some(held), Some(answer @ (Typed::Yes | Typed::No))) = (&pending, typed) {
+                    let send = answer == Typed::Yes;
+                    return self
+                        .relay_choice(turn, case_id, &code, Some(held.clone()), send)
+                        .await;
+                }
                 if let Some(replies) = self
                     .relay_from_resident(
                         turn,
@@ -483,6 +489,30 @@ impl Bot {
             return Ok((None, true));
         }
         Ok((dialogue, false))
+    }
+
+    /// The payload of a button of an open two-choice question whose title the resident typed
+    /// ("Gửi bổ sung", "Đang xảy ra, cần giúp"). Report steps match their own buttons.
+    fn typed_button(&self, dialogue: Option<&Dialogue>, text: &str) -> Option<Payload> {
+        let choices: &[(&str, Payload)] = match dialogue? {
+            Dialogue::DangerCheck { .. } => &[
+                ("danger_now", Payload::DangerNow(true)),
+                ("danger_past", Payload::DangerNow(false)),
+            ],
+            Dialogue::AddInfo { .. } => &[
+                ("need_info_send", Payload::AddInfo(true)),
+                ("need_info_not", Payload::AddInfo(false)),
+            ],
+            Dialogue::Relay {
+                pending: Some(_), ..
+            } => &[("relay_other", Payload::RelaySend(false))],
+            _ => return None,
+        };
+        let typed = lang::fold(text);
+        choices
+            .iter()
+            .find(|(key, _)| lang::fold(self.texts.get(key)) == typed)
+            .map(|(_, payload)| payload.clone())
     }
 
     /// The main menu buttons.

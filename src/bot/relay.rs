@@ -213,10 +213,10 @@ impl Bot {
                 ("text", text),
             ],
         );
-        let key = if recipients.is_empty() {
-            "relay_ack_recorded"
-        } else {
+        let key = if self.any_reachable(turn, &recipients).await? {
             "relay_ack"
+        } else {
+            "relay_ack_recorded"
         };
         let mut replies = vec![turn.reply(
             CsMessage::text(self.texts.fill(key, &[("code", &case.code)]))

@@ -242,6 +242,8 @@ const PHRASES: &[(Typed, &[&str])] = &[
             "gui tin bao di",
             "bao di",
             "gui nhe",
+            "gui cho can bo",
+            "gui bo sung",
         ],
     ),
     (

@@ -2,8 +2,10 @@
 //! PostgreSQL when `KETNOI_TEST_POSTGRES_URL` is set) and the Zalo simulator.
 
 mod bad_input;
+mod casework;
 mod conversation;
 mod crash;
+mod emergency;
 mod faults;
 mod helpers;
 mod multi_instance;

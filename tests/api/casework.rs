@@ -1,0 +1,213 @@
+//! What happens to a report after it is sent, as the resident lives it: a complaint about an
+//! officer reaches the chief only; "cần bổ sung" tells them what is needed and attaches their
+//! answer after one tap; a rejection says why; the relay to the officer lets go of new
+//! questions and ends with the case. Also the "is this a scam?" answer. In sandbox mode user
+//! 9001 is the chief.
+
+use ketnoi::zalo::sim::ResidentInput;
+
+use crate::helpers::*;
+
+const CHIEF: &str = "9001";
+const AN: &str = "8300002";
+
+fn text(t: &str) -> ResidentInput {
+    ResidentInput::text(t)
+}
+
+/// The sandbox station plus officer An, area officer of Khu phố 1.
+async fn station() -> TestApp {
+    let app = spawn_app().await;
+    let r = say(
+        &app,
+        CHIEF,
+        text(&format!(
+            "/officer add {AN} an officer Thượng úy Nguyễn Văn An"
+        )),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("Đã thêm"), "{}", text_of(&r[0]));
+    let r = say(&app, CHIEF, text("/officer area an kp1"), 1).await;
+    assert!(text_of(&r[0]).contains("Khu phố 1"), "{}", text_of(&r[0]));
+    // An writes to the OA once, so Zalo's reply window lets the station reach him.
+    say(&app, AN, ResidentInput::follow(), 1).await;
+    app
+}
+
+/// Files a one-message report and sends it; returns its code.
+async fn file(app: &TestApp, user: &str, report: &str) -> String {
+    let r = say(app, user, text(report), 2).await;
+    assert!(
+        text_of(&r[1]).contains("kiểm tra lại"),
+        "{}",
+        text_of(&r[1])
+    );
+    let r = say(app, user, text("gửi"), 1).await;
+    code_in(&r[0])
+}
+
+/// Waits for the `n` next messages to `user` after `before` and returns their texts.
+async fn next(app: &TestApp, user: &str, before: usize, n: usize) -> Vec<String> {
+    replies(&app.sim, user, before + n).await[before..]
+        .iter()
+        .map(|m| text_of(m).to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_complaint_about_an_officer_reaches_only_the_chief() {
+    let app = station().await;
+    let (chief_before, an_before) = (
+        app.sim.sent_messages(CHIEF).len(),
+        app.sim.sent_messages(AN).len(),
+    );
+    let code = file(
+        &app,
+        "7700101",
+        "Tôi muốn phản ánh cán bộ công an phường đòi tiền bồi dưỡng mới giải quyết hồ sơ tạm trú, hôm qua ở khu phố 1",
+    )
+    .await;
+    let (category, _, _) = case_by_code(&app, &code).await;
+    assert_eq!(category, "complaint");
+    let chief = next(&app, CHIEF, chief_before, 1).await;
+    assert!(chief[0].contains(&code), "{chief:?}");
+    // The area officer of Khu phố 1 heard nothing and cannot open it.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.sim.sent_messages(AN).len(), an_before);
+    let r = say(&app, AN, text(&format!("/case {code}")), 1).await;
+    assert!(
+        text_of(&r[0]).contains("Không có tin báo"),
+        "{}",
+        text_of(&r[0])
+    );
+    let r = say(&app, AN, text("/cases"), 1).await;
+    assert!(!text_of(&r[0]).contains(&code));
+    let r = say(&app, CHIEF, text(&format!("/case {code}")), 1).await;
+    assert!(text_of(&r[0]).contains(&code));
+}
+
+#[tokio::test]
+async fn need_info_round_trip_and_a_rejection_with_its_reason() {
+    let app = station().await;
+    let resident = "7700201";
+    let an_before = app.sim.sent_messages(AN).len();
+    let code = file(
+        &app,
+        resident,
+        "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1",
+    )
+    .await;
+    next(&app, AN, an_before, 1).await; // the new-case notice
+    let before = app.sim.sent_messages(resident).len();
+    say(
+        &app,
+        AN,
+        text(&format!(
+            "/status {code} bosung Cần ảnh chụp biển số xe và màu xe"
+        )),
+        1,
+    )
+    .await;
+    let told = next(&app, resident, before, 1).await;
+    assert!(
+        told[0].contains("bổ sung") && told[0].contains("Cần ảnh chụp biển số xe và màu xe"),
+        "the officer's own words: {told:?}"
+    );
+    // The answer is held for one tap, then attached and forwarded.
+    let r = say(&app, resident, text("xe Wave màu đỏ biển 59X1-12345"), 1).await;
+    assert!(text_of(&r[0]).contains(&code) && text_of(&r[0]).contains("Wave màu đỏ"));
+    assert_eq!(payloads_of(&r[0]), ["#addinfo:yes", "#addinfo:no"]);
+    let an_before = app.sim.sent_messages(AN).len();
+    let r = say(&app, resident, text("Gửi bổ sung"), 1).await;
+    assert!(text_of(&r[0]).contains("Đã bổ sung"), "{}", text_of(&r[0]));
+    let forwarded = next(&app, AN, an_before, 1).await;
+    assert!(forwarded[0].contains("Wave màu đỏ") && forwarded[0].contains(&code));
+    assert!(!forwarded[0].contains(resident), "no identity");
+
+    // A rejection carries its reason to the resident.
+    let before = app.sim.sent_messages(resident).len();
+    say(
+        &app,
+        AN,
+        text(&format!(
+            "/status {code} tuchoi Xe đã được tìm thấy, không có dấu hiệu trộm"
+        )),
+        1,
+    )
+    .await;
+    let told = next(&app, resident, before, 1).await;
+    assert!(told[0].contains("Lý do: Xe đã được tìm thấy"), "{told:?}");
+}
+
+#[tokio::test]
+async fn the_relay_lets_go_of_new_questions_and_ends_with_the_case() {
+    let app = station().await;
+    let resident = "7700301";
+    let an_before = app.sim.sent_messages(AN).len();
+    let code = file(
+        &app,
+        resident,
+        "Tối qua lúc 10 giờ có người lạ trèo tường vào nhà số 4 hẻm 7 khu phố 1 lấy mất điện thoại",
+    )
+    .await;
+    next(&app, AN, an_before, 1).await;
+    let before = app.sim.sent_messages(resident).len();
+    say(
+        &app,
+        AN,
+        text(&format!(
+            "/reply {code} Anh/chị thấy người đó mặc áo màu gì?"
+        )),
+        1,
+    )
+    .await;
+    next(&app, resident, before, 1).await;
+    // About the case: forwarded.
+    let an_before = app.sim.sent_messages(AN).len();
+    let r = say(&app, resident, text("dạ áo khoác đen, đi xe wave"), 1).await;
+    assert!(text_of(&r[0]).contains("Đã chuyển"), "{}", text_of(&r[0]));
+    assert!(next(&app, AN, an_before, 1).await[0].contains("áo khoác đen"));
+    // A procedure question: answered, not forwarded.
+    let an_before = app.sim.sent_messages(AN).len();
+    let r = say(
+        &app,
+        resident,
+        text("cho hỏi làm căn cước cho con 10 tuổi ở đâu"),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("CĂN CƯỚC"), "{}", text_of(&r[0]));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.sim.sent_messages(AN).len(), an_before, "not forwarded");
+    // The case closes: the relay ends; "cảm ơn" is a greeting, not a message to the officer.
+    say(&app, AN, text(&format!("/status {code} xong")), 1).await;
+    let an_before = app.sim.sent_messages(AN).len();
+    let r = say(&app, resident, text("cảm ơn các anh"), 1).await;
+    assert!(!text_of(&r[0]).contains("Đã chuyển"), "{}", text_of(&r[0]));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.sim.sent_messages(AN).len(), an_before);
+}
+
+#[tokio::test]
+async fn is_this_a_scam_gets_the_answer_first_then_the_offer_to_report() {
+    let app = spawn_app().await;
+    let said = "Có người gọi xưng công an bảo tôi liên quan đường dây rửa tiền, phải chuyển tiền vào tài khoản tạm giữ, có phải thật không?";
+    let r = say(&app, "7700401", text(said), 1).await;
+    show("resident", said, &r);
+    let answer = text_of(&r[0]);
+    assert!(
+        answer.contains("LỪA ĐẢO") && answer.contains("không bao giờ"),
+        "{answer}"
+    );
+    assert!(answer.contains("Nếu đã chuyển tiền"), "{answer}");
+    assert_eq!(payloads_of(&r[0])[0], "#report:scam");
+    assert_eq!(
+        case_count(&app).await,
+        0,
+        "no case until the resident wants one"
+    );
+    // Reporting it starts a report already filed under scams.
+    let r = say(&app, "7700401", text("#report:scam"), 2).await;
+    assert!(text_of(&r[1]).contains("kể lại"), "{}", text_of(&r[1]));
+}
