@@ -99,11 +99,15 @@ impl Bot {
         }
         let about_case = match classification {
             None => true, // photos, a location, a typed "ok"/"không": answers to the officer
+            // A question of another kind (a procedure, news, the station's contacts) is a new
+            // question; everything else — details, thanks, "other" — answers the officer.
             Some(c) => match c.intent {
-                Intent::CaseStatus | Intent::Report | Intent::Greeting => true,
-                _ if c.confidence >= NEW_QUESTION_ABOVE => false,
-                _ if c.confidence < ASK_ABOVE => true,
-                _ => {
+                Intent::Procedure | Intent::News | Intent::Contact
+                    if c.confidence >= NEW_QUESTION_ABOVE =>
+                {
+                    false
+                }
+                Intent::Procedure | Intent::News | Intent::Contact if c.confidence >= ASK_ABOVE => {
                     // Unsure: hold the message and ask.
                     let text = input.as_timeline_text();
                     self.save_dialogue(
@@ -126,6 +130,7 @@ impl Bot {
                         ]),
                     )]));
                 }
+                _ => true,
             },
         };
         // A new report ("tôi muốn báo tin khác") is a new case, not a reply.

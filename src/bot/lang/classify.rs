@@ -156,6 +156,7 @@ pub const CORPUS: &[(&str, &str)] = &[
     ("author-d", include_str!("corpus/author-d.jsonl")),
     ("heldout-x", include_str!("corpus/heldout-x.jsonl")),
     ("heldout-y", include_str!("corpus/heldout-y.jsonl")),
+    ("heldout-z", include_str!("corpus/heldout-z.jsonl")),
 ];
 
 /// Emergency probability from which a message the model reads as a report, "other" or a
