@@ -109,7 +109,12 @@ impl Console {
             self.category_label(&case),
             self.status_label(&case.status),
             case.pseudonym,
-            if details.contact_ok { "đồng ý được liên hệ" } else { "ẩn danh, không muốn liên hệ" },
+            // An emergency was never asked about contact: it must not read as a refusal.
+            match (case.urgent == 1, details.contact_ok) {
+                (_, true) => "đồng ý được liên hệ lại",
+                (true, false) => "tin khẩn, chưa hỏi ý kiến liên hệ; trả lời qua /reply",
+                (false, false) => "chọn không cần liên hệ lại",
+            },
             case.khu_pho.as_deref().unwrap_or("chưa rõ"),
             details.description,
             details.when.as_deref().unwrap_or("chưa rõ"),

@@ -154,6 +154,7 @@ pub const CORPUS: &[(&str, &str)] = &[
     ("author-b", include_str!("corpus/author-b.jsonl")),
     ("author-c", include_str!("corpus/author-c.jsonl")),
     ("author-d", include_str!("corpus/author-d.jsonl")),
+    ("author-e", include_str!("corpus/author-e.jsonl")),
     ("heldout-x", include_str!("corpus/heldout-x.jsonl")),
     ("heldout-y", include_str!("corpus/heldout-y.jsonl")),
     ("heldout-z", include_str!("corpus/heldout-z.jsonl")),
