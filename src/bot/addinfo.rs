@@ -2,7 +2,7 @@
 //! (the officer's own words); what they send next is held and, after one tap ("Gửi bổ sung"),
 //! added to the case and forwarded to whoever handles it.
 
-use super::dialogue::{Addition, Dialogue};
+use super::dialogue::{stored, Addition, Dialogue};
 use super::payload::Payload;
 use super::relay::save_unless_writing;
 use super::report::Input;
@@ -36,25 +36,12 @@ impl Bot {
         typed: Option<Typed>,
     ) -> sqlx::Result<Vec<Reply>> {
         let t = &self.texts;
-        let pending = match turn.store.load_dialogue(turn.tx, turn.user_key).await? {
-            Some((sealed, _)) => turn
-                .vault
-                .open(&sealed)
-                .ok()
-                .and_then(|p| serde_json::from_slice::<Dialogue>(&p).ok())
-                .and_then(|d| match d {
-                    Dialogue::AddInfo { pending, .. } => pending,
-                    _ => None,
-                }),
-            None => None,
+        let user_key = turn.user_key;
+        let pending = match stored(turn, user_key).await? {
+            Some(Dialogue::AddInfo { pending, .. }) => pending,
+            _ => None,
         };
-        let Some(case) = turn
-            .store
-            .case_by_code(turn.tx, code)
-            .await?
-            .filter(|c| c.id == case_id)
-        else {
-            turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+        let Some(case) = self.case_of_dialogue(turn, case_id, code).await? else {
             return Ok(vec![turn.reply(self.welcome())]);
         };
         match (typed, pending) {

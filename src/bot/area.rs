@@ -1,7 +1,7 @@
 //! The resident's khu phố: asked once with buttons after the welcome (skippable, changeable
 //! from Contact), stored, and applied as a Zalo tag so the station can use it in Zalo's tools.
 
-use super::dialogue::Dialogue;
+use super::dialogue::{stored, Dialogue};
 use super::payload::Payload;
 use super::{ApiCall, Bot, Reply, Turn};
 use crate::config::AreaSettings;
@@ -186,16 +186,9 @@ impl Bot {
         let area = choice
             .and_then(|i| self.config.station.areas.get(i))
             .map(|a| a.name.clone());
-        if let Some((sealed, _)) = turn.store.load_dialogue(turn.tx, turn.user_key).await? {
-            let asking = turn
-                .vault
-                .open(&sealed)
-                .ok()
-                .and_then(|p| serde_json::from_slice::<Dialogue>(&p).ok())
-                == Some(Dialogue::AskArea);
-            if asking {
-                turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
-            }
+        let user_key = turn.user_key;
+        if stored(turn, user_key).await? == Some(Dialogue::AskArea) {
+            turn.store.clear_dialogue(turn.tx, user_key).await?;
         }
         let Some(area) = area else {
             turn.store

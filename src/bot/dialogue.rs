@@ -63,6 +63,19 @@ pub struct Addition {
     pub place: Option<Place>,
 }
 
+/// A resident's stored dialogue, unsealed (`None` when there is none or it cannot be read).
+pub(super) async fn stored(
+    turn: &mut super::Turn<'_>,
+    resident_key: &str,
+) -> sqlx::Result<Option<Dialogue>> {
+    Ok(turn
+        .store
+        .load_dialogue(turn.tx, resident_key)
+        .await?
+        .and_then(|(sealed, _)| turn.vault.open(&sealed).ok())
+        .and_then(|plain| serde_json::from_slice::<Dialogue>(&plain).ok()))
+}
+
 /// How long after an emergency the resident's messages are follow-ups of it.
 pub const EMERGENCY_FOLLOW_UP_MS: i64 = 30 * 60 * 1000;
 

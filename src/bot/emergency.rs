@@ -57,10 +57,7 @@ impl Bot {
                 ("text", &short),
             ],
         );
-        replies.extend(paged.into_iter().map(|to| Reply {
-            to,
-            message: CsMessage::text(page.clone()),
-        }));
+        replies.extend(Reply::to_each(paged, &page));
         if let Some(case) = turn.store.case_by_code(turn.tx, &code).await? {
             self.save_dialogue(
                 turn,
@@ -84,29 +81,13 @@ impl Bot {
         input: Input,
     ) -> sqlx::Result<Vec<Reply>> {
         let text = input.as_timeline_text();
-        let Some(case) = turn
-            .store
-            .case_by_code(turn.tx, code)
-            .await?
-            .filter(|c| c.id == case_id)
-        else {
-            turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+        let Some(case) = self.case_of_dialogue(turn, case_id, code).await? else {
             return Ok(vec![turn.reply(self.welcome())]);
         };
         if text.is_empty() {
             return Ok(Vec::new());
         }
-        let sealed = turn.vault.seal(text.as_bytes());
-        turn.store
-            .add_case_event(
-                turn.tx,
-                case.id,
-                "resident_message",
-                "resident",
-                Some(&sealed),
-                turn.now,
-            )
-            .await?;
+        super::relay::record_resident_message(turn, case.id, &text).await?;
         // A khu phố named in the follow-up ("nhà số 5 khu phố 2") brings in its area officer.
         let area = self
             .area_in(input.text.as_deref().unwrap_or_default())
@@ -142,10 +123,7 @@ impl Bot {
         let page = self
             .texts
             .fill("page_followup", &[("code", code), ("text", &text)]);
-        replies.extend(paged.into_iter().map(|to| Reply {
-            to,
-            message: CsMessage::text(page.clone()),
-        }));
+        replies.extend(Reply::to_each(paged, &page));
         Ok(replies)
     }
 
@@ -224,6 +202,25 @@ impl Bot {
             }
         }
         Ok(false)
+    }
+
+    /// The case a resident's dialogue refers to; when it no longer exists the dialogue is
+    /// dropped (the caller then answers as if none were open).
+    pub(super) async fn case_of_dialogue(
+        &self,
+        turn: &mut Turn<'_>,
+        case_id: i64,
+        code: &str,
+    ) -> sqlx::Result<Option<crate::store::CaseRow>> {
+        let case = turn
+            .store
+            .case_by_code(turn.tx, code)
+            .await?
+            .filter(|c| c.id == case_id);
+        if case.is_none() {
+            turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+        }
+        Ok(case)
     }
 
     /// Seals and stores the resident's dialogue.

@@ -60,6 +60,16 @@ pub struct Reply {
     pub message: CsMessage,
 }
 
+impl Reply {
+    /// The same text to each of these Zalo users (pages, notices, forwards).
+    pub fn to_each(ids: Vec<String>, text: &str) -> impl Iterator<Item = Reply> + '_ {
+        ids.into_iter().map(move |to| Reply {
+            to,
+            message: CsMessage::text(text),
+        })
+    }
+}
+
 /// One event being handled: who, what, and the transaction to work in.
 pub struct Turn<'a> {
     /// Database.

@@ -4,7 +4,7 @@
 //! procedure, news, a new report) is answered normally; when unsure the bot asks with two
 //! buttons. The relay ends when the case closes.
 
-use super::dialogue::Dialogue;
+use super::dialogue::{stored, Dialogue};
 use super::lang::{Classification, Intent};
 use super::payload::Payload;
 use super::report::Input;
@@ -43,7 +43,7 @@ pub async fn close_case_relay(
     reporter_key: &str,
     case_id: i64,
 ) -> sqlx::Result<()> {
-    if let Some(current) = load(turn, reporter_key).await? {
+    if let Some(current) = stored(turn, reporter_key).await? {
         let same_case = matches!(current,
             Dialogue::Relay { case_id: id, .. } | Dialogue::AddInfo { case_id: id, .. } if id == case_id);
         if same_case {
@@ -59,7 +59,7 @@ pub(super) async fn save_unless_writing(
     resident_key: &str,
     dialogue: &Dialogue,
 ) -> sqlx::Result<()> {
-    if let Some(Dialogue::Report(_)) = load(turn, resident_key).await? {
+    if let Some(Dialogue::Report(_)) = stored(turn, resident_key).await? {
         return Ok(());
     }
     let json = serde_json::to_vec(dialogue).expect("dialogue serialises");
@@ -67,15 +67,6 @@ pub(super) async fn save_unless_writing(
     turn.store
         .save_dialogue(turn.tx, resident_key, &sealed, turn.now)
         .await
-}
-
-async fn load(turn: &mut Turn<'_>, resident_key: &str) -> sqlx::Result<Option<Dialogue>> {
-    Ok(turn
-        .store
-        .load_dialogue(turn.tx, resident_key)
-        .await?
-        .and_then(|(sealed, _)| turn.vault.open(&sealed).ok())
-        .and_then(|plain| serde_json::from_slice::<Dialogue>(&plain).ok()))
 }
 
 impl Bot {
@@ -183,11 +174,10 @@ impl Bot {
         case_id: i64,
         code: &str,
     ) -> sqlx::Result<Option<CaseRow>> {
-        Ok(turn
-            .store
-            .case_by_code(turn.tx, code)
+        Ok(self
+            .case_of_dialogue(turn, case_id, code)
             .await?
-            .filter(|c| c.id == case_id && !CLOSED.contains(&c.status.as_str())))
+            .filter(|c| !CLOSED.contains(&c.status.as_str())))
     }
 
     /// Adds the resident's message to the case and forwards it to whoever handles it. The
@@ -198,17 +188,7 @@ impl Bot {
         case: &CaseRow,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let sealed = turn.vault.seal(text.as_bytes());
-        turn.store
-            .add_case_event(
-                turn.tx,
-                case.id,
-                "resident_message",
-                "resident",
-                Some(&sealed),
-                turn.now,
-            )
-            .await?;
+        record_resident_message(turn, case.id, text).await?;
         let recipients = self.case_handlers(turn, case).await?;
         let forwarded = self.texts.fill(
             "officer_resident_said",
@@ -227,10 +207,7 @@ impl Bot {
             CsMessage::text(self.texts.fill(key, &[("code", &case.code)]))
                 .with_buttons(self.menu_buttons()),
         )];
-        replies.extend(recipients.into_iter().map(|to| Reply {
-            to,
-            message: CsMessage::text(forwarded.clone()),
-        }));
+        replies.extend(Reply::to_each(recipients, &forwarded));
         Ok(replies)
     }
 
@@ -259,6 +236,25 @@ impl Bot {
         }
         crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call).await
     }
+}
+
+/// Adds what the resident said to a case's timeline, sealed.
+pub(super) async fn record_resident_message(
+    turn: &mut Turn<'_>,
+    case_id: i64,
+    text: &str,
+) -> sqlx::Result<()> {
+    let sealed = turn.vault.seal(text.as_bytes());
+    turn.store
+        .add_case_event(
+            turn.tx,
+            case_id,
+            "resident_message",
+            "resident",
+            Some(&sealed),
+            turn.now,
+        )
+        .await
 }
 
 /// "Báo tin khác", "tin báo mới", "việc khác": the resident starts something new.

@@ -668,13 +668,7 @@ impl Bot {
                 ("area", &area_text),
             ],
         );
-        Ok(recipients
-            .into_iter()
-            .map(|to| Reply {
-                to,
-                message: CsMessage::text(text.clone()),
-            })
-            .collect())
+        Ok(Reply::to_each(recipients, &text).collect())
     }
 
     /// Stores a case under a fresh random code (drawing again on the rare collision).
