@@ -48,8 +48,10 @@ use typed::Typed;
 
 pub use addinfo::open_add_info;
 
-/// Confidence an emergency reading needs to interrupt a dialogue in progress.
-const EMERGENCY_IN_DIALOGUE: f32 = 0.6;
+/// Confidence an emergency reading of the model alone needs to interrupt a dialogue in progress
+/// (an answer to a question: "áo khoác đen", "6", "2 giờ sáng nay"); a rule's cue — "cứu", a
+/// knife now, fire — always interrupts.
+const EMERGENCY_IN_DIALOGUE: f32 = 0.9;
 
 /// A message to send: to the resident of the turn, or to an officer.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,7 +222,8 @@ impl Bot {
                     | Some(Dialogue::AddInfo { .. })
                     | Some(Dialogue::AskArea)
             );
-            if c.intent == Intent::Emergency && (!writing || c.confidence >= EMERGENCY_IN_DIALOGUE)
+            if c.intent == Intent::Emergency
+                && (!writing || c.emergency_cue || c.confidence >= EMERGENCY_IN_DIALOGUE)
             {
                 return self.emergency(turn, text).await;
             }

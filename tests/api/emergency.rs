@@ -210,3 +210,31 @@ async fn with_no_roster_the_chief_is_paged() {
     let paged = replies(&app.sim, "8200001", before + 1).await;
     assert!(text_of(&paged[before]).contains("[KHẨN]"));
 }
+
+#[tokio::test]
+async fn an_emergency_interrupts_a_report_and_the_answer_to_a_question_does_not() {
+    let app = station().await;
+    let u = "7670001";
+    say(&app, u, text("#menu:report"), 2).await;
+    // Answers to the bot's questions are not emergencies, however they read to the model.
+    say(&app, u, text("trộm cắp"), 1).await;
+    let r = say(
+        &app,
+        u,
+        text("áo khoác đen, đội mũ lưỡi trai, đi xe wave"),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("khi nào"), "{}", text_of(&r[0]));
+    // Danger now, in the middle of the report: the emergency, at once.
+    let before = app.sim.sent_messages(ON_CALL).len();
+    let r = say(
+        &app,
+        u,
+        text("cứu với tụi nó quay lại cầm dao đang đập cửa"),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("KHẨN CẤP"), "{}", text_of(&r[0]));
+    pages(&app, before, 1).await;
+}

@@ -132,6 +132,8 @@ pub struct Classification {
     /// reason enough to ask whether the danger is happening now; 0 when the message tells of
     /// the past or talks about danger (warnings, procedures) rather than being in it.
     pub emergency_p: f32,
+    /// A rule (not only the model) reads danger now: see [`rules::emergency_cue`].
+    pub emergency_cue: bool,
 }
 
 #[derive(Deserialize)]
@@ -254,13 +256,9 @@ impl Classifier {
         let mut probs = [0.0f32; 8];
         self.intents.predict(&feats, &mut probs);
         let mask = self.rules.scan(&folded);
-        let (intent, confidence) = rules::adjust(
-            &folded,
-            mask,
-            &mut probs,
-            speaks_of_fire(text),
-            self.emergency_bias,
-        );
+        let fire = speaks_of_fire(text);
+        let (intent, confidence) =
+            rules::adjust(&folded, mask, &mut probs, fire, self.emergency_bias);
 
         let procedure_p = probs[Intent::Procedure.index()];
         let mut procedure_candidates = Vec::new();
@@ -283,6 +281,7 @@ impl Classifier {
             confidence,
             procedure,
             procedure_candidates,
+            emergency_cue: rules::emergency_cue(&folded, mask, fire),
             emergency_p: if rules::past_or_meta(mask) {
                 0.0
             } else {

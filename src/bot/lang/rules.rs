@@ -114,6 +114,18 @@ impl Rules {
     }
 }
 
+/// Whether a rule, not only the model, reads the message as danger now: a bare cry, a strong
+/// danger cue, or a weak one with a "now" cue, not told in the past. Inside a dialogue (an
+/// answer to a question) only such a cue, or a very sure model, interrupts it.
+pub fn emergency_cue(folded: &str, mask: u64, fire: bool) -> bool {
+    if is_bare_cry(folded) {
+        return true;
+    }
+    let strong = bit(mask, STRONG) || fire;
+    let weak_now = bit(mask, WEAK) && bit(mask, NOW_BIT);
+    !past_or_meta(mask) && (strong || weak_now)
+}
+
 /// Whether the message tells of the past ("hôm qua", "đã xong") or talks about danger rather
 /// than being in it ("cảnh báo", "tin đồn", "thủ tục").
 pub fn past_or_meta(mask: u64) -> bool {
