@@ -160,7 +160,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             println!(
                 "Officers: user {chief} is the chief and on call (emergencies are paged to them)."
             );
-            println!("  Work cases as {chief}: send \"/help\" as that user; pages arrive at /sim/messages?user_id={chief}");
+            println!("  Write once as {chief} first (Zalo lets the OA message only users who wrote in the last 7 days):");
+            println!("  curl -s -XPOST http://{sim}/sim/users/{chief}/send -H 'content-type: application/json' -d '{{\"text\":\"/help\"}}'");
+            println!("  Pages and notices for {chief}: curl -s 'http://{sim}/sim/messages?user_id={chief}'");
         } else {
             println!(
                 "Officers: none configured; set officers.chief_id to page someone for emergencies."
