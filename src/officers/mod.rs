@@ -115,12 +115,12 @@ impl Console {
         }
     }
 
-    /// A message back to the officer who wrote.
+    /// A message back to the officer who wrote; a long one (a case card with a long account
+    /// and timeline) goes out in as many parts as it needs (`pipeline::parts`).
     fn say(&self, turn: &Turn<'_>, text: String) -> Reply {
-        let parts = crate::bot::text::split_message(&text, crate::zalo::messages::MAX_TEXT_CHARS);
         Reply {
             to: turn.user_id.to_owned(),
-            message: CsMessage::text(parts.into_iter().next().unwrap_or_default()),
+            message: CsMessage::text(text),
         }
     }
 

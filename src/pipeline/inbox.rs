@@ -231,18 +231,14 @@ impl InboxWorker {
         let replies = self.bot.handle(&mut turn).await?;
         let calls = std::mem::take(&mut turn.calls);
         for (n, reply) in replies.iter().enumerate() {
-            if let Err(problem) = reply.message.check_limits() {
-                tracing::error!(problem, "reply breaks Zalo's limits; not sent");
-                continue;
+            for (k, part) in super::parts(&reply.message).iter().enumerate() {
+                let key = match k {
+                    0 => format!("event:{}:{}", claimed.id, n),
+                    k => format!("event:{}:{}:{}", claimed.id, n, k),
+                };
+                let msg = super::outbound(&self.vault, key, Some(claimed.id), &reply.to, part);
+                self.store.enqueue(tx, &msg, false, now).await?;
             }
-            let msg = super::outbound(
-                &self.vault,
-                format!("event:{}:{}", claimed.id, n),
-                Some(claimed.id),
-                &reply.to,
-                &reply.message,
-            );
-            self.store.enqueue(tx, &msg, false, now).await?;
         }
         for (n, call) in calls.iter().enumerate() {
             let msg = super::outbound_call(

@@ -11,6 +11,96 @@ use std::time::Duration;
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
 
+/// A message as Zalo will take it: text longer than Zalo's 2,000 characters is split on
+/// paragraph, line, sentence or word boundaries into as many messages as it needs, in order;
+/// the first part quotes the resident's message and the last carries the buttons. Nothing is
+/// ever cut or dropped. Button titles over Zalo's limit are shortened at a word.
+pub fn parts(message: &crate::zalo::messages::CsMessage) -> Vec<crate::zalo::messages::CsMessage> {
+    use crate::bot::text::{split_message, truncate_title};
+    use crate::zalo::messages::{
+        Button, CsMessage, MAX_BUTTONS, MAX_BUTTON_TITLE_CHARS, MAX_TEXT_CHARS,
+    };
+    let mut texts = split_message(&message.text, MAX_TEXT_CHARS);
+    if texts.is_empty() {
+        texts.push(message.text.clone());
+    }
+    let mut buttons = message.buttons.clone();
+    if buttons.len() > MAX_BUTTONS {
+        tracing::error!(
+            buttons = buttons.len(),
+            "more buttons than Zalo shows; the last ones are left out"
+        );
+        buttons.truncate(MAX_BUTTONS);
+    }
+    for button in &mut buttons {
+        let (Button::Query { title, .. } | Button::Phone { title, .. } | Button::Url { title, .. }) =
+            button;
+        if title.chars().count() > MAX_BUTTON_TITLE_CHARS {
+            *title = truncate_title(title, MAX_BUTTON_TITLE_CHARS);
+        }
+    }
+    let last = texts.len() - 1;
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| CsMessage {
+            text,
+            buttons: if i == last {
+                buttons.clone()
+            } else {
+                Vec::new()
+            },
+            quote_msg_id: if i == 0 {
+                message.quote_msg_id.clone()
+            } else {
+                None
+            },
+            image_url: if i == last {
+                message.image_url.clone()
+            } else {
+                None
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod parts_tests {
+    use super::parts;
+    use crate::zalo::messages::{Button, CsMessage};
+
+    #[test]
+    fn a_long_text_goes_out_whole_in_order_with_the_buttons_last() {
+        let sentence = "Đây là một câu trả lời khá dài của cán bộ về tin báo. ";
+        let text = sentence.repeat(80); // ~4,300 characters
+        let message = CsMessage::text(text.clone())
+            .with_buttons(vec![Button::query("Về menu chính", "#menu")])
+            .quoting(Some("m1"));
+        let parts = parts(&message);
+        assert!(parts.len() >= 3);
+        assert!(parts.iter().all(|p| p.check_limits().is_ok()));
+        let joined: String = parts
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(words(&joined), words(&text), "nothing cut or dropped");
+        assert_eq!(parts[0].quote_msg_id.as_deref(), Some("m1"));
+        assert!(parts[1..].iter().all(|p| p.quote_msg_id.is_none()));
+        assert!(parts[..parts.len() - 1]
+            .iter()
+            .all(|p| p.buttons.is_empty()));
+        assert_eq!(parts.last().unwrap().buttons.len(), 1);
+    }
+
+    #[test]
+    fn a_short_message_is_one_part_unchanged() {
+        let message = CsMessage::text("ngắn").with_buttons(vec![Button::query("x", "#menu")]);
+        assert_eq!(parts(&message), vec![message]);
+    }
+}
+
 /// An outbox row for a customer-service message to `to`, sealed.
 pub fn outbound(
     vault: &crate::vault::Vault,

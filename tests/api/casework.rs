@@ -211,3 +211,55 @@ async fn is_this_a_scam_gets_the_answer_first_then_the_offer_to_report() {
     let r = say(&app, "7700401", text("#report:scam"), 2).await;
     assert!(text_of(&r[1]).contains("kể lại"), "{}", text_of(&r[1]));
 }
+
+#[tokio::test]
+async fn long_texts_go_out_whole_in_several_messages_both_ways() {
+    let app = station().await;
+    let resident = "7700501";
+    let an_before = app.sim.sent_messages(AN).len();
+    let code = file(
+        &app,
+        resident,
+        "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1",
+    )
+    .await;
+    next(&app, AN, an_before, 1).await;
+    // An officer's reply of 1,995 characters: the template makes it longer than Zalo allows.
+    let long: String = "Cán bộ đã xác minh camera khu vực và sẽ liên hệ lại. "
+        .repeat(40)
+        .chars()
+        .take(1995)
+        .collect();
+    let long = long.trim().to_owned();
+    let before = app.sim.sent_messages(resident).len();
+    say(&app, AN, text(&format!("/reply {code} {long}")), 1).await;
+    let got = replies(&app.sim, resident, before + 2).await[before..].to_vec();
+    let joined: String = got.iter().map(text_of).collect::<Vec<_>>().join(" ");
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words(&joined).contains(&words(&long)),
+        "every word arrived, in order"
+    );
+    assert!(got.iter().all(|m| text_of(m).chars().count() <= 2000));
+    // The resident answers at length: the officer receives all of it.
+    let answer: String = "Dạ xe Wave màu đỏ, biển số đuôi 345, có dán decal hình con rồng. "
+        .repeat(40)
+        .chars()
+        .take(1990)
+        .collect();
+    let answer = answer.trim().to_owned();
+    let an_before = app.sim.sent_messages(AN).len();
+    say(&app, resident, text(&answer), 1).await;
+    let got = replies(&app.sim, AN, an_before + 2).await[an_before..].to_vec();
+    let joined: String = got.iter().map(text_of).collect::<Vec<_>>().join(" ");
+    assert!(words(&joined).contains(&words(&answer)));
+    // The case card is never cut: its timeline (the long reply) is there in full.
+    let before = app.sim.sent_messages(AN).len();
+    app.sim
+        .send_as_user(AN, text(&format!("/case {code}")))
+        .await
+        .unwrap();
+    let got = replies(&app.sim, AN, before + 2).await[before..].to_vec();
+    let card: String = got.iter().map(text_of).collect::<Vec<_>>().join(" ");
+    assert!(card.contains("Địa điểm") && words(&card).contains(&words(&answer)));
+}
