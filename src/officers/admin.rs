@@ -208,6 +208,10 @@ impl Console {
                     ]);
                 }
                 let role = if chief { "chief" } else { "officer" };
+                // A removed officer's handle may be given to someone new.
+                turn.store
+                    .release_handle(turn.tx, &handle, turn.now)
+                    .await?;
                 turn.store
                     .upsert_officer(turn.tx, &key, &sealed, &handle, &name, role, turn.now)
                     .await?;
@@ -217,6 +221,7 @@ impl Console {
                 )
             }
             OfficerAction::Remove { handle } => {
+                let leaving = turn.store.officer_by_handle(turn.tx, &handle).await?;
                 if handle == officer.handle {
                     "Không thể tự cho mình nghỉ.".to_owned()
                 } else if turn
@@ -224,7 +229,17 @@ impl Console {
                     .deactivate_officer(turn.tx, &handle, turn.now)
                     .await?
                 {
-                    self.texts.fill("officer_removed", &[("handle", &handle)])
+                    let moved = match leaving {
+                        Some(leaving) => self.hand_back_cases(turn, officer, &leaving).await?,
+                        None => 0,
+                    };
+                    let mut text = self.texts.fill("officer_removed", &[("handle", &handle)]);
+                    if moved > 0 {
+                        text.push_str(&format!(
+                            " {moved} tin báo đang mở của cán bộ này đã chuyển về cảnh sát khu vực hoặc Trưởng Công an phường."
+                        ));
+                    }
+                    text
                 } else {
                     self.texts
                         .fill("officer_no_officer", &[("handle", &handle)])
@@ -262,4 +277,38 @@ fn median(mut values: Vec<i64>) -> Option<i64> {
     }
     values.sort_unstable();
     Some(values[values.len() / 2])
+}
+
+impl Console {
+    /// A removed officer's open cases go to the area officer of their khu phố, else to the
+    /// chief who removed them, so nothing a resident sends lands with nobody. Returns how many.
+    async fn hand_back_cases(
+        &self,
+        turn: &mut Turn<'_>,
+        chief: &OfficerRow,
+        leaving: &OfficerRow,
+    ) -> sqlx::Result<usize> {
+        let query = crate::store::CaseQuery {
+            statuses: ["received", "processing", "need_info"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            assigned_to: Some(leaving.user_key.clone()),
+            ..crate::store::CaseQuery::default()
+        };
+        let cases = turn.store.list_cases(turn.tx, &query, i64::MAX).await?;
+        let officers = turn.store.officers(turn.tx).await?;
+        for case in &cases {
+            let area_officer = case.khu_pho.as_deref().and_then(|area| {
+                officers
+                    .iter()
+                    .find(|o| o.user_key != leaving.user_key && o.area_list().contains(&area))
+            });
+            let to = area_officer.unwrap_or(chief);
+            turn.store
+                .assign_case(turn.tx, case.id, &to.user_key, &chief.user_key, turn.now)
+                .await?;
+        }
+        Ok(cases.len())
+    }
 }

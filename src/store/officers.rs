@@ -99,6 +99,20 @@ impl Store {
         Ok(())
     }
 
+    /// Frees a removed officer's handle for someone new (the old row keeps a suffixed one, so the
+    /// audit log still names who it was). No effect on an active officer's handle.
+    pub async fn release_handle(&self, tx: &mut Tx, handle: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "update officers set handle = handle || '~' || cast($1 as text), updated_at = $1
+             where handle = $2 and active = 0",
+        )
+        .bind(now)
+        .bind(handle)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
     /// Deactivates an officer (rows are kept: the audit log refers to them).
     pub async fn deactivate_officer(
         &self,

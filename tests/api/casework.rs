@@ -263,3 +263,56 @@ async fn long_texts_go_out_whole_in_several_messages_both_ways() {
     let card: String = got.iter().map(text_of).collect::<Vec<_>>().join(" ");
     assert!(card.contains("Địa điểm") && words(&card).contains(&words(&answer)));
 }
+
+#[tokio::test]
+async fn a_removed_officers_cases_return_to_the_chief_and_the_handle_can_be_reused() {
+    let app = station().await;
+    let resident = "7700601";
+    let an_before = app.sim.sent_messages(AN).len();
+    let code = file(
+        &app,
+        resident,
+        "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1",
+    )
+    .await;
+    next(&app, AN, an_before, 1).await;
+    say(
+        &app,
+        AN,
+        text(&format!("/reply {code} Xe màu gì vậy anh/chị?")),
+        1,
+    )
+    .await;
+    let r = say(&app, CHIEF, text("/officer remove an"), 1).await;
+    assert!(
+        text_of(&r[0]).contains("1 tin báo đang mở"),
+        "{}",
+        text_of(&r[0])
+    );
+    // The resident's answer reaches the chief, who now holds the case.
+    let chief_before = app.sim.sent_messages(CHIEF).len();
+    let r = say(&app, resident, text("dạ xe màu đỏ"), 1).await;
+    assert!(text_of(&r[0]).contains("Đã chuyển"), "{}", text_of(&r[0]));
+    assert!(next(&app, CHIEF, chief_before, 1).await[0].contains("xe màu đỏ"));
+    // A new officer may take the old handle: a user error before, a stuck event never.
+    let r = say(
+        &app,
+        CHIEF,
+        text("/officer add 8300009 an officer Hạ sĩ Lê Văn An"),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("Đã thêm"), "{}", text_of(&r[0]));
+    let r = say(
+        &app,
+        CHIEF,
+        text("/officer add 8300010 an officer Người Khác"),
+        1,
+    )
+    .await;
+    assert!(
+        text_of(&r[0]).contains("đã có người dùng"),
+        "{}",
+        text_of(&r[0])
+    );
+}
