@@ -218,6 +218,9 @@ pub struct WorkerSettings {
     pub poll_interval_ms: u64,
     /// Delivery attempts before a message is failed.
     pub max_attempts: u32,
+    /// Attempts at processing an event before it is dead-lettered (kept, counted, and the
+    /// resident's later events go on).
+    pub max_event_attempts: u32,
     /// First retry delay.
     pub backoff_base_ms: u64,
     /// Largest retry delay.

@@ -215,6 +215,7 @@ impl Application {
             outbox_ready: outbox_ready.clone(),
             lease: Duration::from_secs(workers.lease_secs),
             poll: Duration::from_millis(workers.poll_interval_ms),
+            max_attempts: workers.max_event_attempts,
         };
         // On SQLite every event's transaction goes through the one connection, so extra inbox
         // workers only queue behind each other and in front of the webhook's commits

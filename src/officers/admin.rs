@@ -102,6 +102,13 @@ impl Console {
             self.service.urgent_first_response_minutes,
             self.service.ordinary_first_response_hours,
         );
+        let mut text = text;
+        if officer.is_chief() {
+            let dead = turn.store.dead_lettered_since(turn.tx, since).await?;
+            text.push_str(&format!(
+                "\nTin nhắn không xử lý được (đã giữ lại, cần kiểm tra): {dead}"
+            ));
+        }
         Ok(vec![self.say(turn, text)])
     }
 

@@ -30,6 +30,8 @@ pub struct InboxWorker {
     pub lease: Duration,
     /// Idle poll interval.
     pub poll: Duration,
+    /// Attempts before an event is dead-lettered.
+    pub max_attempts: u32,
 }
 
 /// How many events one claim takes.
@@ -148,9 +150,19 @@ impl InboxWorker {
         match self.commit_one(worker_id, claimed, event, now).await {
             Ok(true) => count_processed(event.kind()),
             Ok(false) => tracing::warn!("lease lost to another worker; its result stands"),
+            Err(err) if claimed.attempts >= i64::from(self.max_attempts) => {
+                // A poison event: retried forever it would lock its resident out for good (their
+                // events are handled in order). Kept as `failed` for the chief to see.
+                tracing::error!(error = %err, attempts = claimed.attempts, "processing keeps failing; event dead-lettered");
+                metrics::counter!("ketnoi_events_dead_lettered_total").increment(1);
+                let _ = self
+                    .store
+                    .fail_event(claimed.id, worker_id, &err.to_string(), now)
+                    .await;
+            }
             Err(err) => {
                 tracing::error!(error = %err, "processing failed; will retry");
-                let retry_at = now + 1000 * claimed.attempts.min(60);
+                let retry_at = now + retry_delay_ms(claimed.attempts);
                 let _ = self
                     .store
                     .release_event(claimed.id, worker_id, &err.to_string(), retry_at)
@@ -253,6 +265,11 @@ impl InboxWorker {
         }
         Ok(!replies.is_empty() || !calls.is_empty())
     }
+}
+
+/// 2 s, 4 s, 8 s … after each failed attempt, at most 5 minutes.
+fn retry_delay_ms(attempts: i64) -> i64 {
+    1000 * (1i64 << attempts.clamp(1, 9)).min(300)
 }
 
 fn count_processed(kind: EventKind) {

@@ -182,6 +182,17 @@ impl Store {
         Ok(())
     }
 
+    /// How many events were dead-lettered (kept as `failed`) since `since`.
+    pub async fn dead_lettered_since(&self, tx: &mut Tx, since: i64) -> sqlx::Result<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "select count(*) from inbox where status = 'failed' and processed_at >= $1",
+        )
+        .bind(since)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(n)
+    }
+
     /// Releases a lease early so the event is retried after `retry_at`.
     pub async fn release_event(
         &self,

@@ -10,6 +10,7 @@ mod faults;
 mod helpers;
 mod multi_instance;
 mod officers;
+mod poison;
 mod process_kill;
 mod resident;
 mod store_contract;
