@@ -5,6 +5,8 @@
 # sandbox mode, with script-only secrets, talking to the simulator on 127.0.0.1:$1.
 serve_env() {
   export KETNOI__SIM__ENABLED=false
+  # Each process picks a free operations port (several run at once in replicas.sh).
+  export KETNOI__OPS__LISTEN=127.0.0.1:0
   export KETNOI__ZALO__API_BASE=http://127.0.0.1:$1
   export KETNOI__ZALO__OAUTH_BASE=http://127.0.0.1:$1
   export KETNOI__ZALO__OA_SECRET_KEY=scripts-oa-secret

@@ -48,6 +48,8 @@ const SANDBOX_APP_SECRET: &str = "sandbox-app-secret";
 pub struct Settings {
     /// Webhook server.
     pub server: ServerSettings,
+    /// Operations listener (`/metrics`), never public.
+    pub ops: OpsSettings,
     /// Database connection.
     pub database: DatabaseSettings,
     /// Zalo identities, secrets and endpoints.
@@ -149,6 +151,14 @@ pub struct ServerSettings {
     pub max_event_age_secs: u64,
     /// Furthest accepted event timestamp, in seconds after now.
     pub max_event_future_secs: u64,
+}
+
+/// `[ops]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OpsSettings {
+    /// Address of the operations listener: `/metrics`, `/healthz`, `/readyz`. Keep it on a
+    /// private interface: metrics show when reports of each kind arrive.
+    pub listen: String,
 }
 
 /// `[database]`.

@@ -155,7 +155,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         println!("  curl -s -XPOST http://{sim}/sim/users/1001/send -H 'content-type: application/json' -d '{{\"text\":\"xin chào\"}}'");
         println!("See what the bot answered:");
         println!("  curl -s 'http://{sim}/sim/messages?user_id=1001'");
-        println!("Webhook: http://{address}/webhook/zalo   Metrics: http://{address}/metrics");
+        let ops = app.ops_address();
+        println!("Webhook: http://{address}/webhook/zalo   Metrics: http://{ops}/metrics");
         if let Some(chief) = app.sandbox_chief() {
             println!(
                 "Officers: user {chief} is the chief and on call (emergencies are paged to them)."

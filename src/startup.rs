@@ -31,6 +31,8 @@ use crate::zalo::token::TokenManager;
 pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
+    ops_listener: TcpListener,
+    ops_address: SocketAddr,
     sim: Option<(Simulator, TcpListener, SocketAddr)>,
     settings: Settings,
     store: Store,
@@ -53,6 +55,10 @@ impl Application {
                 )
             })?;
         let address = listener.local_addr()?;
+        let ops_listener = TcpListener::bind(&settings.ops.listen).await.map_err(|e| {
+            anyhow::anyhow!("cannot listen on ops.listen={}: {e}", settings.ops.listen)
+        })?;
+        let ops_address = ops_listener.local_addr()?;
         if settings.sim.enabled
             && settings.officers.chief_id.trim().is_empty()
             && !settings.sim.default_chief.is_empty()
@@ -120,6 +126,8 @@ impl Application {
         Ok(Application {
             listener,
             address,
+            ops_listener,
+            ops_address,
             sim,
             settings,
             store,
@@ -133,6 +141,11 @@ impl Application {
     /// The webhook server's address.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The operations listener's address (`/metrics`).
+    pub fn ops_address(&self) -> SocketAddr {
+        self.ops_address
     }
 
     /// The chief registered from settings (in sandbox mode `sim.default_chief` by default).
@@ -156,6 +169,7 @@ impl Application {
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let Application {
             listener,
+            ops_listener,
             sim,
             settings,
             store,
@@ -182,6 +196,7 @@ impl Application {
             inbox_ready.clone(),
             crate::telemetry::metrics_handle(),
         );
+        let ops_router = http::ops_router(state.clone());
         let router = http::router(
             state,
             settings.server.body_limit_bytes,
@@ -198,6 +213,13 @@ impl Application {
                     .map_err(anyhow::Error::from)
             });
         }
+        let stop = shutdown.clone();
+        tasks.spawn(async move {
+            axum::serve(ops_listener, ops_router)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await
+                .map_err(anyhow::Error::from)
+        });
         let stop = shutdown.clone();
         tasks.spawn(async move {
             axum::serve(listener, router)

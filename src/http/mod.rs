@@ -1,5 +1,5 @@
-//! The axum router: the Zalo webhook and the operations endpoints, with request ids, tracing,
-//! a body limit and a request deadline.
+//! The axum routers: the public one (the Zalo webhook and health checks, with request ids,
+//! tracing, a body limit and a request deadline) and the private operations one (`/metrics`).
 
 mod ops;
 mod webhook;
@@ -74,14 +74,23 @@ impl AppState {
     }
 }
 
-/// The router of `serve`.
+/// The operations router (`ops.listen`): metrics and health, for the station's monitoring only.
+pub fn ops_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .with_state(state)
+        .layer(CatchPanicLayer::new())
+}
+
+/// The public router of `serve`: the webhook and health checks, nothing else.
 pub fn router(state: AppState, body_limit: usize, timeout: Duration) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/webhook/zalo", post(webhook::receive).get(webhook::probe))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
         .layer(CatchPanicLayer::new())

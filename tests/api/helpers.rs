@@ -70,6 +70,7 @@ pub fn test_settings(db_url: &str, embedded_sim: bool) -> Settings {
     let mut s = Settings::load_from(&default_config_dir(), None, false).expect("defaults load");
     s.server.listen = "127.0.0.1:0".into();
     s.sim.listen = "127.0.0.1:0".into();
+    s.ops.listen = "127.0.0.1:0".into();
     s.sim.enabled = embedded_sim;
     s.database.url = db_url.to_owned().into();
     s.database.max_connections = 5;
@@ -110,6 +111,8 @@ pub async fn spawn_sim() -> (Simulator, SocketAddr, CancellationToken) {
 /// A running app.
 pub struct TestApp {
     pub address: SocketAddr,
+    /// The operations listener (`/metrics`).
+    pub ops_address: SocketAddr,
     pub sim: Simulator,
     pub sim_address: SocketAddr,
     pub store: Store,
@@ -135,6 +138,7 @@ pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Te
     tweak(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
     let address = app.address();
+    let ops_address = app.ops_address();
     let (sim, sim_address) = app
         .simulator()
         .map(|(s, a)| (s.clone(), a))
@@ -144,6 +148,7 @@ pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Te
     let task = tokio::spawn(app.run(stop.clone()));
     TestApp {
         address,
+        ops_address,
         sim,
         sim_address,
         store,

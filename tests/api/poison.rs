@@ -63,7 +63,7 @@ async fn a_poison_event_is_dead_lettered_and_the_residents_next_message_is_answe
     assert!(text_of(&r[0]).contains("TẠM TRÚ"), "{}", text_of(&r[0]));
     let metrics = app
         .http
-        .get(format!("http://{}/metrics", app.address))
+        .get(format!("http://{}/metrics", app.ops_address))
         .send()
         .await
         .unwrap()

@@ -213,9 +213,19 @@ async fn operations_endpoints_answer() {
             .status(),
         200
     );
+    // Metrics are on the private operations listener only, never on the public one.
+    assert_eq!(
+        app.http
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     let metrics = app
         .http
-        .get(format!("{base}/metrics"))
+        .get(format!("http://{}/metrics", app.ops_address))
         .send()
         .await
         .unwrap()
