@@ -42,9 +42,12 @@ pub const ZALO_CALLS_PER_MINUTE: u32 = 4000;
 const SANDBOX_IDENTITY_KEY: &str = "c2FuZGJveC1vbmx5LWtleS1kby1ub3QtdXNlLSEhISE=";
 const SANDBOX_OA_SECRET: &str = "sandbox-oa-secret-key";
 const SANDBOX_APP_SECRET: &str = "sandbox-app-secret";
+/// Shortest production secret accepted (Zalo's OA and app secret keys are about 20 characters).
+const MIN_SECRET_CHARS: usize = 16;
 
 /// Every setting of the service.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Webhook server.
     pub server: ServerSettings,
@@ -72,6 +75,7 @@ pub struct Settings {
 
 /// `[service_levels]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServiceLevelSettings {
     /// Target for urgent cases, minutes.
     pub urgent_first_response_minutes: u64,
@@ -94,6 +98,7 @@ impl ServiceLevelSettings {
 
 /// `[bot]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BotSettings {
     /// Idle time after which a dialogue starts over.
     pub dialogue_idle_minutes: u64,
@@ -110,6 +115,7 @@ pub struct BotSettings {
 
 /// `[station]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StationSettings {
     /// Station name.
     pub name: String,
@@ -126,6 +132,7 @@ pub struct StationSettings {
 
 /// One `[[station.areas]]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AreaSettings {
     /// Display name, e.g. "Khu phố 1".
     pub name: String,
@@ -140,6 +147,7 @@ pub struct AreaSettings {
 
 /// `[server]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     /// Address the webhook server binds.
     pub listen: String,
@@ -155,6 +163,7 @@ pub struct ServerSettings {
 
 /// `[ops]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpsSettings {
     /// Address of the operations listener: `/metrics`, `/healthz`, `/readyz`. Keep it on a
     /// private interface: metrics show when reports of each kind arrive.
@@ -163,6 +172,7 @@ pub struct OpsSettings {
 
 /// `[database]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://…` or `postgres://…`; secret because it may carry a password.
     pub url: SecretString,
@@ -172,6 +182,7 @@ pub struct DatabaseSettings {
 
 /// `[zalo]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ZaloSettings {
     /// Zalo application id (first term of the webhook MAC).
     #[serde(deserialize_with = "id_string")]
@@ -204,6 +215,7 @@ pub struct ZaloSettings {
 
 /// `[sim]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SimSettings {
     /// Start the simulator in-process and point the bot at it.
     pub enabled: bool,
@@ -217,6 +229,7 @@ pub struct SimSettings {
 
 /// `[workers]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WorkerSettings {
     /// Concurrent event processors.
     pub inbox_workers: usize,
@@ -241,6 +254,7 @@ pub struct WorkerSettings {
 
 /// `[officers]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfficerSettings {
     /// Zalo user id of the first chief.
     #[serde(default, deserialize_with = "id_string")]
@@ -252,6 +266,7 @@ pub struct OfficerSettings {
 
 /// `[privacy]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PrivacySettings {
     /// Base64 of 32 random bytes.
     pub identity_key: SecretString,
@@ -266,16 +281,16 @@ pub enum SettingsError {
     /// A value is present but unusable.
     #[error("invalid setting `{key}`: {reason}")]
     Invalid {
-        /// Dotted key, e.g. `database.url`.
-        key: &'static str,
+        /// Dotted key, e.g. `database.url` or `zalo.previous_oa_secret_keys[0]`.
+        key: String,
         /// What is wrong with it.
         reason: String,
     },
 }
 
-fn invalid(key: &'static str, reason: impl Into<String>) -> SettingsError {
+fn invalid(key: impl Into<String>, reason: impl Into<String>) -> SettingsError {
     SettingsError::Invalid {
-        key,
+        key: key.into(),
         reason: reason.into(),
     }
 }
@@ -392,22 +407,87 @@ impl Settings {
             ));
         }
         self.identity_key()?;
+        self.refuse_nonsense()?;
         if !self.sim.enabled {
             self.refuse_sandbox_secrets()?;
         }
         Ok(())
     }
 
+    /// Production secrets are checked alike, the previous OA keys included: a key an attacker
+    /// can guess (empty, a sandbox value, short) lets them forge events, and a forged event can
+    /// claim to come from the chief.
     fn refuse_sandbox_secrets(&self) -> Result<(), SettingsError> {
         let reason = "still the public sandbox value; production needs its own";
         if self.privacy.identity_key.expose_secret() == SANDBOX_IDENTITY_KEY {
             return Err(invalid("privacy.identity_key", reason));
         }
-        if self.zalo.oa_secret_key.expose_secret() == SANDBOX_OA_SECRET {
-            return Err(invalid("zalo.oa_secret_key", reason));
+        if self.identity_key()?.iter().all(|b| *b == 0) {
+            return Err(invalid("privacy.identity_key", "must not be all zeros"));
         }
-        if self.zalo.app_secret.expose_secret() == SANDBOX_APP_SECRET {
-            return Err(invalid("zalo.app_secret", reason));
+        let mut secrets = vec![
+            ("zalo.oa_secret_key".to_owned(), &self.zalo.oa_secret_key),
+            ("zalo.app_secret".to_owned(), &self.zalo.app_secret),
+        ];
+        for (i, key) in self.zalo.previous_oa_secret_keys.iter().enumerate() {
+            secrets.push((format!("zalo.previous_oa_secret_keys[{i}]"), key));
+        }
+        for (key, secret) in secrets {
+            let value = secret.expose_secret();
+            if value == SANDBOX_OA_SECRET || value == SANDBOX_APP_SECRET {
+                return Err(invalid(key, reason));
+            }
+            if value.trim() != value {
+                return Err(invalid(key, "has spaces at the start or end"));
+            }
+            if value.chars().count() < MIN_SECRET_CHARS {
+                return Err(invalid(
+                    key,
+                    format!("is shorter than {MIN_SECRET_CHARS} characters"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Values that cannot work whatever the mode: zero timeouts, leases, attempts.
+    fn refuse_nonsense(&self) -> Result<(), SettingsError> {
+        let positive = [
+            ("server.request_timeout_ms", self.server.request_timeout_ms),
+            ("zalo.request_timeout_ms", self.zalo.request_timeout_ms),
+            ("workers.lease_secs", self.workers.lease_secs),
+            ("workers.poll_interval_ms", self.workers.poll_interval_ms),
+            ("workers.max_attempts", u64::from(self.workers.max_attempts)),
+            (
+                "workers.max_event_attempts",
+                u64::from(self.workers.max_event_attempts),
+            ),
+            ("workers.backoff_base_ms", self.workers.backoff_base_ms),
+            ("bot.dialogue_idle_minutes", self.bot.dialogue_idle_minutes),
+        ];
+        if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
+            return Err(invalid(*key, "must be more than 0"));
+        }
+        if self.workers.backoff_max_ms < self.workers.backoff_base_ms {
+            return Err(invalid(
+                "workers.backoff_max_ms",
+                "must be at least workers.backoff_base_ms",
+            ));
+        }
+        // An empty previous key would let anyone sign an event, sandbox or not.
+        for (i, key) in self.zalo.previous_oa_secret_keys.iter().enumerate() {
+            if key.expose_secret().trim().is_empty() {
+                return Err(invalid(
+                    format!("zalo.previous_oa_secret_keys[{i}]"),
+                    "must not be empty",
+                ));
+            }
+        }
+        if self.ops.listen.parse::<SocketAddr>().is_err() {
+            return Err(invalid(
+                "ops.listen",
+                format!("`{}` is not host:port", self.ops.listen),
+            ));
         }
         Ok(())
     }
@@ -476,6 +556,67 @@ mod tests {
     fn production_refuses_the_sandbox_identity_key() {
         let err = load_with("[sim]\nenabled = false\n").unwrap_err();
         assert!(err.to_string().contains("privacy.identity_key"), "{err}");
+    }
+
+    /// Production settings with good secrets, plus `extra` lines.
+    fn production(extra: &str) -> Result<Settings, SettingsError> {
+        load_with(&format!(
+            "[sim]\nenabled = false\n[privacy]\nidentity_key = \"{}\"\n[zalo]\napp_id = \"1\"\noa_id = \"2\"\noa_secret_key = \"Abcdefghij0123456789\"\napp_secret = \"Zyxwvutsrq9876543210\"\nrefresh_token = \"r\"\n{extra}",
+            base64::engine::general_purpose::STANDARD.encode([7u8; 32])
+        ))
+    }
+
+    #[test]
+    fn production_checks_every_secret_alike_previous_keys_included() {
+        assert!(production("").is_ok(), "{:?}", production("").err());
+        for (extra, key) in [
+            (
+                "previous_oa_secret_keys = [\"\"]",
+                "zalo.previous_oa_secret_keys[0]",
+            ),
+            (
+                "previous_oa_secret_keys = [\"Abcdefghij0123456789\", \"sandbox-oa-secret-key\"]",
+                "zalo.previous_oa_secret_keys[1]",
+            ),
+            (
+                "previous_oa_secret_keys = [\"short\"]",
+                "zalo.previous_oa_secret_keys[0]",
+            ),
+            (
+                "previous_oa_secret_keys = [\" Abcdefghij0123456789\"]",
+                "zalo.previous_oa_secret_keys[0]",
+            ),
+        ] {
+            let err = production(extra).unwrap_err().to_string();
+            assert!(err.contains(key), "{extra}: {err}");
+        }
+        let zeros = base64::engine::general_purpose::STANDARD.encode([0u8; 32]);
+        let err = load_with(&format!(
+            "[sim]\nenabled = false\n[privacy]\nidentity_key = \"{zeros}\"\n"
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("all zeros"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_and_nonsense_values_are_refused_by_name() {
+        let err = load_with("[zalo]\nrequest_timeout_ms = 0\n").unwrap_err();
+        assert!(err.to_string().contains("zalo.request_timeout_ms"), "{err}");
+        let err = load_with("[workers]\nlease_secs = 0\n").unwrap_err();
+        assert!(err.to_string().contains("workers.lease_secs"), "{err}");
+        let err = load_with("[zalo]\nrate_limt_per_minute = 100\n").unwrap_err();
+        assert!(
+            err.to_string().contains("rate_limt_per_minute"),
+            "a typo is named: {err}"
+        );
+        let err = load_with("[databse]\nurl = \"sqlite::memory:\"\n").unwrap_err();
+        assert!(err.to_string().contains("databse"), "{err}");
+        // Empty previous keys are refused in sandbox mode too.
+        let err = load_with("[zalo]\nprevious_oa_secret_keys = [\"\"]\n").unwrap_err();
+        assert!(
+            err.to_string().contains("previous_oa_secret_keys[0]"),
+            "{err}"
+        );
     }
 
     #[test]
