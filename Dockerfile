@@ -20,8 +20,13 @@ COPY --from=build /src/target/release/ketnoi /usr/local/bin/ketnoi
 COPY config config
 RUN mkdir data && chown ketnoi data
 USER ketnoi
-# Production: set sim.enabled=false and the real credentials, e.g.
-#   KETNOI__SIM__ENABLED=false KETNOI__ZALO__OA_SECRET_KEY=… KETNOI__PRIVACY__IDENTITY_KEY=…
+# Safe by default: production mode. Without real credentials `serve` refuses to start and names
+# the missing setting (KETNOI__ZALO__APP_ID, KETNOI__ZALO__OA_SECRET_KEY, KETNOI__ZALO__APP_SECRET,
+# KETNOI__ZALO__REFRESH_TOKEN, KETNOI__PRIVACY__IDENTITY_KEY, KETNOI__OFFICERS__CHIEF_ID…); the
+# public sandbox secrets are refused. Only the webhook listens on all interfaces; /metrics stays
+# on 127.0.0.1:9464 inside the container unless KETNOI__OPS__LISTEN says otherwise.
+# To try the sandbox locally instead: -e KETNOI__SIM__ENABLED=true -p 127.0.0.1:8080:8080
+ENV KETNOI__SIM__ENABLED=false
 ENV KETNOI__SERVER__LISTEN=0.0.0.0:8080
 EXPOSE 8080
 ENTRYPOINT ["ketnoi"]

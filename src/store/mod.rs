@@ -266,7 +266,34 @@ fn prepare_sqlite_path(url: &str) -> anyhow::Result<Option<String>> {
             std::fs::create_dir_all(parent)?;
         }
     }
+    owner_only(path)?;
     Ok(Some(path.to_owned()))
+}
+
+/// Makes the database file readable by its owner only (0600), creating it empty if needed:
+/// SQLite gives its -wal and -shm files the same permissions as the database file, and the
+/// process umask (often 022) would leave all three world-readable.
+#[cfg(unix)]
+fn owner_only(path: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = format!("{path}{suffix}");
+        if std::path::Path::new(&side).exists() {
+            std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &str) -> anyhow::Result<()> {
+    Ok(())
 }
 
 /// Milliseconds since the Unix epoch.

@@ -143,3 +143,29 @@ async fn ten_thousand_bad_requests_get_no_5xx_and_store_nothing() {
     assert_eq!(good.status(), 200);
     assert_eq!(app.store.count_events().await.unwrap(), 1);
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn database_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app().await;
+    // Something written, so the WAL exists too.
+    say(
+        &app,
+        "7900001",
+        ketnoi::zalo::sim::ResidentInput::text("xin chào"),
+        2,
+    )
+    .await;
+    let path = app.db.sqlite_path().unwrap();
+    for file in [
+        path.clone(),
+        path.with_extension("db-wal"),
+        path.with_extension("db-shm"),
+    ] {
+        if file.exists() {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", file.display());
+        }
+    }
+}
