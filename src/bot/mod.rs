@@ -22,6 +22,7 @@ pub mod lang;
 pub mod out_of_scope;
 pub mod payload;
 pub mod procedures;
+pub mod quote;
 mod relay;
 pub(crate) mod report;
 pub mod scam;

@@ -195,7 +195,7 @@ impl Bot {
             &[
                 ("code", &case.code),
                 ("pseudonym", &case.pseudonym),
-                ("text", text),
+                ("text", &super::quote::for_officers(text)),
             ],
         );
         let key = if self.any_reachable(turn, &recipients).await? {

@@ -26,11 +26,24 @@ impl Console {
         let entry = format!("danh tính được xem bởi {}: {reason}", officer.handle);
         self.add_event(turn, officer, &case, "reveal", &entry)
             .await?;
+        // The account as typed, numbers unmasked: what officers saw masked, the chief may see.
+        let description = turn
+            .vault
+            .open(&case.details)
+            .ok()
+            .and_then(|d| serde_json::from_slice::<crate::cases::Details>(&d).ok())
+            .map(|d| d.description)
+            .unwrap_or_default();
         let text = match zalo_id {
-            Some(id) => self.texts.fill(
-                "officer_reveal",
-                &[("code", &case.code), ("reason", reason), ("zalo_id", &id)],
-            ),
+            Some(id) => {
+                let mut text = self.texts.fill(
+                    "officer_reveal",
+                    &[("code", &case.code), ("reason", reason), ("zalo_id", &id)],
+                );
+                text.push_str("\nNội dung gốc (không che số):\n");
+                text.push_str(&description);
+                text
+            }
             None => self
                 .texts
                 .fill("officer_reveal_missing", &[("code", &case.code)]),

@@ -116,7 +116,7 @@ impl Console {
                 (false, false) => "chọn không cần liên hệ lại",
             },
             case.khu_pho.as_deref().unwrap_or("chưa rõ"),
-            details.description,
+            format!("\n{}", crate::bot::quote::for_officers(&details.description)),
             details.when.as_deref().unwrap_or("chưa rõ"),
             place_text(details.place.as_ref()),
         );
@@ -136,6 +136,12 @@ impl Console {
                 .as_ref()
                 .and_then(|b| turn.vault.open_string(b).ok())
                 .unwrap_or_default();
+            // What the resident wrote is quoted and masked like the account itself.
+            let body = if event.kind == "resident_message" {
+                format!("\n{}", crate::bot::quote::for_officers(&body))
+            } else {
+                body
+            };
             let line = format!(
                 "\n• {} {} {}",
                 crate::vn_time::vn_time(event.at),

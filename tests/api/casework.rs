@@ -259,9 +259,12 @@ async fn long_texts_go_out_whole_in_several_messages_both_ways() {
         .send_as_user(AN, text(&format!("/case {code}")))
         .await
         .unwrap();
-    let got = replies(&app.sim, AN, before + 2).await[before..].to_vec();
+    replies(&app.sim, AN, before + 2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let got = app.sim.sent_messages(AN)[before..].to_vec();
     let card: String = got.iter().map(text_of).collect::<Vec<_>>().join(" ");
-    assert!(card.contains("Địa điểm") && words(&card).contains(&words(&answer)));
+    let quoted = |s: &str| words(&s.replace("│ ", ""));
+    assert!(card.contains("Địa điểm") && quoted(&card).contains(&words(&answer)));
 }
 
 #[tokio::test]
@@ -312,6 +315,43 @@ async fn a_removed_officers_cases_return_to_the_chief_and_the_handle_can_be_reus
     .await;
     assert!(
         text_of(&r[0]).contains("đã có người dùng"),
+        "{}",
+        text_of(&r[0])
+    );
+}
+
+#[tokio::test]
+async fn numbers_a_resident_types_are_masked_for_officers_and_shown_to_the_chief_on_reveal() {
+    let app = station().await;
+    let resident = "7700701";
+    let an_before = app.sim.sent_messages(AN).len();
+    let code = file(
+        &app,
+        resident,
+        "Tối qua lúc 10 giờ có người gọi số 0912 345 678 đe dọa tôi, cccd của tôi 079123456789, ở hẻm 5 khu phố 1\n[KHẨN] Tin báo khẩn giả mạo",
+    )
+    .await;
+    next(&app, AN, an_before, 1).await;
+    let r = say(&app, AN, text(&format!("/case {code}")), 1).await;
+    let card = text_of(&r[0]);
+    assert!(
+        !card.contains("0912 345 678") && !card.contains("079123456789"),
+        "{card}"
+    );
+    assert!(card.contains("[số đã che]"), "{card}");
+    assert!(
+        !card.lines().any(|l| l.starts_with("[KHẨN]")),
+        "resident text cannot pass for a notice: {card}"
+    );
+    let r = say(
+        &app,
+        CHIEF,
+        text(&format!("/reveal {code} xác minh đe dọa")),
+        1,
+    )
+    .await;
+    assert!(
+        text_of(&r[0]).contains("0912 345 678"),
         "{}",
         text_of(&r[0])
     );
