@@ -103,7 +103,7 @@ impl Console {
             .and_then(|d| serde_json::from_slice(&d).ok())
             .unwrap_or_default();
         let mut text = format!(
-            "{}{} · {} · {}\nBí danh người báo: {} ({})\nKhu phố: {}\nNội dung: {}\nThời gian: {}\nĐịa điểm: {}",
+            "{}{} · {} · {}\nBí danh người báo: {} ({})\nKhu phố: {}\nNội dung:\n{}\nThời gian: {}\nĐịa điểm: {}",
             if case.urgent == 1 { "🔴 KHẨN " } else { "" },
             case.code,
             self.category_label(&case),
@@ -116,7 +116,7 @@ impl Console {
                 (false, false) => "chọn không cần liên hệ lại",
             },
             case.khu_pho.as_deref().unwrap_or("chưa rõ"),
-            format!("\n{}", crate::bot::quote::for_officers(&details.description)),
+            crate::bot::quote::for_officers(&details.description),
             details.when.as_deref().unwrap_or("chưa rõ"),
             place_text(details.place.as_ref()),
         );
