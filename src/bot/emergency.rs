@@ -45,9 +45,11 @@ impl Bot {
             );
             "emergency_nobody"
         };
-        let mut replies = vec![turn.reply(
-            CsMessage::text(t.fill(key, &[("code", &code)])).with_buttons(self.call_buttons()),
-        )];
+        let mut replies = vec![turn
+            .reply(
+                CsMessage::text(t.fill(key, &[("code", &code)])).with_buttons(self.call_buttons()),
+            )
+            .urgent()];
         let short: String = text.chars().take(1500).collect();
         let page = t.fill(
             "page_on_call",
@@ -57,7 +59,7 @@ impl Bot {
                 ("text", &short),
             ],
         );
-        replies.extend(Reply::to_each(paged, &page));
+        replies.extend(Reply::to_each(paged, &page).map(Reply::urgent));
         if let Some(case) = turn.store.case_by_code(turn.tx, &code).await? {
             self.save_dialogue(
                 turn,
@@ -116,14 +118,16 @@ impl Bot {
         } else {
             "emergency_followup_nobody"
         };
-        let mut replies = vec![turn.reply(
-            CsMessage::text(self.texts.fill(key, &[("code", code)]))
-                .with_buttons(self.call_buttons()),
-        )];
+        let mut replies = vec![turn
+            .reply(
+                CsMessage::text(self.texts.fill(key, &[("code", code)]))
+                    .with_buttons(self.call_buttons()),
+            )
+            .urgent()];
         let page = self
             .texts
             .fill("page_followup", &[("code", code), ("text", &text)]);
-        replies.extend(Reply::to_each(paged, &page));
+        replies.extend(Reply::to_each(paged, &page).map(Reply::urgent));
         Ok(replies)
     }
 

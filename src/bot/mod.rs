@@ -34,7 +34,7 @@ pub use relay::{close_case_relay, open_case_relay};
 
 use crate::cases::code;
 use crate::config::{BotSettings, StationSettings};
-use crate::store::{Store, Tx};
+use crate::store::{Priority, Store, Tx};
 use crate::vault::Vault;
 use crate::zalo::events::{EventKind, ZaloEvent};
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
@@ -61,15 +61,36 @@ pub struct Reply {
     pub to: String,
     /// The message.
     pub message: CsMessage,
+    /// When it goes out relative to other queued messages.
+    pub priority: Priority,
 }
 
 impl Reply {
+    /// A message to `to`, in conversation order.
+    pub fn new(to: impl Into<String>, message: CsMessage) -> Reply {
+        Reply {
+            to: to.into(),
+            message,
+            priority: Priority::Conversation,
+        }
+    }
+
     /// The same text to each of these Zalo users (pages, notices, forwards).
     pub fn to_each(ids: Vec<String>, text: &str) -> impl Iterator<Item = Reply> + '_ {
-        ids.into_iter().map(move |to| Reply {
-            to,
-            message: CsMessage::text(text),
-        })
+        ids.into_iter()
+            .map(move |to| Reply::new(to, CsMessage::text(text)))
+    }
+
+    /// Sent before everything else: an emergency's answer, pages, follow-ups.
+    pub fn urgent(mut self) -> Reply {
+        self.priority = Priority::Urgent;
+        self
+    }
+
+    /// Sent after the rest, within the bulk share: alerts to many residents.
+    pub fn bulk(mut self) -> Reply {
+        self.priority = Priority::Bulk;
+        self
     }
 }
 
@@ -107,10 +128,7 @@ pub struct ApiCall {
 impl Turn<'_> {
     /// A reply to the resident, quoting their message.
     fn reply(&self, message: CsMessage) -> Reply {
-        Reply {
-            to: self.user_id.to_owned(),
-            message: message.quoting(self.event.msg_id()),
-        }
+        Reply::new(self.user_id, message.quoting(self.event.msg_id()))
     }
 }
 

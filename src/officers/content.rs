@@ -83,10 +83,7 @@ impl Console {
             let reachable = turn.now - resident.last_interaction_at <= REPLY_WINDOW_MS;
             match turn.vault.open_string(&resident.zalo_id_sealed) {
                 Ok(to) if reachable && to != turn.user_id => {
-                    replies.push(Reply {
-                        to,
-                        message: CsMessage::text(message.clone()),
-                    });
+                    replies.push(Reply::new(to, CsMessage::text(message.clone())).bulk());
                 }
                 Ok(to) if to == turn.user_id => {}
                 _ => unreached += 1,

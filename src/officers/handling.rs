@@ -222,10 +222,7 @@ impl Console {
                 "officer_assigned_to_you",
                 &[("code", &case.code), ("category", &category)],
             );
-            replies.push(Reply {
-                to,
-                message: CsMessage::text(text),
-            });
+            replies.push(Reply::new(to, CsMessage::text(text)));
         }
         Ok(replies)
     }
@@ -442,7 +439,10 @@ impl Console {
             return Ok(None);
         };
         let message = CsMessage::text(text).quoting(resident.last_msg_id.as_deref());
-        Ok(Some((Reply { to, message }, resident.last_interaction_at)))
+        Ok(Some((
+            Reply::new(to, message),
+            resident.last_interaction_at,
+        )))
     }
 
     /// The case with this code, as far as this officer may see it: a complaint about an

@@ -118,10 +118,7 @@ impl Console {
     /// A message back to the officer who wrote; a long one (a case card with a long account
     /// and timeline) goes out in as many parts as it needs (`pipeline::parts`).
     fn say(&self, turn: &Turn<'_>, text: String) -> Reply {
-        Reply {
-            to: turn.user_id.to_owned(),
-            message: CsMessage::text(text),
-        }
+        Reply::new(turn.user_id, CsMessage::text(text))
     }
 
     /// Appends to the audit log; `detail` is sealed.

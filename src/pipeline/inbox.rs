@@ -248,7 +248,8 @@ impl InboxWorker {
                     0 => format!("event:{}:{}", claimed.id, n),
                     k => format!("event:{}:{}:{}", claimed.id, n, k),
                 };
-                let msg = super::outbound(&self.vault, key, Some(claimed.id), &reply.to, part);
+                let mut msg = super::outbound(&self.vault, key, Some(claimed.id), &reply.to, part);
+                msg.priority = reply.priority;
                 self.store.enqueue(tx, &msg, false, now).await?;
             }
         }

@@ -135,6 +135,7 @@ pub fn outbound_call(
         inbox_id,
         recipient_key: vault.user_key(to),
         payload: vault.seal(payload.to_string().as_bytes()),
+        priority: crate::store::Priority::default(),
     }
 }
 

@@ -21,7 +21,7 @@ pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
 pub use news::NewsItem;
 pub use officers::OfficerRow;
-pub use outbox::{ClaimedOutbound, DeliveryResult, NewOutbound, OutboxStats};
+pub use outbox::{ClaimedOutbound, DeliveryResult, NewOutbound, OutboxStats, Priority};
 pub use residents::ResidentRow;
 pub use tokens::{StoredTokens, TokenRefresh};
 

@@ -14,7 +14,24 @@ pub struct NewOutbound {
     pub recipient_key: String,
     /// Sealed request.
     pub payload: Vec<u8>,
+    /// 0 urgent, 1 conversation, 2 bulk: see [`Priority`].
+    pub priority: Priority,
 }
+
+/// The order in which queued messages are sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// An emergency's answer, the pages and follow-ups: before anything else.
+    Urgent = 0,
+    /// Answers in a conversation, notices to officers.
+    #[default]
+    Conversation = 1,
+    /// Alerts to a khu phố or the ward: after the rest, and never more than a share of a claim.
+    Bulk = 2,
+}
+
+/// Share of each delivery claim that bulk messages may take while other messages wait.
+const BULK_SHARE: f64 = 0.25;
 
 /// A queued message a delivery worker has leased.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -79,8 +96,8 @@ impl Store {
         now: i64,
     ) -> sqlx::Result<()> {
         sqlx::query(
-            "insert into outbox (dedupe_key, inbox_id, recipient_key, payload, status, next_attempt_at, created_at)
-             values ($1, $2, $3, $4, $5, $6, $6) on conflict (dedupe_key) do nothing",
+            "insert into outbox (dedupe_key, inbox_id, recipient_key, payload, status, next_attempt_at, created_at, priority)
+             values ($1, $2, $3, $4, $5, $6, $6, $7) on conflict (dedupe_key) do nothing",
         )
         .bind(&msg.dedupe_key)
         .bind(msg.inbox_id)
@@ -88,12 +105,17 @@ impl Store {
         .bind(&msg.payload)
         .bind(if parked { "parked" } else { "pending" })
         .bind(now)
+        .bind(msg.priority as i64)
         .execute(&mut **tx)
         .await?;
         Ok(())
     }
 
-    /// Leases due messages: per recipient only the oldest pending one, so order is kept.
+    /// Leases due messages: per recipient only the oldest pending one of its priority or a more
+    /// urgent one, so order is kept within a kind (an emergency answer never waits behind an
+    /// alert to the same resident); urgent
+    /// ones first, and bulk ones only in the room left, at most [`BULK_SHARE`] of `limit` while
+    /// anything else is waiting.
     pub async fn claim_outbound(
         &self,
         worker: &str,
@@ -101,30 +123,60 @@ impl Store {
         lease_ms: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<ClaimedOutbound>> {
+        self.after_ingest().await;
+        let mut rows = self
+            .claim_outbound_where(worker, now, lease_ms, limit, "o.priority < 2")
+            .await?;
+        let room = limit - rows.len() as i64;
+        if room > 0 {
+            let others_waiting = !rows.is_empty();
+            let bulk = if others_waiting {
+                room.min(((limit as f64) * BULK_SHARE).ceil() as i64)
+            } else {
+                room
+            };
+            rows.extend(
+                self.claim_outbound_where(worker, now, lease_ms, bulk, "o.priority >= 2")
+                    .await?,
+            );
+        }
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
+    }
+
+    async fn claim_outbound_where(
+        &self,
+        worker: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+        filter: &str,
+    ) -> sqlx::Result<Vec<ClaimedOutbound>> {
+        if limit <= 0 {
+            return Ok(Vec::new());
+        }
         let sql = format!(
             "update outbox set locked_by = $1, locked_until = $2, attempts = attempts + 1
              where id in (
                 select o.id from outbox o
-                where o.status = 'pending' and o.next_attempt_at <= $3
+                where o.status = 'pending' and o.next_attempt_at <= $3 and {filter}
                   and (o.locked_until is null or o.locked_until < $3)
                   and not exists (select 1 from outbox p where p.recipient_key = o.recipient_key
-                                  and p.status = 'pending' and p.id < o.id)
-                order by o.id limit $4 {})
+                                  and p.status = 'pending' and p.id < o.id
+                                  and p.priority <= o.priority)
+                order by o.priority, o.id limit $4 {})
              returning id, recipient_key, payload, attempts,
                (select r.last_interaction_at from residents r where r.user_key = outbox.recipient_key)
                  as last_interaction_at",
             self.skip_locked()
         );
-        self.after_ingest().await;
-        let mut rows: Vec<ClaimedOutbound> = sqlx::query_as(&sql)
+        sqlx::query_as(&sql)
             .bind(worker)
             .bind(now + lease_ms)
             .bind(now)
             .bind(limit)
             .fetch_all(self.pool())
-            .await?;
-        rows.sort_by_key(|r| r.id);
-        Ok(rows)
+            .await
     }
 
     /// Extends this worker's lease on `ids` to `until`; returns the ids it still held (a row

@@ -238,3 +238,36 @@ async fn an_emergency_interrupts_a_report_and_the_answer_to_a_question_does_not(
     assert!(text_of(&r[0]).contains("KHẨN CẤP"), "{}", text_of(&r[0]));
     pages(&app, before, 1).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emergency_overtakes_an_alert_to_the_whole_ward() {
+    // 20 calls a second, so an alert to 120 residents takes about 6 s to send.
+    let app = spawn_app_with(TestDb::sqlite(), |s| s.zalo.rate_limit_per_minute = 1200).await;
+    say(&app, ON_CALL, ResidentInput::follow(), 1).await;
+    let residents: Vec<String> = (0..120).map(|i| format!("77800{i:03}")).collect();
+    for r in &residents {
+        app.sim.send_as_user(r, text("#menu")).await.unwrap();
+    }
+    for r in &residents {
+        replies(&app.sim, r, 1).await;
+    }
+    say(
+        &app,
+        ON_CALL,
+        text("/alert all Cảnh báo: trộm cắp dịp lễ, khóa cửa cẩn thận"),
+        1,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let r = say(&app, "7780999", text("cứu với có người cầm dao"), 1).await;
+    let latency = started.elapsed();
+    assert!(text_of(&r[0]).contains("KHẨN CẤP"));
+    let alerted = residents
+        .iter()
+        .filter(|r| app.sim.sent_messages(r).len() >= 2)
+        .count();
+    println!("emergency answer after {latency:?}, while {alerted}/120 alerts were out");
+    assert!(alerted < residents.len(), "the alert was still going out");
+    assert!(latency < std::time::Duration::from_secs(3), "{latency:?}");
+}

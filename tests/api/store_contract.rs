@@ -1,7 +1,7 @@
 //! One store suite, run on SQLite always and on PostgreSQL when `KETNOI_TEST_POSTGRES_URL` is
 //! set: both backends must behave the same.
 
-use ketnoi::store::{DeliveryResult, NewEvent, NewOutbound, Store, StoredTokens};
+use ketnoi::store::{DeliveryResult, NewEvent, NewOutbound, Priority, Store, StoredTokens};
 
 use crate::helpers::TestDb;
 
@@ -94,6 +94,66 @@ async fn inbox_contract(store: &Store) {
     assert_eq!(store.count_events().await.unwrap(), 0);
 }
 
+/// Urgent messages go first, bulk ones only take a share of a claim while others wait, and a
+/// resident's urgent answer does not wait behind an alert to them.
+async fn outbox_priority_contract(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    let msg = |key: &str, to: &str, priority| NewOutbound {
+        dedupe_key: key.into(),
+        inbox_id: None,
+        recipient_key: to.into(),
+        payload: key.as_bytes().to_vec(),
+        priority,
+    };
+    for i in 0..20 {
+        store
+            .enqueue(
+                &mut tx,
+                &msg(&format!("bulk{i}"), &format!("b{i}"), Priority::Bulk),
+                false,
+                1,
+            )
+            .await
+            .unwrap();
+    }
+    for i in 0..4 {
+        store
+            .enqueue(
+                &mut tx,
+                &msg(
+                    &format!("talk{i}"),
+                    &format!("t{i}"),
+                    Priority::Conversation,
+                ),
+                false,
+                2,
+            )
+            .await
+            .unwrap();
+    }
+    // The resident b0 has an alert queued, then an emergency answer.
+    store
+        .enqueue(&mut tx, &msg("urgent", "b0", Priority::Urgent), false, 3)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let claimed = store.claim_outbound("p1", 10, 1000, 8).await.unwrap();
+    let keys: Vec<String> = claimed
+        .iter()
+        .map(|c| String::from_utf8(c.payload.clone()).unwrap())
+        .collect();
+    assert!(keys.contains(&"urgent".to_owned()), "{keys:?}");
+    assert_eq!(keys.iter().filter(|k| k.starts_with("talk")).count(), 4);
+    let bulk = keys.iter().filter(|k| k.starts_with("bulk")).count();
+    assert_eq!(
+        bulk, 2,
+        "bulk takes at most a quarter of the claim: {keys:?}"
+    );
+    // With nothing else waiting, bulk may use the whole claim.
+    let claimed = store.claim_outbound("p1", 10, 1000, 8).await.unwrap();
+    assert_eq!(claimed.len(), 8);
+}
+
 async fn outbox_contract(store: &Store) {
     let mut tx = store.begin().await.unwrap();
     let msg = |key: &str, to: &str| NewOutbound {
@@ -101,6 +161,7 @@ async fn outbox_contract(store: &Store) {
         inbox_id: None,
         recipient_key: to.into(),
         payload: key.as_bytes().to_vec(),
+        priority: Priority::Conversation,
     };
     store
         .enqueue(&mut tx, &msg("m1", "r1"), false, 10)
@@ -308,6 +369,11 @@ async fn residents_and_tokens_contract(store: &Store) {
 async fn run_contract(db: TestDb) {
     let store = open(&db).await;
     inbox_contract(&store).await;
+    outbox_priority_contract(&store).await;
+    sqlx::query("delete from outbox")
+        .execute(store.pool())
+        .await
+        .unwrap();
     outbox_contract(&store).await;
     residents_and_tokens_contract(&store).await;
     store.close().await;
