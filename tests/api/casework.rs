@@ -356,3 +356,29 @@ async fn numbers_a_resident_types_are_masked_for_officers_and_shown_to_the_chief
         text_of(&r[0])
     );
 }
+
+#[tokio::test]
+async fn only_the_chief_alerts_the_whole_ward() {
+    let app = station().await;
+    let r = say(&app, AN, text("/alert all Mất điện toàn phường tối nay"), 1).await;
+    assert!(
+        text_of(&r[0]).contains("chỉ Trưởng Công an phường"),
+        "{}",
+        text_of(&r[0])
+    );
+    let (refused,): (i64,) = sqlx::query_as(
+        "select count(*) from audit_log where action = 'alert' and outcome = 'refused'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(refused, 1);
+    let r = say(
+        &app,
+        CHIEF,
+        text("/alert all Mất điện toàn phường tối nay"),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("toàn phường"), "{}", text_of(&r[0]));
+}
