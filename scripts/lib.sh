@@ -7,6 +7,9 @@ serve_env() {
   export KETNOI__SIM__ENABLED=false
   # Each process picks a free operations port (several run at once in replicas.sh).
   export KETNOI__OPS__LISTEN=127.0.0.1:0
+  # Load runs measure the pipeline: each simulated resident writes faster than a person, so
+  # flood control (which answers a burst once) is set out of the way.
+  export KETNOI__BOT__BURST_MESSAGES=1000000
   export KETNOI__ZALO__API_BASE=http://127.0.0.1:$1
   export KETNOI__ZALO__OAUTH_BASE=http://127.0.0.1:$1
   export KETNOI__ZALO__OA_SECRET_KEY=scripts-oa-secret

@@ -109,6 +109,16 @@ pub struct BotSettings {
     pub danger_check_above: f32,
     /// News items per page.
     pub news_page_size: u32,
+    /// Flood control: more messages than this from one resident within `burst_window_secs`
+    /// are still handled (a report keeps what they add) but answered only once, with "Đã nhận,
+    /// xin chờ…", so one resident cannot spend the station's call budget. Emergencies are
+    /// always answered.
+    pub burst_messages: u32,
+    /// The window of `burst_messages`.
+    pub burst_window_secs: u64,
+    /// More reports than this from one resident within an hour are merged into their latest
+    /// open case (officers see it on the timeline) instead of opening new cases.
+    pub reports_per_hour: u32,
     /// Seed example news in sandbox mode.
     pub seed_news_in_sandbox: bool,
 }
@@ -396,6 +406,15 @@ impl Settings {
         }
         if !(0.0..=1.0).contains(&self.bot.danger_check_above) {
             return Err(invalid("bot.danger_check_above", "must be between 0 and 1"));
+        }
+        if self.bot.burst_messages == 0 || self.bot.burst_window_secs == 0 {
+            return Err(invalid(
+                "bot.burst_messages",
+                "burst_messages and burst_window_secs must be more than 0",
+            ));
+        }
+        if self.bot.reports_per_hour == 0 {
+            return Err(invalid("bot.reports_per_hour", "must be more than 0"));
         }
         if self.bot.news_page_size == 0 || self.bot.news_page_size > 5 {
             return Err(invalid("bot.news_page_size", "must be 1..=5"));

@@ -188,7 +188,10 @@ impl Bot {
                 turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
                 Vec::new()
             }
-            EventKind::UserMessage => self.handle_message(turn).await?,
+            EventKind::UserMessage => {
+                let replies = self.handle_message(turn).await?;
+                self.limit_flood(turn, replies).await?
+            }
             _ => Vec::new(),
         };
         self.address(turn, replies).await
@@ -521,6 +524,43 @@ impl Bot {
             return Ok((None, true));
         }
         Ok((dialogue, false))
+    }
+
+    /// Flood control: past `bot.burst_messages` in `bot.burst_window_secs`, the resident's
+    /// messages are still handled (a report keeps what they add), but the replies to them are
+    /// replaced by one "Đã nhận, xin chờ…" for the burst. Urgent replies (an emergency's answer)
+    /// always go out, and officers' messages are not limited.
+    async fn limit_flood(
+        &self,
+        turn: &mut Turn<'_>,
+        mut replies: Vec<Reply>,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let bot = &self.config.bot;
+        let since = turn.now - bot.burst_window_secs as i64 * 1000;
+        let recent = turn
+            .store
+            .events_since(turn.tx, turn.user_key, since)
+            .await?;
+        let limit = i64::from(bot.burst_messages);
+        if recent <= limit || turn.store.officer(turn.tx, turn.user_key).await?.is_some() {
+            return Ok(replies);
+        }
+        let user = turn.user_id;
+        let urgent = replies
+            .iter()
+            .any(|r| r.to == user && r.priority == Priority::Urgent);
+        if urgent {
+            return Ok(replies);
+        }
+        metrics::counter!("ketnoi_flood_limited_total").increment(1);
+        replies.retain(|r| r.to != user);
+        if recent == limit + 1 {
+            replies.insert(
+                0,
+                turn.reply(CsMessage::text(self.texts.get("flood_notice"))),
+            );
+        }
+        Ok(replies)
     }
 
     /// The payload of a button of an open two-choice question whose title the resident typed

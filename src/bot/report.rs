@@ -579,6 +579,9 @@ impl Bot {
             contact_ok,
         };
         let category = draft.category.unwrap_or(Category::Other);
+        if let Some(replies) = self.merge_if_flooding(turn, &details).await? {
+            return Ok(replies);
+        }
         // The place named in the report wins; else where the resident said they live.
         let area = match draft.khu_pho {
             Some(area) => Some(area),
@@ -616,6 +619,46 @@ impl Bot {
         ]);
         replies.insert(0, turn.reply(message));
         Ok(replies)
+    }
+
+    /// Past `bot.reports_per_hour`, a resident's new report is added to their latest open case
+    /// (marked as a merged report on its timeline, forwarded to whoever handles it) instead of
+    /// opening another case and paging again.
+    async fn merge_if_flooding(
+        &self,
+        turn: &mut Turn<'_>,
+        details: &Details,
+    ) -> sqlx::Result<Option<Vec<Reply>>> {
+        let hour_ago = turn.now - 3_600_000;
+        let limit = self.config.bot.reports_per_hour as usize;
+        let recent: Vec<_> = turn
+            .store
+            .cases_of_reporter(turn.tx, turn.user_key, limit as i64 + 1)
+            .await?
+            .into_iter()
+            .filter(|c| c.created_at >= hour_ago)
+            .collect();
+        if recent.len() < limit {
+            return Ok(None);
+        }
+        let open = recent
+            .iter()
+            .find(|c| matches!(c.status.as_str(), "received" | "processing" | "need_info"));
+        let Some(case) = open.cloned() else {
+            return Ok(None);
+        };
+        turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+        metrics::counter!("ketnoi_reports_merged_total").increment(1);
+        let text = format!("[Tin báo gộp thêm] {}", details.description);
+        let mut replies = self.forward_to_officer(turn, &case, &text).await?;
+        replies[0] = turn.reply(
+            CsMessage::text(self.texts.fill("report_merged", &[("code", &case.code)]))
+                .with_buttons(vec![
+                    Button::query(self.texts.get("my_reports"), Payload::MyReports.encode()),
+                    Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
+                ]),
+        );
+        Ok(Some(replies))
     }
 
     /// A new case goes to the area officer of its khu phố (and is assigned to them), or, with

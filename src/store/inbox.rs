@@ -182,6 +182,17 @@ impl Store {
         Ok(())
     }
 
+    /// How many events of this resident arrived since `since` (ms): flood control.
+    pub async fn events_since(&self, tx: &mut Tx, user_key: &str, since: i64) -> sqlx::Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("select count(*) from inbox where user_key = $1 and received_at >= $2")
+                .bind(user_key)
+                .bind(since)
+                .fetch_one(&mut **tx)
+                .await?;
+        Ok(n)
+    }
+
     /// How many events were dead-lettered (kept as `failed`) since `since`.
     pub async fn dead_lettered_since(&self, tx: &mut Tx, since: i64) -> sqlx::Result<i64> {
         let (n,): (i64,) = sqlx::query_as(

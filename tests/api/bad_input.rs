@@ -169,3 +169,79 @@ async fn database_files_are_readable_by_their_owner_only() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_flood_is_answered_once_and_spends_no_more_calls_and_reports_merge() {
+    let app = spawn_app_with(TestDb::sqlite(), |s| {
+        s.bot.burst_messages = 6;
+        s.bot.burst_window_secs = 60;
+        s.bot.reports_per_hour = 2;
+    })
+    .await;
+    let user = "7900101";
+    let calls = |app: &TestApp| app.sim.stats().api_calls_by_code.values().sum::<u64>();
+    let before = calls(&app);
+    for i in 0..30 {
+        let text = format!("alo alo tin nhắn số {i}");
+        let sent = app
+            .sim
+            .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(text))
+            .await
+            .unwrap();
+        assert_eq!(sent.webhook_status, 200);
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let got = app.sim.sent_messages(user);
+    let notices = got
+        .iter()
+        .filter(|m| text_of(m).contains("xin chờ") || text_of(m).contains("Xin chờ"))
+        .count();
+    assert_eq!(notices, 1, "told once: {got:#?}");
+    assert!(got.len() <= 12, "{} messages for 30 sent", got.len());
+    assert!(
+        calls(&app) - before <= 12,
+        "the call budget is not one resident's"
+    );
+    // Nothing lost: every message is stored.
+    let (stored,): (i64,) = sqlx::query_as("select count(*) from inbox where status = 'done'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(stored >= 30, "{stored}");
+    // An emergency in the middle of a flood is still answered at once.
+    let r = say(
+        &app,
+        user,
+        ketnoi::zalo::sim::ResidentInput::text("cứu với"),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("KHẨN CẤP"));
+
+    // Reports past the hourly limit merge into the open case.
+    let reporter = "7900102";
+    let report = "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1";
+    for _ in 0..3 {
+        say(
+            &app,
+            reporter,
+            ketnoi::zalo::sim::ResidentInput::text(report),
+            2,
+        )
+        .await;
+        say(
+            &app,
+            reporter,
+            ketnoi::zalo::sim::ResidentInput::text("gửi"),
+            1,
+        )
+        .await;
+    }
+    let (cases,): (i64,) = sqlx::query_as("select count(*) from cases where urgent = 0")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(cases, 2, "the third report was merged");
+    let last = app.sim.sent_messages(reporter);
+    assert!(text_of(last.last().unwrap()).contains("gộp vào tin báo"));
+}

@@ -71,6 +71,8 @@ pub fn test_settings(db_url: &str, embedded_sim: bool) -> Settings {
     s.server.listen = "127.0.0.1:0".into();
     s.sim.listen = "127.0.0.1:0".into();
     s.ops.listen = "127.0.0.1:0".into();
+    // Tests type faster than any resident; flood control has a test of its own.
+    s.bot.burst_messages = 1_000;
     s.sim.enabled = embedded_sim;
     s.database.url = db_url.to_owned().into();
     s.database.max_connections = 5;
