@@ -87,7 +87,9 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<(NewEvent, i64
                     .collect();
                 let store = store.clone();
                 tokio::spawn(async move {
-                    match store.make_durable().await {
+                    let durable = store.make_durable().await;
+                    store.note_write(durable.is_ok());
+                    match durable {
                         Ok(()) => {
                             for (reply, new) in replies {
                                 let _ = reply.send(Ok(new));
@@ -104,6 +106,7 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<(NewEvent, i64
                 });
             }
             Err(err) => {
+                store.note_write(false);
                 tracing::error!(error = %err, events = batch.len(), "ingest batch failed");
                 let err = Arc::new(err);
                 for (_, _, reply) in batch.drain(..) {

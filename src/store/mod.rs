@@ -55,6 +55,9 @@ pub struct Store {
     ingest_first: Option<Arc<priority::IngestFirst>>,
     /// SQLite only: checkpoints the WAL on a connection of its own while any handle lives.
     _checkpointer: Option<Arc<checkpoint::Checkpointer>>,
+    /// Set while the webhook's writes fail (disk full, database down), cleared by the next
+    /// durable one: `/readyz` answers 503 meanwhile.
+    write_failing: Arc<std::sync::atomic::AtomicBool>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -123,6 +126,7 @@ impl Store {
             wal_sync,
             ingest_first,
             _checkpointer: checkpointer,
+            write_failing: Arc::default(),
         })
     }
 
@@ -137,7 +141,23 @@ impl Store {
     }
 
     /// True when the database answers and every embedded migration is applied.
+    /// Records whether the latest webhook write reached the disk.
+    pub(crate) fn note_write(&self, ok: bool) {
+        self.write_failing
+            .store(!ok, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether the latest webhook write failed.
+    pub fn writes_failing(&self) -> bool {
+        self.write_failing
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Ready: the database answers, migrations are applied, and writes are not failing.
     pub async fn is_ready(&self) -> bool {
+        if self.writes_failing() {
+            return false;
+        }
         let migrator = match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATOR,
             Backend::Postgres => &POSTGRES_MIGRATOR,

@@ -5,6 +5,7 @@ mod bad_input;
 mod casework;
 mod conversation;
 mod crash;
+mod disk_full;
 mod emergency;
 mod faults;
 mod helpers;
