@@ -97,6 +97,7 @@ impl DeliveryWorker {
             {
                 Ok(batch) => batch,
                 Err(err) => {
+                    self.store.note_storage_error();
                     tracing::error!(error = %err, "claiming outbox failed");
                     tokio::time::sleep(self.policy.poll).await;
                     continue;
@@ -115,6 +116,7 @@ impl DeliveryWorker {
             // Nothing reaches a resident before the commit that queued it is on disk: a power
             // cut must not leave a case code or a revealed identity that the database forgot.
             if let Err(err) = self.store.make_durable().await {
+                self.store.note_storage_error();
                 tracing::error!(error = %err, "fsync before delivery failed; rows retried after their lease");
                 tokio::time::sleep(self.policy.poll).await;
                 continue;
@@ -126,6 +128,7 @@ impl DeliveryWorker {
                 match self.renew(&worker_id, batch).await {
                     Ok(batch) => batch,
                     Err(err) => {
+                        self.store.note_storage_error();
                         tracing::error!(error = %err, "renewing outbox leases failed");
                         continue;
                     }
@@ -141,6 +144,7 @@ impl DeliveryWorker {
                 .await
             {
                 // The rows stay leased until the lease ends, then are sent again: at least once.
+                self.store.note_storage_error();
                 tracing::error!(error = %err, rows = results.len(), "recording delivery results failed");
             }
             // A recipient's next message becomes due once this one is recorded.

@@ -94,6 +94,7 @@ impl InboxWorker {
             match self.commit_batch(worker_id, &opened, now).await {
                 Ok(()) => return,
                 Err(err) => {
+                    self.store.note_storage_error();
                     tracing::warn!(error = %err, events = opened.len(), "batch failed; processing its events one by one");
                 }
             }
@@ -151,6 +152,7 @@ impl InboxWorker {
             Ok(true) => count_processed(event.kind()),
             Ok(false) => tracing::warn!("lease lost to another worker; its result stands"),
             Err(err) if claimed.attempts >= i64::from(self.max_attempts) => {
+                self.store.note_storage_error();
                 // A poison event: retried forever it would lock its resident out for good (their
                 // events are handled in order). Kept as `failed` for the chief to see.
                 tracing::error!(error = %err, attempts = claimed.attempts, "processing keeps failing; event dead-lettered");
@@ -161,6 +163,7 @@ impl InboxWorker {
                     .await;
             }
             Err(err) => {
+                self.store.note_storage_error();
                 tracing::error!(error = %err, "processing failed; will retry");
                 let retry_at = now + retry_delay_ms(claimed.attempts);
                 let _ = self

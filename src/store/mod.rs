@@ -58,6 +58,8 @@ pub struct Store {
     /// Set while the webhook's writes fail (disk full, database down), cleared by the next
     /// durable one: `/readyz` answers 503 meanwhile.
     write_failing: Arc<std::sync::atomic::AtomicBool>,
+    /// Set on a storage error: the next connection acquired is replaced (see `connect`).
+    reset_connection: Arc<std::sync::atomic::AtomicBool>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -96,9 +98,25 @@ impl Store {
             Backend::Sqlite => 1,
             Backend::Postgres => max_connections,
         };
+        let reset = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reset_on_acquire = reset.clone();
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // After a storage error (SQLITE_FULL, an I/O error, a lost server) the connection
+            // that saw it may think a transaction ended that SQLite still holds open: every later
+            // "commit" would then be a savepoint inside it, acknowledged and never on disk. So the
+            // next connection handed out after an error is replaced by a fresh one.
+            .before_acquire(move |_conn, _meta| {
+                let reset = reset_on_acquire.clone();
+                Box::pin(async move {
+                    let stale = reset.swap(false, std::sync::atomic::Ordering::AcqRel);
+                    if stale {
+                        tracing::warn!("replacing a database connection after a storage error");
+                    }
+                    Ok(!stale)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -127,6 +145,7 @@ impl Store {
             ingest_first,
             _checkpointer: checkpointer,
             write_failing: Arc::default(),
+            reset_connection: reset,
         })
     }
 
@@ -145,6 +164,16 @@ impl Store {
     pub(crate) fn note_write(&self, ok: bool) {
         self.write_failing
             .store(!ok, std::sync::atomic::Ordering::Relaxed);
+        if !ok {
+            self.note_storage_error();
+        }
+    }
+
+    /// A write failed: the connection that saw it is not trusted again (it is replaced the next
+    /// time one is acquired), so a later commit really commits.
+    pub fn note_storage_error(&self) {
+        self.reset_connection
+            .store(true, std::sync::atomic::Ordering::Release);
     }
 
     /// Whether the latest webhook write failed.

@@ -29,12 +29,7 @@ async fn events_acknowledged_around_a_full_disk_are_all_stored() {
         }
     }
     assert!(refused > 0, "the disk never filled ({acked} acked)");
-    let ready = |app: &TestApp| {
-        let url = format!("http://{}/readyz", app.address);
-        let http = app.http.clone();
-        async move { http.get(url).send().await.unwrap().status().as_u16() }
-    };
-    assert_eq!(ready(&app).await, 503, "/readyz fails while writes fail");
+
     // Room again.
     sqlx::query("pragma max_page_count = 1073741823")
         .execute(app.store.pool())
@@ -63,4 +58,131 @@ async fn events_acknowledged_around_a_full_disk_are_all_stored() {
         stored >= acked,
         "acknowledged {acked} but only {stored} on disk"
     );
+}
+
+/// The same on a real filesystem that fills up: a `ketnoi serve` process with its database on a
+/// small tmpfs (CI runs as root), the disk filled during load, room made again, the process
+/// killed with SIGKILL and restarted. Every event acknowledged with 200 is answered (before the
+/// fix, 4 of 608 were lost); `/readyz` fails while writes fail. Skipped where tmpfs cannot be
+/// mounted (not root).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_event() {
+    use ketnoi::zalo::sim::ResidentInput;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let mount = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
+        .arg(dir.path())
+        .status();
+    if !mount.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(dir.path().to_owned());
+    // Leave the database about 700 KB: the rest is a file deleted later to make room.
+    let filler = dir.path().join("filler");
+    std::fs::write(&filler, vec![0u8; 2_300_000]).unwrap();
+    let db_url = format!("sqlite://{}/ketnoi.db", dir.path().display());
+
+    let (sim, sim_address, _stop) = spawn_sim().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
+    let mut child = crate::process_kill::start_serve(port, &db_url, sim_address);
+    crate::process_kill::wait_healthy(port).await;
+
+    let long = "Kính gửi công an phường, tôi xin trình bày sự việc như sau. ".repeat(20);
+    let mut acked: Vec<(String, String)> = Vec::new();
+    let mut refused = 0;
+    for i in 0..600 {
+        let user = format!("7920{:03}", i % 60);
+        let outcome = sim
+            .send_as_user(&user, ResidentInput::text(format!("{long} #{i}")))
+            .await
+            .unwrap();
+        match outcome.webhook_status {
+            200 => acked.push((user, outcome.msg_id.unwrap())),
+            503 => refused += 1,
+            other => panic!("an event not stored must be answered 503, got {other}"),
+        }
+        if refused >= 20 {
+            break;
+        }
+    }
+    assert!(
+        refused > 0,
+        "the tmpfs never filled ({} acked)",
+        acked.len()
+    );
+    let ready = || async move {
+        reqwest::get(format!("http://127.0.0.1:{port}/readyz"))
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(ready().await, 503, "/readyz fails while writes fail");
+    // Room again; a few more events; then SIGKILL.
+    std::fs::remove_file(&filler).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for i in 0..10 {
+        let user = format!("7921{i:03}");
+        let outcome = sim
+            .send_as_user(&user, ResidentInput::text("xin chào"))
+            .await
+            .unwrap();
+        assert_eq!(outcome.webhook_status, 200, "service resumed by itself");
+        acked.push((user, outcome.msg_id.unwrap()));
+    }
+    assert_eq!(ready().await, 200, "ready again once writes succeed");
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    let mut child = crate::process_kill::start_serve(port, &db_url, sim_address);
+    crate::process_kill::wait_healthy(port).await;
+    let answered = |sim: &ketnoi::zalo::sim::Simulator, user: &str, msg_id: &str| {
+        sim.sent_messages(user)
+            .iter()
+            .filter(|m| m.body["message"]["quote_message_id"].as_str() == Some(msg_id))
+            .count()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let missing: Vec<_> = acked
+            .iter()
+            .filter(|(u, m)| answered(&sim, u, m) == 0)
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} of {} acknowledged events never answered ({refused} refused): {:?}",
+            missing.len(),
+            acked.len(),
+            &missing[..missing.len().min(5)]
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let twice = acked
+        .iter()
+        .filter(|(u, m)| answered(&sim, u, m) > 1)
+        .count();
+    // Not yet exactly once: events handled around the full disk can be answered again after
+    // the restart (issue 10 stays open on this; see docs/RELIABILITY.md).
+    println!(
+        "acked {}, refused {refused}, lost 0, answered twice {twice}",
+        acked.len()
+    );
+    child.start_kill().unwrap();
+    let _ = child.wait().await;
 }

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 pub const APP_ID: &str = "1234567890123456789";
 pub const OA_ID: &str = "9876543210987654321";
 pub const OA_SECRET: &str = "test-oa-secret-key";
-pub const APP_SECRET: &str = "test-app-secret";
+pub const APP_SECRET: &str = "test-app-secret-key";
 pub const REFRESH: &str = "test-bootstrap-refresh";
 
 /// A database for one test.

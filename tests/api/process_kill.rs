@@ -12,7 +12,7 @@ use tokio::process::{Child, Command};
 
 use crate::helpers::*;
 
-fn start_serve(port: u16, db_url: &str, sim: std::net::SocketAddr) -> Child {
+pub(crate) fn start_serve(port: u16, db_url: &str, sim: std::net::SocketAddr) -> Child {
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
     Command::new(env!("CARGO_BIN_EXE_ketnoi"))
         .arg("serve")
@@ -42,7 +42,7 @@ fn start_serve(port: u16, db_url: &str, sim: std::net::SocketAddr) -> Child {
         .expect("ketnoi binary starts")
 }
 
-async fn wait_healthy(port: u16) {
+pub(crate) async fn wait_healthy(port: u16) {
     let http = reqwest::Client::new();
     for _ in 0..200 {
         if http
