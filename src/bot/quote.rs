@@ -32,9 +32,20 @@ pub fn mask_numbers(text: &str) -> String {
     while i < chars.len() {
         let starts_number =
             chars[i].is_ascii_digit() || (chars[i] == '+' && next_is_digit(&chars, i));
-        if !starts_number || after_case_code_prefix(&chars, i) {
+        if !starts_number {
             out.push(chars[i]);
             i += 1;
+            continue;
+        }
+        if after_case_code_prefix(&chars, i) {
+            // The whole code: its digits and the dashes between them.
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric()
+                    || (chars[i] == '-' && next_is_digit(&chars, i)))
+            {
+                out.push(chars[i]);
+                i += 1;
+            }
             continue;
         }
         // Extend over digits and single separators between digits.
