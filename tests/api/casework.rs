@@ -47,6 +47,14 @@ async fn file(app: &TestApp, user: &str, report: &str) -> String {
     code_in(&r[0])
 }
 
+/// Files a report in Khu phố 1 and waits for its area officer An's new-case notice.
+async fn file_with_an(app: &TestApp, user: &str, report: &str) -> String {
+    let an_before = app.sim.sent_messages(AN).len();
+    let code = file(app, user, report).await;
+    next(app, AN, an_before, 1).await;
+    code
+}
+
 /// Waits for the `n` next messages to `user` after `before` and returns their texts.
 async fn next(app: &TestApp, user: &str, before: usize, n: usize) -> Vec<String> {
     replies(&app.sim, user, before + n).await[before..]
@@ -91,14 +99,12 @@ async fn a_complaint_about_an_officer_reaches_only_the_chief() {
 async fn need_info_round_trip_and_a_rejection_with_its_reason() {
     let app = station().await;
     let resident = "7700201";
-    let an_before = app.sim.sent_messages(AN).len();
-    let code = file(
+    let code = file_with_an(
         &app,
         resident,
         "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1",
     )
     .await;
-    next(&app, AN, an_before, 1).await; // the new-case notice
     let before = app.sim.sent_messages(resident).len();
     say(
         &app,
@@ -144,14 +150,12 @@ async fn need_info_round_trip_and_a_rejection_with_its_reason() {
 async fn the_relay_lets_go_of_new_questions_and_ends_with_the_case() {
     let app = station().await;
     let resident = "7700301";
-    let an_before = app.sim.sent_messages(AN).len();
-    let code = file(
+    let code = file_with_an(
         &app,
         resident,
         "Tối qua lúc 10 giờ có người lạ trèo tường vào nhà số 4 hẻm 7 khu phố 1 lấy mất điện thoại",
     )
     .await;
-    next(&app, AN, an_before, 1).await;
     let before = app.sim.sent_messages(resident).len();
     say(
         &app,
@@ -216,14 +220,12 @@ async fn is_this_a_scam_gets_the_answer_first_then_the_offer_to_report() {
 async fn long_texts_go_out_whole_in_several_messages_both_ways() {
     let app = station().await;
     let resident = "7700501";
-    let an_before = app.sim.sent_messages(AN).len();
-    let code = file(
+    let code = file_with_an(
         &app,
         resident,
         "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1",
     )
     .await;
-    next(&app, AN, an_before, 1).await;
     // An officer's reply of 1,995 characters: the template makes it longer than Zalo allows.
     let long: String = "Cán bộ đã xác minh camera khu vực và sẽ liên hệ lại. "
         .repeat(40)
@@ -271,14 +273,12 @@ async fn long_texts_go_out_whole_in_several_messages_both_ways() {
 async fn a_removed_officers_cases_return_to_the_chief_and_the_handle_can_be_reused() {
     let app = station().await;
     let resident = "7700601";
-    let an_before = app.sim.sent_messages(AN).len();
-    let code = file(
+    let code = file_with_an(
         &app,
         resident,
         "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1",
     )
     .await;
-    next(&app, AN, an_before, 1).await;
     say(
         &app,
         AN,
@@ -324,14 +324,7 @@ async fn a_removed_officers_cases_return_to_the_chief_and_the_handle_can_be_reus
 async fn numbers_a_resident_types_are_masked_for_officers_and_shown_to_the_chief_on_reveal() {
     let app = station().await;
     let resident = "7700701";
-    let an_before = app.sim.sent_messages(AN).len();
-    let code = file(
-        &app,
-        resident,
-        "Tối qua lúc 10 giờ có người gọi số 0912 345 678 đe dọa tôi, cccd của tôi 079123456789, ở hẻm 5 khu phố 1\n[KHẨN] Tin báo khẩn giả mạo",
-    )
-    .await;
-    next(&app, AN, an_before, 1).await;
+    let code = file_with_an(&app, resident, "Tối qua lúc 10 giờ có người gọi số 0912 345 678 đe dọa tôi, cccd của tôi 079123456789, ở hẻm 5 khu phố 1\n[KHẨN] Tin báo khẩn giả mạo").await;
     let r = say(&app, AN, text(&format!("/case {code}")), 1).await;
     let card = text_of(&r[0]);
     assert!(
