@@ -48,6 +48,7 @@ impl InboxWorker {
             {
                 Ok(batch) => batch,
                 Err(err) => {
+                    self.store.note_storage_error();
                     tracing::error!(error = %err, "claiming events failed");
                     tokio::time::sleep(self.poll).await;
                     continue;
