@@ -67,42 +67,35 @@ pub fn to_elderly(text: &str) -> String {
 }
 
 impl Bot {
-    /// Remembers that the resident writes as an elderly person (once).
-    pub(super) async fn note_honorific(&self, turn: &mut Turn<'_>, text: &str) -> sqlx::Result<()> {
-        if text.is_empty() || !writes_as_elderly(text) {
-            return Ok(());
-        }
+    /// Whether the resident of the turn is addressed "ông/bà": read once per event, and
+    /// remembered the first time they write as an elderly person.
+    pub(super) async fn honorific(&self, turn: &mut Turn<'_>) -> sqlx::Result<bool> {
         let known = turn
             .store
             .resident(turn.tx, turn.user_key)
             .await?
             .is_some_and(|r| r.honorific.as_deref() == Some(ELDERLY));
-        if !known {
+        if known {
+            return Ok(true);
+        }
+        let writes_so = turn.event.text().is_some_and(writes_as_elderly);
+        if writes_so {
             turn.store
                 .set_resident_honorific(turn.tx, turn.user_key, ELDERLY, turn.now)
                 .await?;
         }
-        Ok(())
+        Ok(writes_so)
     }
+}
 
-    /// Addresses the replies to the resident of the turn as they should be.
-    pub(super) async fn address(
-        &self,
-        turn: &mut Turn<'_>,
-        mut replies: Vec<Reply>,
-    ) -> sqlx::Result<Vec<Reply>> {
-        let elderly = turn
-            .store
-            .resident(turn.tx, turn.user_key)
-            .await?
-            .is_some_and(|r| r.honorific.as_deref() == Some(ELDERLY));
-        if elderly {
-            for reply in replies.iter_mut().filter(|r| r.to == turn.user_id) {
-                reply.message.text = to_elderly(&reply.message.text);
-            }
+/// Addresses the replies to `resident` as they should be ("ông/bà" for an elderly resident).
+pub(super) fn address(resident: &str, mut replies: Vec<Reply>, elderly: bool) -> Vec<Reply> {
+    if elderly {
+        for reply in replies.iter_mut().filter(|r| r.to == resident) {
+            reply.message.text = to_elderly(&reply.message.text);
         }
-        Ok(replies)
     }
+    replies
 }
 
 #[cfg(test)]

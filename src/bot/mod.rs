@@ -179,34 +179,35 @@ impl Bot {
 
     /// The replies to one event (none for receipts, echoes and unknown events).
     pub async fn handle(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
-        let replies = match turn.event.kind() {
-            EventKind::Follow => match turn.store.officer(turn.tx, turn.user_key).await? {
-                Some(officer) => return self.console.handle(turn, &officer, "").await,
-                None => self.greet(turn).await?,
-            },
-            EventKind::Unfollow => {
+        let kind = turn.event.kind();
+        if !matches!(kind, EventKind::Follow | EventKind::UserMessage) {
+            if kind == EventKind::Unfollow {
                 turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
-                Vec::new()
             }
-            EventKind::UserMessage => {
+            return Ok(Vec::new());
+        }
+        // One look-up each per event: who is writing, and how to address them.
+        if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {
+            let text = turn.event.text().map(lang::nfc).unwrap_or_default();
+            return self.console.handle(turn, &officer, text.trim()).await;
+        }
+        let elderly = self.honorific(turn).await?;
+        let replies = match kind {
+            EventKind::Follow => self.greet(turn).await?,
+            _ => {
                 let replies = self.handle_message(turn).await?;
                 self.limit_flood(turn, replies).await?
             }
-            _ => Vec::new(),
         };
-        self.address(turn, replies).await
+        Ok(honorific::address(turn.user_id, replies, elderly))
     }
 
     async fn handle_message(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
         let text = turn.event.text().map(lang::nfc).unwrap_or_default();
         let text = text.trim();
-        if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {
-            return self.console.handle(turn, &officer, text).await;
-        }
         if text.starts_with('/') || text.starts_with('／') {
             return Ok(vec![turn.reply(self.welcome())]);
         }
-        self.note_honorific(turn, text).await?;
         let (dialogue, expired) = self.load_dialogue(turn).await?;
         let payload = Payload::parse(text).or_else(|| self.typed_button(dialogue.as_ref(), text));
         let input = Input::from_event(turn.event, payload.clone());
@@ -529,7 +530,7 @@ impl Bot {
     /// Flood control: past `bot.burst_messages` in `bot.burst_window_secs`, the resident's
     /// messages are still handled (a report keeps what they add), but the replies to them are
     /// replaced by one "Đã nhận, xin chờ…" for the burst. Urgent replies (an emergency's answer)
-    /// always go out, and officers' messages are not limited.
+    /// always go out. Officers' messages never come here.
     async fn limit_flood(
         &self,
         turn: &mut Turn<'_>,
@@ -542,7 +543,7 @@ impl Bot {
             .events_since(turn.tx, turn.user_key, since)
             .await?;
         let limit = i64::from(bot.burst_messages);
-        if recent <= limit || turn.store.officer(turn.tx, turn.user_key).await?.is_some() {
+        if recent <= limit {
             return Ok(replies);
         }
         let user = turn.user_id;
