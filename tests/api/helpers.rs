@@ -162,6 +162,18 @@ pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Te
 }
 
 impl TestApp {
+    /// The Prometheus text of the operations listener.
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("http://{}/metrics", self.ops_address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub fn webhook_url(&self) -> String {
         format!("http://{}/webhook/zalo", self.address)
     }

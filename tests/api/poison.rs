@@ -61,15 +61,7 @@ async fn a_poison_event_is_dead_lettered_and_the_residents_next_message_is_answe
     )
     .await;
     assert!(text_of(&r[0]).contains("TẠM TRÚ"), "{}", text_of(&r[0]));
-    let metrics = app
-        .http
-        .get(format!("http://{}/metrics", app.ops_address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("ketnoi_events_dead_lettered_total 1"),
         "{}",

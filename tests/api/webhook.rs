@@ -223,15 +223,7 @@ async fn operations_endpoints_answer() {
             .status(),
         404
     );
-    let metrics = app
-        .http
-        .get(format!("http://{}/metrics", app.ops_address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("ketnoi_webhook_requests_total"),
         "{metrics}"
