@@ -110,6 +110,8 @@ pub struct Turn<'a> {
     pub user_key: &'a str,
     /// Now, ms.
     pub now: i64,
+    /// The event's row in the inbox (its place in the resident's sequence of events).
+    pub inbox_id: i64,
     /// Other OA API calls to make (e.g. tagging the resident), queued with the replies.
     pub calls: Vec<ApiCall>,
 }
@@ -538,9 +540,11 @@ impl Bot {
     ) -> sqlx::Result<Vec<Reply>> {
         let bot = &self.config.bot;
         let since = turn.now - bot.burst_window_secs as i64 * 1000;
+        // Counted up to this event, not up to now: under a backlog the later ones are already
+        // stored, and the first messages of a burst must still be answered.
         let recent = turn
             .store
-            .events_since(turn.tx, turn.user_key, since)
+            .events_since(turn.tx, turn.user_key, since, turn.inbox_id)
             .await?;
         let limit = i64::from(bot.burst_messages);
         if recent <= limit {

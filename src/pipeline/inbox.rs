@@ -242,6 +242,7 @@ impl InboxWorker {
             user_id,
             user_key: &user_key,
             now,
+            inbox_id: claimed.id,
             calls: Vec::new(),
         };
         let replies = self.bot.handle(&mut turn).await?;

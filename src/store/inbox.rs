@@ -182,14 +182,23 @@ impl Store {
         Ok(())
     }
 
-    /// How many events of this resident arrived since `since` (ms): flood control.
-    pub async fn events_since(&self, tx: &mut Tx, user_key: &str, since: i64) -> sqlx::Result<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("select count(*) from inbox where user_key = $1 and received_at >= $2")
-                .bind(user_key)
-                .bind(since)
-                .fetch_one(&mut **tx)
-                .await?;
+    /// How many events of this resident, up to and including inbox row `up_to`, arrived since
+    /// `since` (ms): flood control.
+    pub async fn events_since(
+        &self,
+        tx: &mut Tx,
+        user_key: &str,
+        since: i64,
+        up_to: i64,
+    ) -> sqlx::Result<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "select count(*) from inbox where user_key = $1 and received_at >= $2 and id <= $3",
+        )
+        .bind(user_key)
+        .bind(since)
+        .bind(up_to)
+        .fetch_one(&mut **tx)
+        .await?;
         Ok(n)
     }
 
