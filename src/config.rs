@@ -37,7 +37,7 @@ fn id_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
     Vec::<Id>::deserialize(d).map(|ids| ids.into_iter().map(String::from).collect())
 }
 
-/// Zalo's OA API quota per app and minute (zalo-oa-api.md §7, "Rate limit").
+/// Zalo's OA API quota per app and minute (docs/PLATFORM.md §7, "Rate limit").
 pub const ZALO_CALLS_PER_MINUTE: u32 = 4000;
 const SANDBOX_IDENTITY_KEY: &str = "c2FuZGJveC1vbmx5LWtleS1kby1ub3QtdXNlLSEhISE=";
 const SANDBOX_OA_SECRET: &str = "sandbox-oa-secret-key";
@@ -374,7 +374,7 @@ impl Settings {
                 return Err(invalid(key, "must be an http(s) URL"));
             }
         }
-        // Zalo allows 4000 OA API calls a minute per app (zalo-oa-api.md §7). A simulator has no
+        // Zalo allows 4000 OA API calls a minute per app (docs/PLATFORM.md §7). A simulator has no
         // such quota, so load runs against one may lift the ceiling to measure the pipeline
         // itself; against Zalo's own host the ceiling holds.
         let against_zalo = self.zalo.api_base.contains("zalo.me");

@@ -1,6 +1,6 @@
 //! ketnoi — the Zalo Official Account of a ward police station: a signed webhook feeding a
 //! durable inbox, a bot that answers residents, and an outbox delivering replies through the
-//! OA API. See `DESIGN.md` in the shared folder for the fixed outside.
+//! OA API. See `docs/DESIGN.md` for the fixed outside.
 
 pub mod bot;
 pub mod cases;

@@ -281,7 +281,7 @@ fn classify(eval: Option<&std::path::Path>) -> anyhow::Result<()> {
             _ => line.clone(),
         };
         let c = classifier.classify(&text);
-        // Written by hand to keep DESIGN.md's key order (serde_json sorts object keys).
+        // Written by hand to keep docs/DESIGN.md's key order (serde_json sorts object keys).
         writeln!(
             out,
             "{{\"text\":{},\"intent\":\"{}\",\"procedure\":{},\"confidence\":{:.3}}}",

@@ -300,7 +300,7 @@ fn parse_date(s: &str) -> Option<(u32, u32, u32)> {
 mod tests {
     use super::*;
 
-    /// Every id of procedures-facts.md §7 "Final ID list" (the classifier's list); the shipped
+    /// Every id of docs/PROCEDURES.md §7 "Final ID list" (the classifier's list); the shipped
     /// file must match exactly.
     const FACT_SHEET_IDS: &[&str] = crate::bot::lang::PROCEDURE_IDS;
 

@@ -4,7 +4,7 @@
 //! 1. The body must be JSON: the MAC covers the body's own `timestamp` field, so that one field
 //!    has to be read before the MAC can be computed. Only that minimal read happens before
 //!    verification; the typed parse comes after.
-//! 2. No `event_name` is Zalo's URL probe: 200, nothing stored (zalo-oa-api.md §1.2).
+//! 2. No `event_name` is Zalo's URL probe: 200, nothing stored (docs/PLATFORM.md §1.2).
 //! 3. MAC over the exact received bytes, in constant time → 401.
 //! 4. App id / OA id must be ours, the timestamp fresh (replay window) → 401.
 //! 5. Typed parse and required fields → 400.
@@ -114,7 +114,7 @@ pub(super) async fn receive(
     }
 }
 
-/// Zalo's console may probe with GET; answering 200 is harmless (zalo-oa-api.md §1.2).
+/// Zalo's console may probe with GET; answering 200 is harmless (docs/PLATFORM.md §1.2).
 pub(super) async fn probe() -> StatusCode {
     StatusCode::OK
 }

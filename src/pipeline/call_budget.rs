@@ -1,4 +1,4 @@
-//! The OA API call budget. Zalo allows 4000 calls a minute per app (zalo-oa-api.md §7) and
+//! The OA API call budget. Zalo allows 4000 calls a minute per app (docs/PLATFORM.md §7) and
 //! answers `-32` beyond it. Within a process a token bucket (governor) spreads calls out in
 //! bursts of at most a second's worth. Processes sharing a PostgreSQL database also reserve
 //! their calls from one table (`api_call_budget`) in 10-second windows of a sixth of the

@@ -282,7 +282,7 @@ fn count_processed(kind: EventKind) {
     metrics::counter!("ketnoi_events_processed_total", "kind" => format!("{kind:?}")).increment(1);
 }
 
-/// Events that open or refresh Zalo's 7-day customer-service window (zalo-oa-api.md §4).
+/// Events that open or refresh Zalo's 7-day customer-service window (docs/PLATFORM.md §4).
 fn counts_as_interaction(event: &ZaloEvent) -> bool {
     match event.kind() {
         EventKind::UserMessage | EventKind::Follow | EventKind::ChatNow | EventKind::SubmitInfo => {

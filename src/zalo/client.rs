@@ -134,7 +134,7 @@ impl ZaloClient {
     }
 
     /// Exchanges a refresh token for a new pair (`grant_type=refresh_token`). Any answer without
-    /// `access_token` is a failure, whatever its HTTP status (zalo-oa-api.md §5.3).
+    /// `access_token` is a failure, whatever its HTTP status (docs/PLATFORM.md §5.3).
     pub async fn refresh_token(&self, refresh_token: &str) -> Result<TokenPair, ApiError> {
         let response = self
             .http

@@ -1,5 +1,5 @@
 //! What can go wrong calling Zalo, and what the delivery worker should do about each case
-//! (the error table of zalo-oa-api.md §5.5).
+//! (the error table of docs/PLATFORM.md §5.5).
 
 /// A failed OA API or OAuth call.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! Wire types of the events Zalo posts to the webhook (zalo-oa-api.md §2), and the facts the
+//! Wire types of the events Zalo posts to the webhook (docs/PLATFORM.md §2), and the facts the
 //! webhook needs from them: kind, timestamp, owner ids, dedupe subject.
 //!
 //! One flat struct with optional fields instead of a tagged enum: Zalo has dozens of event

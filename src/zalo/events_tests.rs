@@ -1,4 +1,4 @@
-//! Every event shape of zalo-oa-api.md §2, written as fixtures from the document, parses.
+//! Every event shape of docs/PLATFORM.md §2, written as fixtures from the document, parses.
 
 use super::*;
 

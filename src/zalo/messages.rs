@@ -1,4 +1,4 @@
-//! Outbound customer-service message bodies for `POST /v3.0/oa/message/cs` (zalo-oa-api.md §3).
+//! Outbound customer-service message bodies for `POST /v3.0/oa/message/cs` (docs/PLATFORM.md §3).
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;

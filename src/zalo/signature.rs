@@ -1,5 +1,5 @@
 //! The webhook MAC: `lowercase_hex(SHA-256(app_id ‖ raw_body ‖ timestamp ‖ oa_secret_key))`,
-//! sent by Zalo as `X-ZEvent-Signature: mac=<hex>` (zalo-oa-api.md §1.1).
+//! sent by Zalo as `X-ZEvent-Signature: mac=<hex>` (docs/PLATFORM.md §1.1).
 //!
 //! This is a plain hash of a concatenation, not an HMAC; that is what Zalo's official Java SDK
 //! (`MacUtils.buildMac`) computes. `sign` lives next to `verify` so the simulator and the tests
@@ -49,7 +49,7 @@ fn mac_bytes(app_id: &str, raw_body: &[u8], timestamp: &str, secret: &str) -> [u
 }
 
 /// Parses the header value into the 32 MAC bytes. Tolerates `mac = <hex>` spacing and upper-case
-/// hex, since the exact formatting Zalo sends is an open question (zalo-oa-api.md §8.3).
+/// hex, since the exact formatting Zalo sends is an open question (docs/PLATFORM.md §8.3).
 pub fn parse_header(value: Option<&[u8]>) -> Result<[u8; 32], SignatureError> {
     let value = value.ok_or(SignatureError::Missing)?;
     let value = std::str::from_utf8(value).map_err(|_| SignatureError::Malformed)?;

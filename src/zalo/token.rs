@@ -1,7 +1,7 @@
 //! The OA access-token manager: bootstraps from `zalo.refresh_token`, keeps the pair sealed in
 //! the database, refreshes ahead of expiry and when Zalo refuses a token, and never spends a
 //! refresh token twice — a mutex inside the process, a locked row across processes
-//! (zalo-oa-api.md §5.2: refresh tokens are single-use).
+//! (docs/PLATFORM.md §5.2: refresh tokens are single-use).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -81,7 +81,7 @@ impl std::fmt::Display for Intent {
     }
 }
 
-/// Every procedure id of procedures-facts.md §7, in that order, then `ho-chieu` (passports:
+/// Every procedure id of docs/PROCEDURES.md §7, in that order, then `ho-chieu` (passports:
 /// police business, though not the ward's; see `config/procedures.toml`).
 /// `to-giac-tin-bao` is listed for completeness, but "how do I denounce"
 /// messages are classified as [`Intent::Report`], never as this procedure.

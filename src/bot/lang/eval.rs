@@ -1,5 +1,5 @@
 //! Evaluation of a [`Classifier`] on a labelled JSONL set
-//! (`{"text","intent","procedure"}` per line, as `shared/eval/intents-dev.jsonl`).
+//! (`{"text","intent","procedure"}` per line, as `tests/fixtures/intents-dev.jsonl`).
 //!
 //! Reports accuracy, macro-F1 over the 8 intents, per-intent P/R/F1, the
 //! confusion matrix (rows = true, columns = predicted) and procedure-id
@@ -284,7 +284,7 @@ mod tests {
         assert!(evaluate(shared(), "").is_err());
     }
 
-    /// The project's dev set (a copy of `shared/eval/intents-dev.jsonl` in tests/fixtures):
+    /// The project's dev set (`tests/fixtures/intents-dev.jsonl`, a copy of the team's dev set):
     /// the targets are its floors.
     #[test]
     fn dev_set_meets_targets() {

@@ -1,4 +1,4 @@
-//! Shapes of the webhook events a resident's action produces (zalo-oa-api.md §2): message
+//! Shapes of the webhook events a resident's action produces (docs/PLATFORM.md §2): message
 //! events carry the §2.1 envelope with `sender`/`recipient`; follow/unfollow carry `oa_id` and
 //! `follower` instead (§2.4). Ids and timestamps are strings, as Zalo sends them.
 

@@ -35,7 +35,7 @@ pub struct LoadConfig {
     pub ladder_factor: f64,
 }
 
-/// Zalo's retry ladder after a failed delivery (zalo-oa-api.md §1.3).
+/// Zalo's retry ladder after a failed delivery (docs/PLATFORM.md §1.3).
 const LADDER_SECS: [f64; 5] = [30.0, 300.0, 900.0, 1800.0, 3600.0];
 
 /// Latency percentiles in milliseconds.

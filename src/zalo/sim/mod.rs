@@ -1,5 +1,5 @@
-//! The Zalo platform simulator: a faithful, in-memory stand-in for Zalo (DESIGN.md, "The Zalo
-//! simulator"; zalo-oa-api.md). This module owns the public `Simulator` handle, its
+//! The Zalo platform simulator: a faithful, in-memory stand-in for Zalo (docs/DESIGN.md, "The Zalo
+//! simulator"; docs/PLATFORM.md). This module owns the public `Simulator` handle, its
 //! configuration, the router that mounts every endpoint, and the helpers Rust tests use.
 //!
 //! Submodules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
@@ -74,7 +74,7 @@ impl SimConfig {
     }
 }
 
-// Secrets never appear in Debug output (DESIGN.md, Settings).
+// Secrets never appear in Debug output (docs/DESIGN.md, "Settings").
 impl std::fmt::Debug for SimConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SimConfig")

@@ -1,4 +1,4 @@
-//! The OAuth v4 token endpoint, `POST /v4/oa/access_token` (zalo-oa-api.md §5.1–§5.3).
+//! The OAuth v4 token endpoint, `POST /v4/oa/access_token` (docs/PLATFORM.md §5.1–§5.3).
 //!
 //! Refresh tokens are single use: a successful refresh invalidates the presented token and
 //! returns a new pair. Presenting a used or unknown token fails with HTTP 200 and an

@@ -1,5 +1,5 @@
 //! What every OA API endpoint shares: Zalo's envelopes (`{"error":0,"message":"Success",
-//! "data":…}` or `{"error":<negative>,"message":…}`, always HTTP 200, zalo-oa-api.md §3.4),
+//! "data":…}` or `{"error":<negative>,"message":…}`, always HTTP 200, docs/PLATFORM.md §3.4),
 //! access-token and `appsecret_proof` checks (§5.3, §5.4), and counting calls by code.
 
 use axum::http::HeaderMap;

@@ -1,5 +1,5 @@
 //! The resident side: `POST /sim/users/{user_id}/send` builds a real-shaped Zalo event
-//! (zalo-oa-api.md §2.1, §2.3, §2.4), serialises it once, signs those bytes with the real MAC
+//! (docs/PLATFORM.md §2.1, §2.3, §2.4), serialises it once, signs those bytes with the real MAC
 //! (§1.1) and POSTs them to the webhook, answering with the webhook's status code.
 //! `"redeliver": true` re-sends the user's previous event byte for byte with `num_retry`, as
 //! Zalo's retries do (§1.3).

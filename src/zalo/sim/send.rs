@@ -1,4 +1,4 @@
-//! `POST /v3.0/oa/message/cs`, the customer-service send (zalo-oa-api.md §3, §4): body
+//! `POST /v3.0/oa/message/cs`, the customer-service send (docs/PLATFORM.md §3, §4): body
 //! validation with Zalo's limits and codes, the 7-day window, recording accepted messages.
 //! Also the retired `POST /v2.0/oa/message` (-240 for ordinary sends).
 

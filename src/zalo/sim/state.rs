@@ -76,7 +76,7 @@ pub(crate) struct State {
     next_id: u64,
 }
 
-/// Refresh tokens live three months (zalo-oa-api.md §5.2).
+/// Refresh tokens live three months (docs/PLATFORM.md §5.2).
 pub(crate) const REFRESH_TOKEN_TTL_MS: i64 = 90 * 24 * 3600 * 1000;
 
 impl State {

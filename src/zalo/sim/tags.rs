@@ -1,4 +1,4 @@
-//! Follower data endpoints (zalo-oa-api.md §6): `user/detail`, `getoa`, and tags
+//! Follower data endpoints (docs/PLATFORM.md §6): `user/detail`, `getoa`, and tags
 //! (`tagfollower`, `rmfollowerfromtag`, `rmtag`, `gettagsofoa`). Tag membership lives in the
 //! shared state, so `user/detail` shows it.
 

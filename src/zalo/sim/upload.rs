@@ -1,4 +1,4 @@
-//! `POST /v2.0/oa/upload/image` (zalo-oa-api.md §6, §7): multipart field `file`, jpg or png up
+//! `POST /v2.0/oa/upload/image` (docs/PLATFORM.md §6, §7): multipart field `file`, jpg or png up
 //! to 1 MB → `data.attachment_id`. The main crate's axum has no `multipart` feature, so the
 //! small subset of multipart/form-data needed here is parsed by hand.
 

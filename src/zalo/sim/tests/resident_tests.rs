@@ -13,7 +13,7 @@ use crate::zalo::sim::ResidentInput;
 
 // Computed outside Rust with coreutils, e.g.
 //   printf '%s' '4318826701985012345{"event_name":…}1718000200000sandbox-oa-secret-key' | sha256sum
-// (app_id ‖ body ‖ timestamp ‖ oa_secret_key, zalo-oa-api.md §1.1).
+// (app_id ‖ body ‖ timestamp ‖ oa_secret_key, docs/PLATFORM.md §1.1).
 const VECTORS: [(&str, &str, &str, &str, &str); 3] = [
     (
         "4318826701985012345",
