@@ -82,6 +82,10 @@ enum Outcome {
 /// resident's messages in order.
 const BATCH: i64 = 32;
 
+/// The longest wait between attempts to record a batch's results. Short, so the record lands
+/// soon after room is back and well inside the rows' lease.
+const RECORD_RETRY_MAX: Duration = Duration::from_secs(2);
+
 impl DeliveryWorker {
     /// Runs until shutdown, finishing the batch in hand first.
     pub async fn run(self, worker_id: String, shutdown: CancellationToken) {
@@ -138,17 +142,42 @@ impl DeliveryWorker {
             };
             let results =
                 futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
-            if let Err(err) = self
-                .store
-                .record_deliveries(&worker_id, &results, now_ms())
-                .await
-            {
-                // The rows stay leased until the lease ends, then are sent again: at least once.
-                self.store.note_storage_error();
-                tracing::error!(error = %err, rows = results.len(), "recording delivery results failed");
-            }
+            self.record(&worker_id, &results, &shutdown).await;
             // A recipient's next message becomes due once this one is recorded.
             self.outbox_ready.notify_one();
+        }
+    }
+
+    /// Records what became of a batch, retrying while the database refuses writes (a full
+    /// disk): the messages are already with Zalo, and a row left `pending` would be sent again
+    /// when its lease ends. Gives up only at shutdown, after one last try; then the rows are
+    /// sent again by whoever claims them next (at least once, never lost).
+    async fn record(
+        &self,
+        worker_id: &str,
+        results: &[DeliveryResult],
+        shutdown: &CancellationToken,
+    ) {
+        let mut delay = Duration::from_millis(100);
+        loop {
+            let Err(err) = self
+                .store
+                .record_deliveries(worker_id, results, now_ms())
+                .await
+            else {
+                return;
+            };
+            self.store.note_storage_error();
+            if shutdown.is_cancelled() {
+                tracing::error!(error = %err, rows = results.len(), "recording delivery results failed at shutdown; the rows will be sent again");
+                return;
+            }
+            tracing::error!(error = %err, rows = results.len(), "recording delivery results failed; retrying");
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = shutdown.cancelled() => {}
+            }
+            delay = (delay * 2).min(RECORD_RETRY_MAX);
         }
     }
 
