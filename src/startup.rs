@@ -278,6 +278,7 @@ impl Application {
                 lease: Duration::from_secs(workers.lease_secs),
                 poll: Duration::from_millis(workers.poll_interval_ms),
             },
+            unrecorded: Default::default(),
         };
         for n in 0..workers.outbox_workers {
             let (worker, stop) = (delivery.clone(), shutdown.clone());
@@ -329,6 +330,7 @@ fn webhook_config(settings: &Settings) -> WebhookConfig {
             .collect(),
         max_age_ms: settings.server.max_event_age_secs as i64 * 1000,
         max_future_ms: settings.server.max_event_future_secs as i64 * 1000,
+        store_deadline: Duration::from_millis(settings.server.request_timeout_ms * 3 / 5),
     }
 }
 

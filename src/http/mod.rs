@@ -34,6 +34,10 @@ pub struct WebhookConfig {
     pub max_age_ms: i64,
     /// Furthest accepted future timestamp, ms after now.
     pub max_future_ms: i64,
+    /// How long an event may wait for the database before the webhook answers 503: shorter
+    /// than the request deadline, so a database that is down or stuck is reported as such
+    /// (Zalo retries), not as a request timeout.
+    pub store_deadline: Duration,
 }
 
 /// Shared state of the handlers.

@@ -159,15 +159,24 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Ac
         event_ts,
         body: vault.seal(body),
     };
-    let inserted = state
-        .inner
-        .ingest
-        .insert(record, now)
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "could not store webhook event");
-            Rejection::Unavailable
-        })?;
+    let deadline = state.inner.webhook.store_deadline;
+    let inserted =
+        match tokio::time::timeout(deadline, state.inner.ingest.insert(record, now)).await {
+            Ok(Ok(inserted)) => inserted,
+            Ok(Err(err)) => {
+                tracing::error!(error = %err, "could not store webhook event");
+                return Err(Rejection::Unavailable);
+            }
+            Err(_) => {
+                // The event may still be written later; Zalo's redelivery is then a duplicate.
+                tracing::error!(
+                    deadline_ms = deadline.as_millis() as u64,
+                    "storing a webhook event took too long"
+                );
+                state.inner.store.note_write_stalled();
+                return Err(Rejection::Unavailable);
+            }
+        };
     if inserted {
         state.inner.inbox_ready.notify_one();
         tracing::debug!(event_name = %event.event_name, "event stored");

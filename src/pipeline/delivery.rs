@@ -2,7 +2,8 @@
 //! limit, classifying failures by Zalo's error table — retry with backoff, refresh the token
 //! once, park until the resident writes again, or fail for good.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
@@ -35,6 +36,10 @@ pub struct DeliveryWorker {
     pub outbox_ready: Arc<Notify>,
     /// Retry policy and lease.
     pub policy: RetryPolicy,
+    /// Rows this process sent whose results are not recorded yet (the database refused the
+    /// write): shared by the process's delivery workers, none of which sends them again when
+    /// their lease ends. Another process may, on PostgreSQL: at least once, never lost.
+    pub unrecorded: Arc<Mutex<HashSet<i64>>>,
 }
 
 /// When to retry and when to give up.
@@ -113,6 +118,11 @@ impl DeliveryWorker {
                 }
                 continue;
             }
+            let batch = self.without_unrecorded(batch);
+            if batch.is_empty() {
+                tokio::time::sleep(self.policy.poll).await;
+                continue;
+            }
             let claimed_at = std::time::Instant::now();
             if batch.len() as i64 == limit {
                 self.outbox_ready.notify_one();
@@ -159,15 +169,27 @@ impl DeliveryWorker {
         shutdown: &CancellationToken,
     ) {
         let mut delay = Duration::from_millis(100);
+        let mut held = false;
         loop {
             let Err(err) = self
                 .store
                 .record_deliveries(worker_id, results, now_ms())
                 .await
             else {
+                if held {
+                    let mut unrecorded = self.unrecorded.lock().expect("not poisoned");
+                    for result in results {
+                        unrecorded.remove(&result.id());
+                    }
+                }
                 return;
             };
             self.store.note_storage_error();
+            if !held {
+                let mut unrecorded = self.unrecorded.lock().expect("not poisoned");
+                unrecorded.extend(results.iter().map(DeliveryResult::id));
+                held = true;
+            }
             if shutdown.is_cancelled() {
                 tracing::error!(error = %err, rows = results.len(), "recording delivery results failed at shutdown; the rows will be sent again");
                 return;
@@ -179,6 +201,18 @@ impl DeliveryWorker {
             }
             delay = (delay * 2).min(RECORD_RETRY_MAX);
         }
+    }
+
+    /// Leaves out rows whose sending is done but not yet recorded by a sibling worker.
+    fn without_unrecorded(&self, batch: Vec<ClaimedOutbound>) -> Vec<ClaimedOutbound> {
+        let unrecorded = self.unrecorded.lock().expect("not poisoned");
+        if unrecorded.is_empty() {
+            return batch;
+        }
+        batch
+            .into_iter()
+            .filter(|row| !unrecorded.contains(&row.id))
+            .collect()
     }
 
     /// Extends the lease on `batch`, keeping the rows this worker still holds.

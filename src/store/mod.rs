@@ -62,6 +62,9 @@ pub struct Store {
     reset_connection: Arc<std::sync::atomic::AtomicBool>,
 }
 
+/// How long `/readyz` waits for the database.
+const READY_PROBE_DEADLINE: Duration = Duration::from_secs(2);
+
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -169,6 +172,13 @@ impl Store {
         }
     }
 
+    /// A webhook write is taking too long (the database is down or stuck): `/readyz` fails
+    /// until a webhook write succeeds. No connection is blamed; none reported an error.
+    pub(crate) fn note_write_stalled(&self) {
+        self.write_failing
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// A write failed: the connection that saw it is not trusted again (it is replaced the next
     /// time one is acquired), so a later commit really commits.
     pub fn note_storage_error(&self) {
@@ -192,11 +202,17 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATOR,
         };
         let expected = migrator.iter().count() as i64;
-        let applied: Result<(i64,), _> =
-            sqlx::query_as("select count(*) from _sqlx_migrations where success = true")
-                .fetch_one(&self.pool)
-                .await;
-        matches!(applied, Ok((n,)) if n >= expected)
+        // A database that is down makes the pool wait for a connection up to its acquire
+        // timeout: a probe answers sooner than that.
+        let applied = tokio::time::timeout(
+            READY_PROBE_DEADLINE,
+            sqlx::query_as::<_, (i64,)>(
+                "select count(*) from _sqlx_migrations where success = true",
+            )
+            .fetch_one(&self.pool),
+        )
+        .await;
+        matches!(applied, Ok(Ok((n,))) if n >= expected)
     }
 
     /// The backend.

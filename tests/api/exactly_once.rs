@@ -1,0 +1,110 @@
+//! Checks shared by the fault tests that run a real `ketnoi serve`: every event acknowledged
+//! with 200 is answered, a redelivery of it after a restart is a known duplicate, and no event
+//! is answered twice.
+
+use std::collections::{BTreeSet, HashSet};
+use std::time::{Duration, Instant};
+
+use ketnoi::zalo::sim::{ResidentInput, SendOutcome, Simulator};
+
+/// One event the webhook acknowledged, kept as the exact bytes Zalo posted so it can be
+/// redelivered.
+pub(crate) struct Acked {
+    pub user: String,
+    pub msg_id: String,
+    body: Vec<u8>,
+    signature: String,
+}
+
+impl Acked {
+    pub(crate) fn new(user: &str, outcome: SendOutcome) -> Acked {
+        Acked {
+            user: user.to_owned(),
+            msg_id: outcome.msg_id.expect("a message event"),
+            body: outcome.body,
+            signature: outcome.signature,
+        }
+    }
+}
+
+/// The bodies of the messages that quote `msg_id`.
+pub(crate) fn answers(sim: &Simulator, user: &str, msg_id: &str) -> Vec<String> {
+    sim.sent_messages(user)
+        .iter()
+        .filter(|m| m.body["message"]["quote_message_id"].as_str() == Some(msg_id))
+        .map(|m| m.body.to_string())
+        .collect()
+}
+
+/// Waits until every acknowledged event has an answer.
+pub(crate) async fn wait_all_answered(sim: &Simulator, acked: &[Acked], what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let missing: Vec<&str> = acked
+            .iter()
+            .filter(|a| answers(sim, &a.user, &a.msg_id).is_empty())
+            .map(|a| a.msg_id.as_str())
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of {} acknowledged events never answered {what}: {:?}",
+            missing.len(),
+            acked.len(),
+            &missing[..missing.len().min(5)]
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Zalo redelivers every acknowledged event to the server on `port`: each must be acknowledged
+/// again. Then each resident sends one more message and it is answered: a resident's events are
+/// handled in order, so a redelivery handled a second time would show by then.
+pub(crate) async fn redeliver_all(sim: &Simulator, port: u16, acked: &[Acked]) {
+    let http = reqwest::Client::new();
+    for event in acked {
+        let status = http
+            .post(format!("http://127.0.0.1:{port}/webhook/zalo"))
+            .header("content-type", "application/json")
+            .header("X-ZEvent-Signature", &event.signature)
+            .body(event.body.clone())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200, "a redelivery is acknowledged");
+    }
+    let users: BTreeSet<&str> = acked.iter().map(|a| a.user.as_str()).collect();
+    for user in users {
+        let outcome = sim
+            .send_as_user(user, ResidentInput::text("menu"))
+            .await
+            .unwrap();
+        assert_eq!(outcome.webhook_status, 200);
+        let marker = outcome.msg_id.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while answers(sim, user, &marker).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "a fresh message is never answered"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Events answered more than once: the same message quoting the same event sent twice (a first
+/// "xin chào" is rightly answered with two different messages, the menu and the khu phố
+/// question).
+pub(crate) fn answered_twice(sim: &Simulator, acked: &[Acked]) -> usize {
+    acked
+        .iter()
+        .filter(|a| {
+            let bodies = answers(sim, &a.user, &a.msg_id);
+            let distinct: HashSet<&String> = bodies.iter().collect();
+            distinct.len() < bodies.len()
+        })
+        .count()
+}
