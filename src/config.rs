@@ -165,6 +165,8 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// Whole-request deadline.
     pub request_timeout_ms: u64,
+    /// Longest wait for a request's headers on an open connection (idle ones included).
+    pub header_timeout_ms: u64,
     /// Oldest accepted event timestamp, in seconds before now.
     pub max_event_age_secs: u64,
     /// Furthest accepted event timestamp, in seconds after now.
@@ -473,6 +475,7 @@ impl Settings {
     fn refuse_nonsense(&self) -> Result<(), SettingsError> {
         let positive = [
             ("server.request_timeout_ms", self.server.request_timeout_ms),
+            ("server.header_timeout_ms", self.server.header_timeout_ms),
             ("zalo.request_timeout_ms", self.zalo.request_timeout_ms),
             ("workers.lease_secs", self.workers.lease_secs),
             ("workers.poll_interval_ms", self.workers.poll_interval_ms),

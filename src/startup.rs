@@ -213,20 +213,14 @@ impl Application {
                     .map_err(anyhow::Error::from)
             });
         }
-        let stop = shutdown.clone();
-        tasks.spawn(async move {
-            axum::serve(ops_listener, ops_router)
-                .with_graceful_shutdown(async move { stop.cancelled().await })
-                .await
-                .map_err(anyhow::Error::from)
-        });
-        let stop = shutdown.clone();
-        tasks.spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move { stop.cancelled().await })
-                .await
-                .map_err(anyhow::Error::from)
-        });
+        let header_timeout = Duration::from_millis(settings.server.header_timeout_ms);
+        for (listener, router) in [(ops_listener, ops_router), (listener, router)] {
+            let stop = shutdown.clone();
+            tasks.spawn(async move {
+                let Ok(()) = http::serve::serve(listener, router, header_timeout, stop).await;
+                Ok(())
+            });
+        }
 
         let process = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
         let inbox = InboxWorker {

@@ -2,6 +2,7 @@
 //! tracing, a body limit and a request deadline) and the private operations one (`/metrics`).
 
 mod ops;
+pub mod serve;
 mod webhook;
 
 use std::sync::Arc;

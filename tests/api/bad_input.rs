@@ -245,3 +245,51 @@ async fn a_flood_is_answered_once_and_spends_no_more_calls_and_reports_merge() {
     let last = app.sim.sent_messages(reporter);
     assert!(text_of(last.last().unwrap()).contains("gộp vào tin báo"));
 }
+
+/// A client that opens connections and never finishes its request headers (a slow-loris, or a
+/// half-open connection) does not keep them: each is closed once `server.header_timeout_ms`
+/// has passed, and a real request on a fresh connection is still answered. An idle keep-alive
+/// connection is closed the same way after its response.
+#[tokio::test]
+async fn connections_that_never_finish_their_headers_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(TestDb::sqlite(), |s| s.server.header_timeout_ms = 300).await;
+    let read_to_close = |mut stream: tokio::net::TcpStream| async move {
+        let mut sink = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_end(&mut sink),
+        )
+        .await
+        .map(|_| sink)
+    };
+    let mut slow = Vec::new();
+    for _ in 0..20 {
+        let mut stream = tokio::net::TcpStream::connect(app.address).await.unwrap();
+        stream
+            .write_all(b"POST /webhook/zalo HTTP/1.1\r\nHost: ketnoi\r\nX-Slow: ")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    let started = std::time::Instant::now();
+    for stream in slow {
+        assert!(
+            read_to_close(stream).await.is_ok(),
+            "a connection with unfinished headers stays open"
+        );
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    // Idle after a complete request and its response: closed too.
+    let mut idle = tokio::net::TcpStream::connect(app.address).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: ketnoi\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_to_close(idle).await.expect("idle connection closed");
+    assert!(answer.starts_with(b"HTTP/1.1 200"), "{answer:?}");
+    // The server still answers.
+    let ok = reqwest::get(format!("http://{}/healthz", app.address))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+}
