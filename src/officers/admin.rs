@@ -194,7 +194,7 @@ impl Console {
                     .map(|o| {
                         let areas = o.area_list().join(", ");
                         format!(
-                            "{} · {} · {}{}{}",
+                            "{} · {} · {}{}{}{}",
                             o.handle,
                             o.name,
                             o.role,
@@ -203,7 +203,12 @@ impl Console {
                             } else {
                                 format!(" · {areas}")
                             },
-                            if o.on_call == 1 { " · trực" } else { "" }
+                            if o.on_call == 1 { " · trực" } else { "" },
+                            if o.may_alert_all == 1 && !o.is_chief() {
+                                " · được gửi /alert all"
+                            } else {
+                                ""
+                            }
                         )
                     })
                     .collect::<Vec<_>>()
@@ -260,6 +265,23 @@ impl Console {
                         ));
                     }
                     text
+                } else {
+                    self.texts
+                        .fill("officer_no_officer", &[("handle", &handle)])
+                }
+            }
+            OfficerAction::AlertAll { handle, allowed } => {
+                if turn
+                    .store
+                    .set_may_alert_all(turn.tx, &handle, allowed, turn.now)
+                    .await?
+                {
+                    let key = if allowed {
+                        "officer_alert_all_allowed"
+                    } else {
+                        "officer_alert_all_stopped"
+                    };
+                    self.texts.fill(key, &[("handle", &handle)])
                 } else {
                     self.texts
                         .fill("officer_no_officer", &[("handle", &handle)])

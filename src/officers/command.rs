@@ -105,6 +105,13 @@ pub enum OfficerAction {
         /// Handle of the officer.
         handle: String,
     },
+    /// Allow or stop an officer sending `/alert all`.
+    AlertAll {
+        /// Handle of the officer.
+        handle: String,
+        /// Allowed from now on.
+        allowed: bool,
+    },
     /// Set the khu phố an officer covers.
     Areas {
         /// Handle of the officer.
@@ -213,6 +220,8 @@ const OFFICER_ADD_USAGE: &str =
     "Cú pháp: /officer add <zalo_id> <tên gọi> <chief|officer> <họ tên>";
 const OFFICER_REMOVE_USAGE: &str = "Cú pháp: /officer remove <tên gọi>";
 const OFFICER_AREA_USAGE: &str = "Cú pháp: /officer area <tên gọi> <khu phố> [<khu phố>...]";
+const OFFICER_ALERT_ALL_USAGE: &str =
+    "Cú pháp: /officer alertall <tên gọi> on|off (cho phép gửi /alert all)";
 
 /// In the order `help` lists them.
 const SPECS: &[Spec] = &[
@@ -317,7 +326,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "officer",
         aliases: &["canbo"],
-        usage: "Cú pháp: /officer list | add <zalo_id> <tên gọi> <chief|officer> <họ tên> | remove <tên gọi> | area <tên gọi> <khu phố>...",
+        usage: "Cú pháp: /officer list | add <zalo_id> <tên gọi> <chief|officer> <họ tên> | remove <tên gọi> | area <tên gọi> <khu phố>... | alertall <tên gọi> on|off",
         about: "quản lý cán bộ",
         chief: true,
     },
@@ -760,7 +769,22 @@ enum OfficerKey {
     Add,
     Remove,
     Area,
+    AlertAll,
 }
+
+/// On or off, as typed: English, Vietnamese with or without diacritics.
+const SWITCH: &[(&str, bool)] = &[
+    ("on", true),
+    ("yes", true),
+    ("bat", true),
+    ("co", true),
+    ("chophep", true),
+    ("off", false),
+    ("no", false),
+    ("tat", false),
+    ("khong", false),
+    ("thuhoi", false),
+];
 
 const OFFICER_SUBS: &[(&str, OfficerKey)] = &[
     ("list", OfficerKey::List),
@@ -773,6 +797,8 @@ const OFFICER_SUBS: &[(&str, OfficerKey)] = &[
     ("rm", OfficerKey::Remove),
     ("xoa", OfficerKey::Remove),
     ("go", OfficerKey::Remove),
+    ("alertall", OfficerKey::AlertAll),
+    ("thongbao", OfficerKey::AlertAll),
     ("area", OfficerKey::Area),
     ("areas", OfficerKey::Area),
     ("kp", OfficerKey::Area),
@@ -848,6 +874,12 @@ fn parse_officer(rest: &str) -> Result<Command, ParseError> {
                 return Err(bad());
             }
             OfficerAction::Areas { handle, areas }
+        }
+        OfficerKey::AlertAll => {
+            let bad = || officer_usage(OFFICER_ALERT_ALL_USAGE);
+            let handle = handle(args.word(0)).ok_or_else(bad)?;
+            let (allowed, _) = keyword(&Words::new(args.rest(1)), SWITCH, 2).ok_or_else(bad)?;
+            OfficerAction::AlertAll { handle, allowed }
         }
     };
     Ok(Command::Officer(action))
@@ -1552,6 +1584,28 @@ mod tests {
             Err(ParseError::Usage {
                 command: "officer",
                 usage: OFFICER_AREA_USAGE
+            })
+        );
+        for (typed, allowed) in [
+            ("/officer alertall an on", true),
+            ("/cán bộ thông báo an cho phép", true),
+            ("/canbo thongbao an tat", false),
+            ("/officer alertall an thu hồi", false),
+        ] {
+            assert_eq!(
+                off(typed),
+                OfficerAction::AlertAll {
+                    handle: "an".into(),
+                    allowed
+                },
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            parse("/officer alertall an maybe"),
+            Err(ParseError::Usage {
+                command: "officer",
+                usage: OFFICER_ALERT_ALL_USAGE
             })
         );
         assert_eq!(usage_of("/officer fire an"), "officer");

@@ -52,14 +52,15 @@ impl Console {
             crate::bot::lang::fold(area).as_str(),
             "all" | "tat ca" | "tatca"
         );
-        // A message to the whole ward is the chief's to send: it reaches everyone and takes the
-        // bulk share of the call budget for minutes.
-        if everyone && !officer.is_chief() {
+        // A message to the whole ward is the chief's to send (or an officer's the chief allowed,
+        // `/officer alertall`): it reaches everyone and takes the bulk share of the call budget
+        // for minutes.
+        if everyone && !officer.may_alert_everyone() {
             self.audit(turn, officer, "alert", None, "refused", Some("all"))
                 .await?;
             return Ok(vec![self.say(
                 turn,
-                "Thông báo toàn phường (/alert all) chỉ Trưởng Công an phường gửi được. Hãy gửi cho khu phố của mình, ví dụ /alert kp1 …".to_owned(),
+                "Thông báo toàn phường (/alert all) chỉ Trưởng Công an phường, hoặc cán bộ được Trưởng Công an phường cho phép, gửi được. Hãy gửi cho khu phố của mình, ví dụ /alert kp1 …".to_owned(),
             )]);
         }
         let name = if everyone { None } else { self.area_name(area) };

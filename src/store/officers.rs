@@ -20,6 +20,8 @@ pub struct OfficerRow {
     pub areas: String,
     /// 1 when paged for emergencies.
     pub on_call: i64,
+    /// 1 when the chief allows this officer to alert the whole ward.
+    pub may_alert_all: i64,
 }
 
 impl OfficerRow {
@@ -28,13 +30,19 @@ impl OfficerRow {
         self.role == "chief"
     }
 
+    /// Whether this officer may send `/alert all`: the chief, or an officer the chief allowed.
+    pub fn may_alert_everyone(&self) -> bool {
+        self.is_chief() || self.may_alert_all == 1
+    }
+
     /// The khu phố this officer covers.
     pub fn area_list(&self) -> Vec<&str> {
         self.areas.split('|').filter(|a| !a.is_empty()).collect()
     }
 }
 
-const OFFICER_COLUMNS: &str = "user_key, zalo_id_sealed, handle, name, role, areas, on_call";
+const OFFICER_COLUMNS: &str =
+    "user_key, zalo_id_sealed, handle, name, role, areas, on_call, may_alert_all";
 
 impl Store {
     /// The active officer with this keyed hash.
@@ -140,6 +148,26 @@ impl Store {
             "update officers set areas = $1, updated_at = $2 where handle = $3 and active = 1",
         )
         .bind(areas.join("|"))
+        .bind(now)
+        .bind(handle)
+        .execute(&mut **tx)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Allows or stops an officer sending `/alert all`. False when no active officer has the
+    /// handle.
+    pub async fn set_may_alert_all(
+        &self,
+        tx: &mut Tx,
+        handle: &str,
+        allowed: bool,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let r = sqlx::query(
+            "update officers set may_alert_all = $1, updated_at = $2 where handle = $3 and active = 1",
+        )
+        .bind(i64::from(allowed))
         .bind(now)
         .bind(handle)
         .execute(&mut **tx)

@@ -351,7 +351,7 @@ async fn numbers_a_resident_types_are_masked_for_officers_and_shown_to_the_chief
 }
 
 #[tokio::test]
-async fn only_the_chief_alerts_the_whole_ward() {
+async fn only_the_chief_and_officers_the_chief_allows_alert_the_whole_ward() {
     let app = station().await;
     let r = say(&app, AN, text("/alert all Mất điện toàn phường tối nay"), 1).await;
     assert!(
@@ -374,4 +374,30 @@ async fn only_the_chief_alerts_the_whole_ward() {
     )
     .await;
     assert!(text_of(&r[0]).contains("toàn phường"), "{}", text_of(&r[0]));
+    // The chief allows An, typed without diacritics; An may send to everyone until stopped.
+    let handle = "an";
+    let r = say(
+        &app,
+        CHIEF,
+        text(&format!("/canbo thongbao {handle} bat")),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("được gửi"), "{}", text_of(&r[0]));
+    let r = say(&app, AN, text("/alert all Cúp nước sáng mai"), 1).await;
+    assert!(text_of(&r[0]).contains("toàn phường"), "{}", text_of(&r[0]));
+    assert!(!text_of(&r[0]).contains("chỉ Trưởng"), "{}", text_of(&r[0]));
+    let r = say(
+        &app,
+        CHIEF,
+        text(&format!("/officer alertall {handle} off")),
+        1,
+    )
+    .await;
+    assert!(text_of(&r[0]).contains("không còn"), "{}", text_of(&r[0]));
+    let r = say(&app, AN, text("/alert all Cúp nước sáng mai"), 1).await;
+    assert!(text_of(&r[0]).contains("chỉ Trưởng"), "{}", text_of(&r[0]));
+    // Only the chief manages the permission.
+    let r = say(&app, AN, text(&format!("/officer alertall {handle} on")), 1).await;
+    assert!(!text_of(&r[0]).contains("được gửi"), "{}", text_of(&r[0]));
 }
