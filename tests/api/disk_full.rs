@@ -2,7 +2,7 @@
 //! acknowledged with 200 must be on disk, as a second connection sees it, once room is back.
 //! `PRAGMA max_page_count` caps the database where a tmpfs would fill up.
 
-use crate::exactly_once::{answered_twice, redeliver_all, wait_all_answered, Acked};
+use crate::exactly_once::{answered_twice, redeliver_all, wait_all_answered, Acked, LONG_LEASE};
 use crate::helpers::*;
 
 #[tokio::test]
@@ -102,7 +102,7 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
         .unwrap()
         .port();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
-    let mut child = crate::process_kill::start_serve(port, &db_url, sim_address);
+    let mut child = crate::process_kill::start_serve_with(port, &db_url, sim_address, LONG_LEASE);
     crate::process_kill::wait_healthy(port).await;
 
     let long = "Kính gửi công an phường, tôi xin trình bày sự việc như sau. ".repeat(20);
@@ -157,7 +157,7 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
     wait_all_answered(&sim, &acked, "before the kill").await;
     child.start_kill().unwrap();
     child.wait().await.unwrap();
-    let mut child = crate::process_kill::start_serve(port, &db_url, sim_address);
+    let mut child = crate::process_kill::start_serve_with(port, &db_url, sim_address, LONG_LEASE);
     crate::process_kill::wait_healthy(port).await;
     redeliver_all(&sim, port, &acked).await;
     let twice = answered_twice(&sim, &acked);

@@ -7,6 +7,11 @@ use std::time::{Duration, Instant};
 
 use ketnoi::zalo::sim::{ResidentInput, SendOutcome, Simulator};
 
+/// The lease for these tests: longer than any send on a loaded CI machine, so only the fault
+/// under test can make a message go out twice (a 3 s lease can end while a slow call is still
+/// in flight, and another worker then sends the row again — at least once, by design).
+pub(crate) const LONG_LEASE: &[(&str, &str)] = &[("KETNOI__WORKERS__LEASE_SECS", "30")];
+
 /// One event the webhook acknowledged, kept as the exact bytes Zalo posted so it can be
 /// redelivered.
 pub(crate) struct Acked {
@@ -99,12 +104,24 @@ pub(crate) async fn redeliver_all(sim: &Simulator, port: u16, acked: &[Acked]) {
 /// "xin chào" is rightly answered with two different messages, the menu and the khu phố
 /// question).
 pub(crate) fn answered_twice(sim: &Simulator, acked: &[Acked]) -> usize {
-    acked
+    let start = Instant::now();
+    let twice: Vec<&Acked> = acked
         .iter()
         .filter(|a| {
             let bodies = answers(sim, &a.user, &a.msg_id);
             let distinct: HashSet<&String> = bodies.iter().collect();
             distinct.len() < bodies.len()
         })
-        .count()
+        .collect();
+    // What a failure needs to be understood: when each copy arrived.
+    for a in twice.iter().take(3) {
+        let arrivals: Vec<String> = sim
+            .sent_messages(&a.user)
+            .iter()
+            .filter(|m| m.body["message"]["quote_message_id"].as_str() == Some(a.msg_id.as_str()))
+            .map(|m| format!("{:?} ago", start.duration_since(m.arrived)))
+            .collect();
+        eprintln!("answered twice: {} {} at {arrivals:?}", a.user, a.msg_id);
+    }
+    twice.len()
 }

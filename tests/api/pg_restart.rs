@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use ketnoi::zalo::sim::ResidentInput;
 
-use crate::exactly_once::{answered_twice, redeliver_all, wait_all_answered, Acked};
+use crate::exactly_once::{answered_twice, redeliver_all, wait_all_answered, Acked, LONG_LEASE};
 use crate::helpers::*;
 
 /// A PostgreSQL cluster of this test's own, stopped when dropped.
@@ -153,7 +153,8 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
         .unwrap()
         .port();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
-    let mut child = crate::process_kill::start_serve(port, &postgres.url(), sim_address);
+    let mut child =
+        crate::process_kill::start_serve_with(port, &postgres.url(), sim_address, LONG_LEASE);
     crate::process_kill::wait_healthy(port).await;
     let ready = || async move {
         reqwest::get(format!("http://127.0.0.1:{port}/readyz"))
@@ -192,6 +193,7 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
         let (i, user, outcome) = send(i).await;
         keep(i, user, outcome, true);
     }
+    eprintln!("crash at {:?}", Instant::now());
     postgres.crash();
     let started = Instant::now();
     for (i, user, outcome) in futures::future::join_all((100..130).map(send)).await {
@@ -227,7 +229,8 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
     wait_all_answered(&sim, &acked, "before the kill").await;
     child.start_kill().unwrap();
     child.wait().await.unwrap();
-    let mut child = crate::process_kill::start_serve(port, &postgres.url(), sim_address);
+    let mut child =
+        crate::process_kill::start_serve_with(port, &postgres.url(), sim_address, LONG_LEASE);
     crate::process_kill::wait_healthy(port).await;
     redeliver_all(&sim, port, &acked).await;
     let twice = answered_twice(&sim, &acked);

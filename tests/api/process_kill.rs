@@ -13,6 +13,16 @@ use tokio::process::{Child, Command};
 use crate::helpers::*;
 
 pub(crate) fn start_serve(port: u16, db_url: &str, sim: std::net::SocketAddr) -> Child {
+    start_serve_with(port, db_url, sim, &[])
+}
+
+/// `start_serve` with more settings (`KETNOI__…` variables) on top.
+pub(crate) fn start_serve_with(
+    port: u16,
+    db_url: &str,
+    sim: std::net::SocketAddr,
+    extra: &[(&str, &str)],
+) -> Child {
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
     Command::new(env!("CARGO_BIN_EXE_ketnoi"))
         .arg("serve")
@@ -35,6 +45,7 @@ pub(crate) fn start_serve(port: u16, db_url: &str, sim: std::net::SocketAddr) ->
         .env("KETNOI__WORKERS__BACKOFF_BASE_MS", "20")
         .env("KETNOI__WORKERS__BACKOFF_MAX_MS", "500")
         .env("RUST_LOG", "error")
+        .envs(extra.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
