@@ -14,11 +14,19 @@
 #   FAULTS=1 scripts/chaos.sh             # the same with a failing, slow API and expiring tokens
 #   SIGNAL=TERM scripts/chaos.sh          # graceful shutdowns under load instead of crashes
 #   DURATION=120 RATE=60 KILL_EVERY=3 scripts/chaos.sh
+#
+# DISK_FULL=1 puts the SQLite database on a small tmpfs that is nearly full from the start
+# (needs root): writes fail with "database or disk is full" until room is made at a third of
+# the run. PG_RESTART=1 runs the server on a PostgreSQL cluster of its own (initdb into the
+# work folder) and crashes it (`pg_ctl stop -m immediate`) at a third of the run, starting it
+# again 3 s later. Both keep the kills going; the verdict is the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIGNAL=${SIGNAL:-KILL}   # KILL: crash; TERM: graceful shutdown under load
 FAULTS=${FAULTS:-0}
+DISK_FULL=${DISK_FULL:-0}
+PG_RESTART=${PG_RESTART:-0}
 DURATION=${DURATION:-40}
 RATE=${RATE:-40}
 KILL_EVERY=${KILL_EVERY:-5}
@@ -29,12 +37,44 @@ OUTBOX_WORKERS=4
 cargo build --release --quiet
 BIN=target/release/ketnoi
 WORK=$(mktemp -d)
-trap 'kill $(cat "$WORK/pid" 2>/dev/null) 2>/dev/null || true' EXIT
+cleanup() {
+  kill "$(cat "$WORK/pid" 2>/dev/null)" 2>/dev/null || true
+  if [ "$PG_RESTART" = 1 ]; then pg pg_ctl -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1 || true; fi
+  if [ "$DISK_FULL" = 1 ]; then umount "$WORK/db" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+# PostgreSQL's tools, as the `postgres` user when run as root (the server refuses root).
+pg() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  local tool=$1; shift
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/$tool" "$@"; else "$bin/$tool" "$@"; fi
+}
+pg_cluster_start() {
+  pg pg_ctl -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" start >/dev/null
+}
 
 source scripts/lib.sh
 serve_env "$SIM_PORT"
 export KETNOI__SERVER__LISTEN=127.0.0.1:$PORT
 export KETNOI__DATABASE__URL=sqlite://$WORK/ketnoi.db
+if [ "$DISK_FULL" = 1 ]; then
+  mkdir -p "$WORK/db"
+  mount -t tmpfs -o size=8m tmpfs "$WORK/db"
+  # About 600 KB left for the database: it fills within seconds at this rate.
+  head -c 7800000 /dev/zero >"$WORK/db/filler"
+  export KETNOI__DATABASE__URL=sqlite://$WORK/db/ketnoi.db
+fi
+if [ "$PG_RESTART" = 1 ]; then
+  PG_PORT=${PG_PORT:-15432}
+  mkdir -p "$WORK/pg"
+  if [ "$(id -u)" = 0 ]; then chmod 755 "$WORK"; chown -R postgres:postgres "$WORK/pg"; fi
+  pg initdb -D "$WORK/pg/data" -U postgres -A trust --no-sync >/dev/null
+  pg_cluster_start
+  export KETNOI__DATABASE__URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
+fi
 export KETNOI__WORKERS__OUTBOX_WORKERS=$OUTBOX_WORKERS
 export KETNOI__WORKERS__LEASE_SECS=5
 # The simulator has no 4000 calls/min quota: lifting ours keeps delivery ahead of the load, so
@@ -65,7 +105,21 @@ kills=0
 begin=$SECONDS
 end=$((SECONDS + DURATION))
 expired=0
+phase_done=0
 while [ $SECONDS -lt $end ]; do
+  if [ $phase_done = 0 ] && [ $((SECONDS - begin)) -ge $((DURATION / 3)) ]; then
+    phase_done=1
+    if [ "$DISK_FULL" = 1 ]; then
+      echo "room made on the full disk at $((SECONDS - begin)) s" >&2
+      rm -f "$WORK/db/filler"
+    fi
+    if [ "$PG_RESTART" = 1 ]; then
+      echo "PostgreSQL crashed at $((SECONDS - begin)) s, started again 3 s later" >&2
+      pg pg_ctl -D "$WORK/pg/data" -m immediate -w stop >/dev/null
+      sleep 3
+      pg_cluster_start
+    fi
+  fi
   if [ "$FAULTS" = 1 ] && [ $expired -lt 2 ] && [ $((SECONDS - begin)) -ge $(((expired + 1) * DURATION / 3)) ]; then
     faults '{"expire_tokens": true}' && expired=$((expired + 1))
   fi
