@@ -338,6 +338,7 @@ mod tests {
     fn first_held_out_set_stays_above_its_floor() {
         let jsonl = include_str!("../../../tests/fixtures/intents-heldout.jsonl");
         let r = evaluate(shared(), jsonl).expect("held-out set parses");
+        println!("{r}");
         assert_floors(&r, 0.93, 0.92, 0.98, 0.93);
     }
 }

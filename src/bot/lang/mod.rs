@@ -1,6 +1,7 @@
 //! Vietnamese language understanding for resident messages.
 //!
 //! - [`normalize`]: NFC and the diacritic/teencode-insensitive `fold`.
+//! - [`intent`]: the labels: [`Intent`] and the procedure ids.
 //! - [`classify`]: intent + procedure-id classifier trained at start-up from
 //!   the embedded corpus in `corpus/`.
 //! - [`eval`]: accuracy / macro-F1 / confusion-matrix report on a JSONL set.
@@ -11,6 +12,7 @@
 pub mod classify;
 pub mod eval;
 mod features;
+pub mod intent;
 mod model;
 pub mod normalize;
 mod rules;

@@ -10,8 +10,8 @@
 //!
 //! All matching is on folded text, on whole words.
 
-use super::classify::{Intent, PROCEDURE_IDS};
 use super::features::has_case_code;
+use super::intent::{Intent, PROCEDURE_IDS};
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;

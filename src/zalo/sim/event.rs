@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::resident::{Location, ResidentInput};
+use super::input::{Location, ResidentInput};
 use super::state::user_id_by_app;
 use super::SimConfig;
 

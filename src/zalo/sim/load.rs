@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::event::Kind;
-use super::resident::{new_event, post, Location};
+use super::input::Location;
+use super::resident::{new_event, post};
 use super::Simulator;
 
 /// What to send.

@@ -12,6 +12,7 @@
 
 mod event;
 mod faults;
+mod input;
 mod inspect;
 pub mod load;
 mod oauth;
@@ -32,7 +33,8 @@ use axum::Router;
 use tokio_util::sync::CancellationToken;
 
 pub use faults::FaultSettings;
-pub use resident::{Location, ResidentInput, SendOutcome};
+pub use input::{Location, ResidentInput};
+pub use resident::SendOutcome;
 pub use state::{SentMessage, SimStats};
 
 use state::State;

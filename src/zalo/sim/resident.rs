@@ -9,79 +9,14 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 use super::event::{build_event, Kind};
+use super::input::ResidentInput;
 use super::state::DeliveredEvent;
 use super::Simulator;
 use crate::zalo::signature;
-
-/// What a resident does. Exactly one of `text`, `image_url` (with optional `text` caption),
-/// `location`, `event` ("follow" | "unfollow"), `file_url` (with optional `name`), `sticker`;
-/// or `redeliver: true` to have the previous event delivered again.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResidentInput {
-    pub text: Option<String>,
-    pub image_url: Option<String>,
-    pub location: Option<Location>,
-    pub event: Option<String>,
-    pub file_url: Option<String>,
-    pub name: Option<String>,
-    pub sticker: Option<String>,
-    #[serde(default)]
-    pub redeliver: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
-pub struct Location {
-    pub latitude: f64,
-    pub longitude: f64,
-}
-
-impl ResidentInput {
-    pub fn text(text: impl Into<String>) -> Self {
-        ResidentInput {
-            text: Some(text.into()),
-            ..Self::default()
-        }
-    }
-    pub fn image(url: impl Into<String>, caption: Option<String>) -> Self {
-        ResidentInput {
-            image_url: Some(url.into()),
-            text: caption,
-            ..Self::default()
-        }
-    }
-    pub fn location(latitude: f64, longitude: f64) -> Self {
-        ResidentInput {
-            location: Some(Location {
-                latitude,
-                longitude,
-            }),
-            ..Self::default()
-        }
-    }
-    pub fn follow() -> Self {
-        ResidentInput {
-            event: Some("follow".to_owned()),
-            ..Self::default()
-        }
-    }
-    pub fn unfollow() -> Self {
-        ResidentInput {
-            event: Some("unfollow".to_owned()),
-            ..Self::default()
-        }
-    }
-    pub fn redeliver() -> Self {
-        ResidentInput {
-            redeliver: true,
-            ..Self::default()
-        }
-    }
-}
 
 /// The result of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,0 +1,71 @@
+//! What a simulated resident can do, as the `POST /sim/users/{user_id}/send` body and the
+//! `Simulator::send_as_user` argument. A leaf: the event builder and the resident endpoint
+//! both use it.
+
+use serde::{Deserialize, Serialize};
+
+/// What a resident does. Exactly one of `text`, `image_url` (with optional `text` caption),
+/// `location`, `event` ("follow" | "unfollow"), `file_url` (with optional `name`), `sticker`;
+/// or `redeliver: true` to have the previous event delivered again.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentInput {
+    pub text: Option<String>,
+    pub image_url: Option<String>,
+    pub location: Option<Location>,
+    pub event: Option<String>,
+    pub file_url: Option<String>,
+    pub name: Option<String>,
+    pub sticker: Option<String>,
+    #[serde(default)]
+    pub redeliver: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+pub struct Location {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+impl ResidentInput {
+    pub fn text(text: impl Into<String>) -> Self {
+        ResidentInput {
+            text: Some(text.into()),
+            ..Self::default()
+        }
+    }
+    pub fn image(url: impl Into<String>, caption: Option<String>) -> Self {
+        ResidentInput {
+            image_url: Some(url.into()),
+            text: caption,
+            ..Self::default()
+        }
+    }
+    pub fn location(latitude: f64, longitude: f64) -> Self {
+        ResidentInput {
+            location: Some(Location {
+                latitude,
+                longitude,
+            }),
+            ..Self::default()
+        }
+    }
+    pub fn follow() -> Self {
+        ResidentInput {
+            event: Some("follow".to_owned()),
+            ..Self::default()
+        }
+    }
+    pub fn unfollow() -> Self {
+        ResidentInput {
+            event: Some("unfollow".to_owned()),
+            ..Self::default()
+        }
+    }
+    pub fn redeliver() -> Self {
+        ResidentInput {
+            redeliver: true,
+            ..Self::default()
+        }
+    }
+}
