@@ -5,6 +5,8 @@
 pub mod bot;
 pub mod cases;
 pub mod config;
+pub mod conversation;
+pub mod dispatch;
 pub mod http;
 pub mod officers;
 pub mod pipeline;

@@ -13,11 +13,14 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::bot::procedures::Catalogue;
-use crate::bot::texts::Texts;
-use crate::bot::{Bot, BotConfig};
+use crate::bot::Bot;
 use crate::config::{default_config_dir, Settings};
+use crate::conversation::texts::Texts;
+use crate::conversation::BotConfig;
+use crate::dispatch::Dispatcher;
 use crate::http::{self, AppState, WebhookConfig};
 use crate::officers::sla::Sla;
+use crate::officers::Console;
 use crate::pipeline::call_budget::CallLimiter;
 use crate::pipeline::delivery::{DeliveryWorker, RetryPolicy};
 use crate::pipeline::inbox::InboxWorker;
@@ -38,7 +41,7 @@ pub struct Application {
     store: Store,
     vault: Vault,
     client: ZaloClient,
-    bot: Arc<Bot>,
+    bot: Arc<Dispatcher>,
     texts: Texts,
 }
 
@@ -106,16 +109,19 @@ impl Application {
         let catalogue = Catalogue::load(&config_dir.join("procedures.toml"))?;
         let out_of_scope = crate::bot::out_of_scope::OutOfScope::load(&config_dir)?;
         let texts = Texts::load(&config_dir)?;
-        let bot = Bot::new(
+        let config = BotConfig {
+            bot: settings.bot.clone(),
+            station: settings.station.clone(),
+            on_call: settings.officers.on_call.clone(),
+        };
+        let console = Console::new(
             texts.clone(),
-            catalogue,
-            out_of_scope,
-            BotConfig {
-                bot: settings.bot.clone(),
-                station: settings.station.clone(),
-                on_call: settings.officers.on_call.clone(),
-            },
+            config.clone(),
             settings.service_levels.clone(),
+        );
+        let bot = Dispatcher::new(
+            Bot::new(texts.clone(), catalogue, out_of_scope, config),
+            console,
         );
         bot.warm_up();
         let bot = Arc::new(bot);

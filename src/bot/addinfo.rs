@@ -2,28 +2,13 @@
 //! (the officer's own words); what they send next is held and, after one tap ("Gửi bổ sung"),
 //! added to the case and forwarded to whoever handles it.
 
-use super::dialogue::{stored, Addition, Dialogue};
 use super::payload::Payload;
-use super::relay::save_unless_writing;
 use super::report::Input;
 use super::typed::Typed;
-use super::{Bot, Reply, Turn};
+use super::Bot;
+use crate::conversation::dialogue::{stored, Addition, Dialogue};
+use crate::conversation::{Reply, Turn};
 use crate::zalo::messages::{Button, CsMessage};
-
-/// Puts the reporter of a case into "cần bổ sung" for it (unless they are writing a report).
-pub async fn open_add_info(
-    turn: &mut Turn<'_>,
-    reporter_key: &str,
-    case_id: i64,
-    code: &str,
-) -> sqlx::Result<()> {
-    let dialogue = Dialogue::AddInfo {
-        case_id,
-        code: code.to_owned(),
-        pending: None,
-    };
-    save_unless_writing(turn, reporter_key, &dialogue).await
-}
 
 impl Bot {
     /// A message or a tap while the station waits for more on a case.

@@ -2,8 +2,9 @@
 
 use super::out_of_scope::Topic;
 use super::payload::Payload;
-use super::{Bot, Reply, Turn};
+use super::Bot;
 use crate::cases::{Category, Status};
+use crate::conversation::{Reply, Turn};
 use crate::store::CaseRow;
 use crate::vn_time::vn_date;
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
@@ -142,7 +143,7 @@ impl Bot {
             }
         }
         let mut parts =
-            crate::bot::text::split_message(&text, crate::zalo::messages::MAX_TEXT_CHARS);
+            crate::conversation::text::split_message(&text, crate::zalo::messages::MAX_TEXT_CHARS);
         let last = parts.pop().unwrap_or_default();
         let mut replies: Vec<Reply> = parts
             .into_iter()

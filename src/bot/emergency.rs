@@ -5,11 +5,12 @@
 //! Every sentence is true: the resident is told a message reached an officer only when one was
 //! paged; with nobody registered at all they are told plainly to call.
 
-use super::dialogue::Dialogue;
 use super::payload::Payload;
 use super::report::{infer_category, Input};
-use super::{Bot, Reply, Turn};
+use super::Bot;
 use crate::cases::{Category, Details};
+use crate::conversation::dialogue::Dialogue;
+use crate::conversation::{Reply, Turn};
 use crate::vn_time::vn_time;
 use crate::zalo::messages::{Button, CsMessage};
 
@@ -177,9 +178,13 @@ impl Bot {
         turn: &mut Turn<'_>,
         area: Option<&str>,
     ) -> sqlx::Result<Vec<String>> {
-        let mut paged =
-            crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
-                .await?;
+        let mut paged = crate::conversation::roster::pager_ids(
+            turn.store,
+            turn.tx,
+            turn.vault,
+            &self.config.on_call,
+        )
+        .await?;
         for officer in self.area_officer_ids(turn, area).await? {
             if !paged.contains(&officer) {
                 paged.push(officer);
@@ -198,9 +203,10 @@ impl Bot {
     ) -> sqlx::Result<bool> {
         for id in ids {
             let key = turn.vault.user_key(id);
-            let open = turn.store.resident(turn.tx, &key).await?.is_some_and(|r| {
-                turn.now - r.last_interaction_at <= crate::pipeline::REPLY_WINDOW_MS
-            });
+            let open =
+                turn.store.resident(turn.tx, &key).await?.is_some_and(|r| {
+                    turn.now - r.last_interaction_at <= crate::zalo::REPLY_WINDOW_MS
+                });
             if open {
                 return Ok(true);
             }

@@ -3,7 +3,8 @@
 //! say "anh/chị"; replies to an elderly resident have it swapped just before they leave.
 
 use super::lang::fold;
-use super::{Bot, Reply, Turn};
+use super::Bot;
+use crate::conversation::{Reply, Turn};
 
 /// Stored value for "ông/bà".
 const ELDERLY: &str = "ong_ba";

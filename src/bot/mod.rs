@@ -2,9 +2,10 @@
 //! the event's transaction; handlers read and change state only through the store in that
 //! transaction and return replies — they never call Zalo themselves.
 //!
-//! Order of decisions for a message (one place, on purpose):
-//! 0. a registered officer's message goes to the officers' console; a resident's `/…` text
-//!    gets the menu and learns nothing about commands;
+//! Who is writing (an officer or a resident) is decided above, by [`crate::dispatch`].
+//!
+//! Order of decisions for a resident's message (one place, on purpose):
+//! 0. a `/…` text gets the menu and learns nothing about commands;
 //! 1. a button payload, matched exactly;
 //! 2. "hủy" while something is in progress;
 //! 3. an emergency — answered at once, whatever else is going on;
@@ -14,136 +15,36 @@
 
 mod addinfo;
 mod answers;
-pub mod area;
-mod dialogue;
+mod area;
 mod emergency;
 mod honorific;
 pub mod lang;
 pub mod out_of_scope;
 pub mod payload;
 pub mod procedures;
-pub mod quote;
 mod relay;
 pub(crate) mod report;
 pub mod scam;
-pub mod text;
-pub mod texts;
 pub mod typed;
 
-pub use relay::{close_case_relay, open_case_relay};
-
 use crate::cases::code;
-use crate::config::{BotSettings, StationSettings};
-use crate::store::{Priority, Store, Tx};
-use crate::vault::Vault;
-use crate::zalo::events::{EventKind, ZaloEvent};
+use crate::conversation::dialogue::{Dialogue, ReportDraft};
+use crate::conversation::texts::Texts;
+use crate::conversation::{BotConfig, Reply, Turn};
+use crate::store::Priority;
+use crate::zalo::events::EventKind;
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
-use dialogue::{Dialogue, ReportDraft};
 use lang::Intent;
 use out_of_scope::OutOfScope;
 use payload::Payload;
 use procedures::Catalogue;
 use report::Input;
-use texts::Texts;
 use typed::Typed;
-
-pub use addinfo::open_add_info;
 
 /// Confidence an emergency reading of the model alone needs to interrupt a dialogue in progress
 /// (an answer to a question: "áo khoác đen", "6", "2 giờ sáng nay"); a rule's cue — "cứu", a
 /// knife now, fire — always interrupts.
 const EMERGENCY_IN_DIALOGUE: f32 = 0.9;
-
-/// A message to send: to the resident of the turn, or to an officer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reply {
-    /// Zalo user id of the recipient.
-    pub to: String,
-    /// The message.
-    pub message: CsMessage,
-    /// When it goes out relative to other queued messages.
-    pub priority: Priority,
-}
-
-impl Reply {
-    /// A message to `to`, in conversation order.
-    pub fn new(to: impl Into<String>, message: CsMessage) -> Reply {
-        Reply {
-            to: to.into(),
-            message,
-            priority: Priority::Conversation,
-        }
-    }
-
-    /// The same text to each of these Zalo users (pages, notices, forwards).
-    pub fn to_each(ids: Vec<String>, text: &str) -> impl Iterator<Item = Reply> + '_ {
-        ids.into_iter()
-            .map(move |to| Reply::new(to, CsMessage::text(text)))
-    }
-
-    /// Sent before everything else: an emergency's answer, pages, follow-ups.
-    pub fn urgent(mut self) -> Reply {
-        self.priority = Priority::Urgent;
-        self
-    }
-
-    /// Sent after the rest, within the bulk share: alerts to many residents.
-    pub fn bulk(mut self) -> Reply {
-        self.priority = Priority::Bulk;
-        self
-    }
-}
-
-/// One event being handled: who, what, and the transaction to work in.
-pub struct Turn<'a> {
-    /// Database.
-    pub store: &'a Store,
-    /// The event's transaction.
-    pub tx: &'a mut Tx,
-    /// Seals what is stored.
-    pub vault: &'a Vault,
-    /// The event.
-    pub event: &'a ZaloEvent,
-    /// The resident's Zalo id.
-    pub user_id: &'a str,
-    /// The resident's keyed hash.
-    pub user_key: &'a str,
-    /// Now, ms.
-    pub now: i64,
-    /// The event's row in the inbox (its place in the resident's sequence of events).
-    pub inbox_id: i64,
-    /// Other OA API calls to make (e.g. tagging the resident), queued with the replies.
-    pub calls: Vec<ApiCall>,
-}
-
-/// An OA API call other than a message, queued in the outbox like one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiCall {
-    /// Zalo user it concerns (for ordering and the outbox key).
-    pub to: String,
-    /// API path, e.g. `/v2.0/oa/tag/tagfollower`.
-    pub path: String,
-    /// Request body.
-    pub body: serde_json::Value,
-}
-
-impl Turn<'_> {
-    /// A reply to the resident, quoting their message.
-    fn reply(&self, message: CsMessage) -> Reply {
-        Reply::new(self.user_id, message.quoting(self.event.msg_id()))
-    }
-}
-
-/// Everything the conversation needs that does not change at run time.
-#[derive(Debug, Clone)]
-pub struct BotConfig {
-    /// Behaviour settings.
-    pub bot: BotSettings,
-    /// Station details and khu phố.
-    pub station: StationSettings,
-    /// Officers paged for emergencies.
-    pub on_call: Vec<String>,
-}
 
 /// The bot.
 #[derive(Debug, Clone)]
@@ -152,7 +53,6 @@ pub struct Bot {
     catalogue: Catalogue,
     out_of_scope: OutOfScope,
     config: BotConfig,
-    console: crate::officers::Console,
 }
 
 impl Bot {
@@ -162,15 +62,12 @@ impl Bot {
         catalogue: Catalogue,
         out_of_scope: OutOfScope,
         config: BotConfig,
-        service: crate::config::ServiceLevelSettings,
     ) -> Bot {
-        let console = crate::officers::Console::new(texts.clone(), config.clone(), service);
         Bot {
             texts,
             catalogue,
             out_of_scope,
             config,
-            console,
         }
     }
 
@@ -179,20 +76,10 @@ impl Bot {
         lang::shared();
     }
 
-    /// The replies to one event (none for receipts, echoes and unknown events).
+    /// The replies to a resident's follow or message (the dispatcher sends nothing else here).
     pub async fn handle(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
         let kind = turn.event.kind();
-        if !matches!(kind, EventKind::Follow | EventKind::UserMessage) {
-            if kind == EventKind::Unfollow {
-                turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
-            }
-            return Ok(Vec::new());
-        }
-        // One look-up each per event: who is writing, and how to address them.
-        if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {
-            let text = turn.event.text().map(lang::nfc).unwrap_or_default();
-            return self.console.handle(turn, &officer, text.trim()).await;
-        }
+        // One look-up per event: how to address them.
         let elderly = self.honorific(turn).await?;
         let replies = match kind {
             EventKind::Follow => self.greet(turn).await?,
@@ -313,7 +200,7 @@ impl Bot {
                     Some(Typed::Done | Typed::No | Typed::DontKnow) => {
                         return self.save_area(turn, None).await
                     }
-                    _ if area::looks_like_area(text) => {
+                    _ if crate::conversation::area::looks_like_area(text) => {
                         return Ok(vec![turn.reply(self.area_not_found(text))]);
                     }
                     _ => turn.store.clear_dialogue(turn.tx, turn.user_key).await?,
@@ -344,7 +231,10 @@ impl Bot {
         if let Some(code) = code::find(text) {
             return self.case_status(turn, Some(code)).await;
         }
-        if let Some(area) = self.area_index(text).filter(|_| area::is_only_area(text)) {
+        if let Some(area) = self
+            .area_index(text)
+            .filter(|_| crate::conversation::area::is_only_area(text))
+        {
             return self.save_area(turn, Some(area)).await;
         }
         let Some(c) = classification else {
@@ -518,8 +408,12 @@ impl Bot {
             .ok()
             .and_then(|plain| serde_json::from_slice::<Dialogue>(&plain).ok());
         let idle_ms = match dialogue {
-            Some(Dialogue::Relay { .. } | Dialogue::AddInfo { .. }) => dialogue::RELAY_IDLE_MS,
-            Some(Dialogue::Emergency { .. }) => dialogue::EMERGENCY_FOLLOW_UP_MS,
+            Some(Dialogue::Relay { .. } | Dialogue::AddInfo { .. }) => {
+                crate::conversation::dialogue::RELAY_IDLE_MS
+            }
+            Some(Dialogue::Emergency { .. }) => {
+                crate::conversation::dialogue::EMERGENCY_FOLLOW_UP_MS
+            }
             _ => self.config.bot.dialogue_idle_minutes as i64 * 60_000,
         };
         if dialogue.is_none() || turn.now - updated_at > idle_ms {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::bot::text::{split_message, truncate_title};
+use crate::conversation::text::{split_message, truncate_title};
 
 /// Zalo's limit for one customer-service text message.
 pub const MAX_MESSAGE_CHARS: usize = 2000;

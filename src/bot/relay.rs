@@ -4,12 +4,13 @@
 //! procedure, news, a new report) is answered normally; when unsure the bot asks with two
 //! buttons. The relay ends when the case closes.
 
-use super::dialogue::{stored, Dialogue};
 use super::lang::{Classification, Intent};
 use super::payload::Payload;
 use super::report::Input;
 use super::typed::Typed;
-use super::{Bot, Reply, Turn};
+use super::Bot;
+use crate::conversation::dialogue::Dialogue;
+use crate::conversation::{Reply, Turn};
 use crate::store::CaseRow;
 use crate::zalo::messages::{Button, CsMessage};
 
@@ -20,54 +21,6 @@ const CLOSED: [&str; 3] = ["resolved", "rejected", "transferred"];
 const NEW_QUESTION_ABOVE: f32 = 0.75;
 /// Below this, a non-case reading is too unsure either way: ask.
 const ASK_ABOVE: f32 = 0.45;
-
-/// Opens the relay for the reporter of a case, unless they are in the middle of writing a
-/// report (their draft is worth more; they can still answer by quoting the case code).
-pub async fn open_case_relay(
-    turn: &mut Turn<'_>,
-    reporter_key: &str,
-    case_id: i64,
-    code: &str,
-) -> sqlx::Result<()> {
-    let dialogue = Dialogue::Relay {
-        case_id,
-        code: code.to_owned(),
-        pending: None,
-    };
-    save_unless_writing(turn, reporter_key, &dialogue).await
-}
-
-/// Ends the relay (or a pending "cần bổ sung") of a case whose reporter is in one.
-pub async fn close_case_relay(
-    turn: &mut Turn<'_>,
-    reporter_key: &str,
-    case_id: i64,
-) -> sqlx::Result<()> {
-    if let Some(current) = stored(turn, reporter_key).await? {
-        let same_case = matches!(current,
-            Dialogue::Relay { case_id: id, .. } | Dialogue::AddInfo { case_id: id, .. } if id == case_id);
-        if same_case {
-            turn.store.clear_dialogue(turn.tx, reporter_key).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Stores `dialogue` for `resident_key` unless they are writing a report.
-pub(super) async fn save_unless_writing(
-    turn: &mut Turn<'_>,
-    resident_key: &str,
-    dialogue: &Dialogue,
-) -> sqlx::Result<()> {
-    if let Some(Dialogue::Report(_)) = stored(turn, resident_key).await? {
-        return Ok(());
-    }
-    let json = serde_json::to_vec(dialogue).expect("dialogue serialises");
-    let sealed = turn.vault.seal(&json);
-    turn.store
-        .save_dialogue(turn.tx, resident_key, &sealed, turn.now)
-        .await
-}
 
 impl Bot {
     /// A resident's message while the relay of a case is open. `None` when it is not for the
@@ -195,7 +148,7 @@ impl Bot {
             &[
                 ("code", &case.code),
                 ("pseudonym", &case.pseudonym),
-                ("text", &super::quote::for_officers(text)),
+                ("text", &crate::conversation::quote::for_officers(text)),
             ],
         );
         let key = if self.any_reachable(turn, &recipients).await? {
@@ -232,9 +185,15 @@ impl Bot {
         let complaint =
             crate::cases::Category::from_id(&case.category).is_some_and(|c| c.chief_only());
         if complaint {
-            return crate::officers::chief_ids(turn.store, turn.tx, turn.vault).await;
+            return crate::conversation::roster::chief_ids(turn.store, turn.tx, turn.vault).await;
         }
-        crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call).await
+        crate::conversation::roster::pager_ids(
+            turn.store,
+            turn.tx,
+            turn.vault,
+            &self.config.on_call,
+        )
+        .await
     }
 }
 

@@ -3,12 +3,13 @@
 //! without consent to be contacted) or cancel it. A report written in one long message goes
 //! straight to that summary.
 
-use super::dialogue::{Dialogue, ReportDraft, ReportStep};
 use super::lang::{fold, Classification, Intent};
 use super::payload::Payload;
 use super::typed::{typed_number, Typed};
-use super::{Bot, Reply, Turn};
+use super::Bot;
 use crate::cases::{code, contains_words, pseudonym, Category, Details, Evidence, Place};
+use crate::conversation::dialogue::{Dialogue, ReportDraft, ReportStep};
+use crate::conversation::{Reply, Turn};
 use crate::store::NewCase;
 use crate::zalo::events::ZaloEvent;
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
@@ -672,7 +673,7 @@ impl Bot {
         area: Option<&str>,
     ) -> sqlx::Result<Vec<Reply>> {
         let recipients: Vec<String> = if category.chief_only() {
-            crate::officers::chief_ids(turn.store, turn.tx, turn.vault).await?
+            crate::conversation::roster::chief_ids(turn.store, turn.tx, turn.vault).await?
         } else {
             let area_officers: Vec<_> = match area {
                 Some(area) => turn
@@ -695,8 +696,13 @@ impl Bot {
                     .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
                     .collect()
             } else {
-                crate::officers::pager_ids(turn.store, turn.tx, turn.vault, &self.config.on_call)
-                    .await?
+                crate::conversation::roster::pager_ids(
+                    turn.store,
+                    turn.tx,
+                    turn.vault,
+                    &self.config.on_call,
+                )
+                .await?
             }
         };
         let area_text = area.map(|a| format!(" · {a}")).unwrap_or_default();

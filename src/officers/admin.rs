@@ -3,8 +3,8 @@
 
 use super::command::{OfficerAction, OnCallAction};
 use super::Console;
-use crate::bot::{Reply, Turn};
 use crate::cases::Category;
+use crate::conversation::{Reply, Turn};
 use crate::store::OfficerRow;
 
 impl Console {

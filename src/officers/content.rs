@@ -1,10 +1,10 @@
 //! News, warnings, and alerts to a neighbourhood.
 
 use super::Console;
-use crate::bot::{Reply, Turn};
-use crate::pipeline::REPLY_WINDOW_MS;
+use crate::conversation::{Reply, Turn};
 use crate::store::OfficerRow;
 use crate::zalo::messages::CsMessage;
+use crate::zalo::REPLY_WINDOW_MS;
 
 impl Console {
     pub(super) async fn post(

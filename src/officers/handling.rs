@@ -3,11 +3,11 @@
 
 use super::command::CaseFilter;
 use super::Console;
-use crate::bot::{Reply, Turn};
 use crate::cases::{Details, Place};
-use crate::pipeline::REPLY_WINDOW_MS;
+use crate::conversation::{Reply, Turn};
 use crate::store::{CaseQuery, CaseRow, OfficerRow};
 use crate::zalo::messages::CsMessage;
+use crate::zalo::REPLY_WINDOW_MS;
 
 const LIST_LIMIT: i64 = 15;
 const OPEN: [&str; 3] = ["received", "processing", "need_info"];
@@ -116,7 +116,7 @@ impl Console {
                 (false, false) => "chọn không cần liên hệ lại",
             },
             case.khu_pho.as_deref().unwrap_or("chưa rõ"),
-            crate::bot::quote::for_officers(&details.description),
+            crate::conversation::quote::for_officers(&details.description),
             details.when.as_deref().unwrap_or("chưa rõ"),
             place_text(details.place.as_ref()),
         );
@@ -138,7 +138,7 @@ impl Console {
                 .unwrap_or_default();
             // What the resident wrote is quoted and masked like the account itself.
             let body = if event.kind == "resident_message" {
-                format!("\n{}", crate::bot::quote::for_officers(&body))
+                format!("\n{}", crate::conversation::quote::for_officers(&body))
             } else {
                 body
             };
@@ -306,10 +306,17 @@ impl Console {
         };
         match status {
             "need_info" => {
-                crate::bot::open_add_info(turn, &case.reporter_key, case.id, &case.code).await?
+                crate::conversation::dialogue::open_add_info(
+                    turn,
+                    &case.reporter_key,
+                    case.id,
+                    &case.code,
+                )
+                .await?
             }
             "resolved" | "rejected" | "transferred" => {
-                crate::bot::close_case_relay(turn, &case.reporter_key, case.id).await?
+                crate::conversation::dialogue::close_case_relay(turn, &case.reporter_key, case.id)
+                    .await?
             }
             _ => {}
         }
@@ -371,7 +378,13 @@ impl Console {
                 self.say(turn, self.texts.fill("officer_no_case", &[("code", code)]))
             ]);
         };
-        crate::bot::open_case_relay(turn, &case.reporter_key, case.id, &case.code).await?;
+        crate::conversation::dialogue::open_case_relay(
+            turn,
+            &case.reporter_key,
+            case.id,
+            &case.code,
+        )
+        .await?;
         let window_open = turn.now - last_interaction_at <= REPLY_WINDOW_MS;
         let key = if window_open {
             "officer_replied"
@@ -469,7 +482,7 @@ impl Console {
 
     /// The configured khu phố an officer's word refers to ("kp2", "khu phố 2"…).
     pub(super) fn area_name(&self, typed: &str) -> Option<String> {
-        crate::bot::area::area_named(&self.config.station.areas, typed)
+        crate::conversation::area::area_named(&self.config.station.areas, typed)
     }
 }
 

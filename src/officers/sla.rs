@@ -8,9 +8,9 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::bot::texts::Texts;
 use crate::cases::Category;
 use crate::config::ServiceLevelSettings;
+use crate::conversation::texts::Texts;
 use crate::pipeline::outbound;
 use crate::store::{now_ms, Store, Tx};
 use crate::vault::Vault;
@@ -158,7 +158,8 @@ impl Sla {
     }
 
     async fn pager_ids(&self, tx: &mut Tx) -> sqlx::Result<Vec<String>> {
-        crate::officers::pager_ids(&self.store, tx, &self.vault, &self.on_call_fallback).await
+        crate::conversation::roster::pager_ids(&self.store, tx, &self.vault, &self.on_call_fallback)
+            .await
     }
 
     /// Checks every `interval` until shutdown.

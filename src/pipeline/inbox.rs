@@ -8,7 +8,8 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::idle;
-use crate::bot::{Bot, Turn};
+use crate::conversation::Turn;
+use crate::dispatch::Dispatcher;
 use crate::store::{now_ms, ClaimedEvent, Store, Tx};
 use crate::vault::Vault;
 use crate::zalo::events::{EventKind, ZaloEvent};
@@ -20,8 +21,8 @@ pub struct InboxWorker {
     pub store: Store,
     /// Opens sealed events, seals replies.
     pub vault: Vault,
-    /// The conversation logic.
-    pub bot: Arc<Bot>,
+    /// Who handles each event: the resident bot or the officers' console.
+    pub bot: Arc<Dispatcher>,
     /// Woken by the webhook when an event is stored.
     pub inbox_ready: Arc<Notify>,
     /// Woken when replies are queued.

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 /// the first part quotes the resident's message and the last carries the buttons. Nothing is
 /// ever cut or dropped. Button titles over Zalo's limit are shortened at a word.
 pub fn parts(message: &crate::zalo::messages::CsMessage) -> Vec<crate::zalo::messages::CsMessage> {
-    use crate::bot::text::{split_message, truncate_title};
+    use crate::conversation::text::{split_message, truncate_title};
     use crate::zalo::messages::{
         Button, CsMessage, MAX_BUTTONS, MAX_BUTTON_TITLE_CHARS, MAX_TEXT_CHARS,
     };
@@ -138,9 +138,6 @@ pub fn outbound_call(
         priority: crate::store::Priority::default(),
     }
 }
-
-/// Zalo's customer-service window: 7 days after the resident's last interaction.
-pub const REPLY_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// Exponential backoff with "equal" jitter: a random delay in `[cap/2, cap]`, where
 /// `cap = min(max, base·2^attempt)`, so retries spread out but never come back at once.

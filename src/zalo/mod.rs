@@ -8,3 +8,7 @@ pub mod messages;
 pub mod signature;
 pub mod sim;
 pub mod token;
+
+/// Zalo's customer-service window: a customer-service message may be sent until 7 days after
+/// the resident's last interaction (docs/PLATFORM.md §4).
+pub const REPLY_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;

@@ -338,7 +338,8 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
     let sla = ketnoi::officers::sla::Sla {
         store: app.store.clone(),
         vault: ketnoi::vault::Vault::new(&[42u8; 32]),
-        texts: ketnoi::bot::texts::Texts::load(&ketnoi::config::default_config_dir()).unwrap(),
+        texts: ketnoi::conversation::texts::Texts::load(&ketnoi::config::default_config_dir())
+            .unwrap(),
         service: settings.service_levels.clone(),
         on_call_fallback: Vec::new(),
         outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),

@@ -64,7 +64,7 @@ pub struct Addition {
 }
 
 /// A resident's stored dialogue, unsealed (`None` when there is none or it cannot be read).
-pub(super) async fn stored(
+pub async fn stored(
     turn: &mut super::Turn<'_>,
     resident_key: &str,
 ) -> sqlx::Result<Option<Dialogue>> {
@@ -80,7 +80,7 @@ pub(super) async fn stored(
 pub const EMERGENCY_FOLLOW_UP_MS: i64 = 30 * 60 * 1000;
 
 /// How long a resident may take to answer an officer: Zalo's own reply window.
-pub const RELAY_IDLE_MS: i64 = crate::pipeline::REPLY_WINDOW_MS;
+pub const RELAY_IDLE_MS: i64 = crate::zalo::REPLY_WINDOW_MS;
 
 /// A report being written; each field is asked for only while missing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -160,6 +160,72 @@ impl ReportDraft {
         }
         true
     }
+}
+
+// What an officer's action does to the reporter's conversation: the officers' console calls
+// the functions below, and the resident bot reads the state they leave.
+
+/// Opens the relay for the reporter of a case, unless they are in the middle of writing a
+/// report (their draft is worth more; they can still answer by quoting the case code).
+pub async fn open_case_relay(
+    turn: &mut super::Turn<'_>,
+    reporter_key: &str,
+    case_id: i64,
+    code: &str,
+) -> sqlx::Result<()> {
+    let dialogue = Dialogue::Relay {
+        case_id,
+        code: code.to_owned(),
+        pending: None,
+    };
+    save_unless_writing(turn, reporter_key, &dialogue).await
+}
+
+/// Ends the relay (or a pending "cần bổ sung") of a case whose reporter is in one.
+pub async fn close_case_relay(
+    turn: &mut super::Turn<'_>,
+    reporter_key: &str,
+    case_id: i64,
+) -> sqlx::Result<()> {
+    if let Some(current) = stored(turn, reporter_key).await? {
+        let same_case = matches!(current,
+            Dialogue::Relay { case_id: id, .. } | Dialogue::AddInfo { case_id: id, .. } if id == case_id);
+        if same_case {
+            turn.store.clear_dialogue(turn.tx, reporter_key).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores `dialogue` for `resident_key` unless they are writing a report.
+pub async fn save_unless_writing(
+    turn: &mut super::Turn<'_>,
+    resident_key: &str,
+    dialogue: &Dialogue,
+) -> sqlx::Result<()> {
+    if let Some(Dialogue::Report(_)) = stored(turn, resident_key).await? {
+        return Ok(());
+    }
+    let json = serde_json::to_vec(dialogue).expect("dialogue serialises");
+    let sealed = turn.vault.seal(&json);
+    turn.store
+        .save_dialogue(turn.tx, resident_key, &sealed, turn.now)
+        .await
+}
+
+/// Puts the reporter of a case into "cần bổ sung" for it (unless they are writing a report).
+pub async fn open_add_info(
+    turn: &mut super::Turn<'_>,
+    reporter_key: &str,
+    case_id: i64,
+    code: &str,
+) -> sqlx::Result<()> {
+    let dialogue = Dialogue::AddInfo {
+        case_id,
+        code: code.to_owned(),
+        pending: None,
+    };
+    save_unless_writing(turn, reporter_key, &dialogue).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,108 @@
+//! The vocabulary every conversation shares — the resident bot, the officers' console and the
+//! dispatcher above them: one event being handled ([`Turn`]), what it sends ([`Reply`],
+//! [`ApiCall`]), the message catalogue, splitting long texts, khu phố look-up, the stored
+//! dialogue state of a resident, and who gets paged. It depends on neither side.
+
+pub mod area;
+pub mod dialogue;
+pub mod quote;
+pub mod roster;
+pub mod text;
+pub mod texts;
+
+use crate::config::{BotSettings, StationSettings};
+use crate::store::{Priority, Store, Tx};
+use crate::vault::Vault;
+use crate::zalo::events::ZaloEvent;
+use crate::zalo::messages::CsMessage;
+
+/// A message to send: to the resident of the turn, or to an officer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// Zalo user id of the recipient.
+    pub to: String,
+    /// The message.
+    pub message: CsMessage,
+    /// When it goes out relative to other queued messages.
+    pub priority: Priority,
+}
+
+impl Reply {
+    /// A message to `to`, in conversation order.
+    pub fn new(to: impl Into<String>, message: CsMessage) -> Reply {
+        Reply {
+            to: to.into(),
+            message,
+            priority: Priority::Conversation,
+        }
+    }
+
+    /// The same text to each of these Zalo users (pages, notices, forwards).
+    pub fn to_each(ids: Vec<String>, text: &str) -> impl Iterator<Item = Reply> + '_ {
+        ids.into_iter()
+            .map(move |to| Reply::new(to, CsMessage::text(text)))
+    }
+
+    /// Sent before everything else: an emergency's answer, pages, follow-ups.
+    pub fn urgent(mut self) -> Reply {
+        self.priority = Priority::Urgent;
+        self
+    }
+
+    /// Sent after the rest, within the bulk share: alerts to many residents.
+    pub fn bulk(mut self) -> Reply {
+        self.priority = Priority::Bulk;
+        self
+    }
+}
+
+/// One event being handled: who, what, and the transaction to work in.
+pub struct Turn<'a> {
+    /// Database.
+    pub store: &'a Store,
+    /// The event's transaction.
+    pub tx: &'a mut Tx,
+    /// Seals what is stored.
+    pub vault: &'a Vault,
+    /// The event.
+    pub event: &'a ZaloEvent,
+    /// The resident's Zalo id.
+    pub user_id: &'a str,
+    /// The resident's keyed hash.
+    pub user_key: &'a str,
+    /// Now, ms.
+    pub now: i64,
+    /// The event's row in the inbox (its place in the resident's sequence of events).
+    pub inbox_id: i64,
+    /// Other OA API calls to make (e.g. tagging the resident), queued with the replies.
+    pub calls: Vec<ApiCall>,
+}
+
+/// An OA API call other than a message, queued in the outbox like one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiCall {
+    /// Zalo user it concerns (for ordering and the outbox key).
+    pub to: String,
+    /// API path, e.g. `/v2.0/oa/tag/tagfollower`.
+    pub path: String,
+    /// Request body.
+    pub body: serde_json::Value,
+}
+
+impl Turn<'_> {
+    /// A reply to the resident, quoting their message.
+    pub fn reply(&self, message: CsMessage) -> Reply {
+        Reply::new(self.user_id, message.quoting(self.event.msg_id()))
+    }
+}
+
+/// Everything the conversation needs that does not change at run time.
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    /// Behaviour settings.
+    pub bot: BotSettings,
+    /// Station details and khu phố.
+    pub station: StationSettings,
+    /// Officers paged for emergencies.
+    pub on_call: Vec<String>,
+}

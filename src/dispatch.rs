@@ -1,0 +1,47 @@
+//! The one place that decides who handles an event: a registered officer's message goes to the
+//! officers' console, a resident's follow or message to the resident bot, an unfollow ends the
+//! resident's dialogue, and receipts, echoes and unknown events need no answer. The inbox worker
+//! calls [`Dispatcher::handle`] inside the event's transaction.
+
+use crate::bot::lang::nfc;
+use crate::bot::Bot;
+use crate::conversation::{Reply, Turn};
+use crate::officers::Console;
+use crate::zalo::events::EventKind;
+
+/// Routes each event to the resident bot or the officers' console.
+#[derive(Debug, Clone)]
+pub struct Dispatcher {
+    bot: Bot,
+    console: Console,
+}
+
+impl Dispatcher {
+    /// Both sides of the conversation.
+    pub fn new(bot: Bot, console: Console) -> Dispatcher {
+        Dispatcher { bot, console }
+    }
+
+    /// Trains the classifier now rather than on the first message.
+    pub fn warm_up(&self) {
+        self.bot.warm_up();
+    }
+
+    /// The replies to one event.
+    pub async fn handle(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
+        let kind = turn.event.kind();
+        match kind {
+            EventKind::Unfollow => {
+                turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+                return Ok(Vec::new());
+            }
+            EventKind::Follow | EventKind::UserMessage => {}
+            _ => return Ok(Vec::new()),
+        }
+        if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {
+            let text = turn.event.text().map(nfc).unwrap_or_default();
+            return self.console.handle(turn, &officer, text.trim()).await;
+        }
+        self.bot.handle(turn).await
+    }
+}
