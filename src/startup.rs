@@ -28,7 +28,7 @@ use crate::store::{now_ms, Store};
 use crate::vault::Vault;
 use crate::zalo::client::{ClientConfig, ZaloClient};
 use crate::zalo::sim::{SimConfig, Simulator};
-use crate::zalo::token::TokenManager;
+use crate::pipeline::token::TokenManager;
 
 /// A built, not yet running, application.
 pub struct Application {

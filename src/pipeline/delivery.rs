@@ -17,7 +17,7 @@ use crate::store::{now_ms, ClaimedOutbound, DeliveryResult, Store};
 use crate::vault::Vault;
 use crate::zalo::client::ZaloClient;
 use crate::zalo::error::{ApiError, Disposition};
-use crate::zalo::token::TokenManager;
+use super::token::TokenManager;
 use crate::zalo::REPLY_WINDOW_MS;
 
 /// Everything a delivery worker needs.

@@ -1,10 +1,12 @@
 //! The workers between the webhook and Zalo: the inbox worker turns stored events into replies,
-//! the delivery worker sends the outbox to the OA API. Both lease rows, so a crash or a second
-//! process never loses or doubles work.
+//! the delivery worker sends the outbox to the OA API with access tokens from the token manager
+//! (which keeps them in our store). Both workers lease rows, so a crash or a second process
+//! never loses or doubles work.
 
 pub mod call_budget;
 pub mod delivery;
 pub mod inbox;
+pub mod token;
 
 use std::time::Duration;
 

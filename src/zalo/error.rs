@@ -70,14 +70,6 @@ impl ApiError {
             ApiError::InvalidResponse(_) => "invalid".into(),
         }
     }
-
-    /// The Zalo code, if Zalo gave one.
-    pub fn zalo_code(&self) -> Option<i64> {
-        match self {
-            ApiError::Zalo { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]

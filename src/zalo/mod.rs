@@ -1,5 +1,5 @@
-//! The Zalo platform, and nothing of ours: wire types, the webhook MAC, the OA API client, the
-//! token manager, error codes, and the simulator that stands in for Zalo offline.
+//! The Zalo platform, and nothing of ours: wire types, the webhook MAC, the OA API client,
+//! error codes, the reply window, and the simulator that stands in for Zalo offline.
 
 pub mod client;
 pub mod error;
@@ -7,7 +7,6 @@ pub mod events;
 pub mod messages;
 pub mod signature;
 pub mod sim;
-pub mod token;
 
 /// Zalo's customer-service window: a customer-service message may be sent until 7 days after
 /// the resident's last interaction (docs/PLATFORM.md §4).

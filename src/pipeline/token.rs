@@ -9,7 +9,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Mutex, RwLock};
 
-use super::client::ZaloClient;
+use crate::zalo::client::ZaloClient;
 use crate::store::{now_ms, Store, StoredTokens};
 use crate::vault::Vault;
 
@@ -40,7 +40,7 @@ pub struct TokenManager {
 pub enum TokenError {
     /// Zalo refused or could not be reached.
     #[error("token refresh failed: {0}")]
-    Refresh(#[from] super::error::ApiError),
+    Refresh(#[from] crate::zalo::error::ApiError),
     /// The database failed.
     #[error("token storage failed: {0}")]
     Store(#[from] sqlx::Error),
