@@ -8,7 +8,7 @@ mod content;
 mod handling;
 pub mod sla;
 
-use command::{Command, ParseError, CHIEF_ONLY};
+use command::{Command, ParseError, Role};
 
 use crate::cases::{Category, Status};
 use crate::config::ServiceLevelSettings;
@@ -68,27 +68,17 @@ impl Console {
                 )]);
             }
         };
-        let chief_only = CHIEF_ONLY.contains(&command.name())
-            || matches!(command, Command::OnCall(command::OnCallAction::Set(_)));
-        if chief_only && !officer.is_chief() {
+        let name = command.name().as_str();
+        if command.required_role() == Role::Chief && !officer.is_chief() {
             let target = command_target(&command);
-            self.audit(
-                turn,
-                officer,
-                command.name(),
-                target.as_deref(),
-                "refused",
-                None,
-            )
-            .await?;
+            self.audit(turn, officer, name, target.as_deref(), "refused", None)
+                .await?;
             return Ok(vec![self.say(
                 turn,
-                self.texts
-                    .fill("officer_refused", &[("command", command.name())]),
+                self.texts.fill("officer_refused", &[("command", name)]),
             )]);
         }
-        metrics::counter!("ketnoi_officer_commands_total", "command" => command.name())
-            .increment(1);
+        metrics::counter!("ketnoi_officer_commands_total", "command" => name).increment(1);
         match command {
             Command::Help => Ok(vec![self.say(turn, command::help(officer.is_chief()))]),
             Command::Cases(filter) => self.list(turn, officer, filter).await,

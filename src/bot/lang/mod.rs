@@ -19,4 +19,4 @@ mod rules;
 
 pub use classify::{shared, Classification, Classifier, Intent, CORPUS, PROCEDURE_IDS};
 pub use eval::{evaluate, EvalReport};
-pub use normalize::{fold, nfc};
+pub use normalize::{fold, nfc, strip_marks};

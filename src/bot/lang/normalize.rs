@@ -13,6 +13,25 @@ pub fn nfc(text: &str) -> String {
     text.nfc().collect()
 }
 
+/// Lowercase without diacritics (`đ`→`d`), every other character kept: for names typed as
+/// identifiers, such as officers' handles (`Bình` → `binh`), where [`fold`]'s teencode and
+/// punctuation rules do not belong.
+pub fn strip_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        decompose_canonical(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            match d {
+                'đ' | 'Đ' => out.push('d'),
+                _ => out.extend(d.to_lowercase()),
+            }
+        });
+    }
+    out
+}
+
 /// Fold text for matching: NFC → lowercase → strip diacritics (`đ`→`d`) →
 /// expand teencode/abbreviations → punctuation and whitespace collapsed to
 /// single spaces. Digits are kept; other symbols become separators.
