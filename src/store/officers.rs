@@ -1,7 +1,7 @@
 //! `officers` and `audit_log`: who may run commands, with which role, and the append-only
 //! record of everything they did (and were refused).
 
-use super::{Store, Tx};
+use super::{Backend, Store, Tx};
 
 /// A registered officer.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -69,10 +69,16 @@ impl Store {
         .await
     }
 
-    /// All active officers, by handle.
+    /// All active officers, by handle (byte order on both backends).
     pub async fn officers(&self, tx: &mut Tx) -> sqlx::Result<Vec<OfficerRow>> {
+        // PostgreSQL sorts text by the database's collation: under `en_US` or ICU `en` it puts
+        // `an_d` before `an-z`, SQLite and the C collation the other way round.
+        let order = match self.backend() {
+            Backend::Sqlite => "order by handle",
+            Backend::Postgres => "order by handle collate \"C\"",
+        };
         sqlx::query_as(&format!(
-            "select {OFFICER_COLUMNS} from officers where active = 1 order by handle"
+            "select {OFFICER_COLUMNS} from officers where active = 1 {order}"
         ))
         .fetch_all(&mut **tx)
         .await

@@ -1,7 +1,12 @@
 //! One store suite, run on SQLite always and on PostgreSQL when `KETNOI_TEST_POSTGRES_URL` is
-//! set: both backends must behave the same.
+//! set: both backends must behave the same. It covers the pipeline (inbox, outbox, residents,
+//! tokens) and what the bot reads and writes: cases and their timeline, officers, the audit log,
+//! news and dialogues, with the filters and orders the bot relies on.
 
-use ketnoi::store::{DeliveryResult, NewEvent, NewOutbound, Priority, Store, StoredTokens};
+use ketnoi::store::{
+    CaseQuery, CaseRow, DeliveryResult, NewCase, NewEvent, NewOutbound, NewsItem, OfficerRow,
+    Priority, Store, StoredTokens,
+};
 
 use crate::helpers::TestDb;
 
@@ -384,6 +389,846 @@ async fn residents_and_tokens_contract(store: &Store) {
     assert!(store.load_tokens().await.unwrap().is_none());
 }
 
+fn new_case(code: &str, reporter: &str, urgent: bool, khu_pho: Option<&str>) -> NewCase {
+    NewCase {
+        code: code.into(),
+        reporter_key: reporter.into(),
+        pseudonym: format!("Người báo {reporter}"),
+        category: "theft".into(),
+        urgent,
+        khu_pho: khu_pho.map(str::to_owned),
+        details: code.as_bytes().to_vec(),
+    }
+}
+
+fn codes(rows: &[CaseRow]) -> Vec<&str> {
+    rows.iter().map(|r| r.code.as_str()).collect()
+}
+
+/// The statuses an officer's lists call open.
+fn open_statuses() -> Vec<String> {
+    ["received", "processing", "need_info"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// Cases: creation (a taken code), the reporter's views, the officers' list filters and their
+/// order, assignment, status stamps, the timeline, service-level candidates and counts.
+async fn cases_contract(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    let a = store
+        .create_case(
+            &mut tx,
+            &new_case("PA-AAAAAA", "r1", false, Some("Khu phố 1")),
+            100,
+        )
+        .await
+        .unwrap()
+        .expect("a new code");
+    let taken = store
+        .create_case(&mut tx, &new_case("PA-AAAAAA", "r9", true, None), 101)
+        .await
+        .unwrap();
+    assert_eq!(
+        taken, None,
+        "a taken code is refused, the transaction goes on"
+    );
+    let b = store
+        .create_case(
+            &mut tx,
+            &new_case("PA-BBBBBB", "r1", true, Some("Khu phố 2")),
+            110,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let c = store
+        .create_case(
+            &mut tx,
+            &new_case("PA-CCCCCC", "r2", false, Some("Khu phố 1")),
+            120,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let d = store
+        .create_case(&mut tx, &new_case("PA-DDDDDD", "r2", true, None), 130)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(a < b && b < c && c < d, "{a} {b} {c} {d}");
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let row = store
+        .case_by_code(&mut tx, "PA-AAAAAA")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.id,
+            row.reporter_key.as_str(),
+            row.pseudonym.as_str(),
+            row.category.as_str(),
+            row.urgent,
+            row.status.as_str(),
+            row.khu_pho.as_deref(),
+            row.details.as_slice(),
+        ),
+        (
+            a,
+            "r1",
+            "Người báo r1",
+            "theft",
+            0,
+            "received",
+            Some("Khu phố 1"),
+            b"PA-AAAAAA".as_slice()
+        )
+    );
+    assert_eq!(
+        (
+            row.created_at,
+            row.updated_at,
+            row.assigned_to,
+            row.first_response_at,
+            row.resolved_at,
+            row.reminded_at,
+            row.escalated_at
+        ),
+        (100, 100, None, None, None, None, None)
+    );
+    let d_row = store
+        .case_by_code(&mut tx, "PA-DDDDDD")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((d_row.urgent, d_row.khu_pho), (1, None));
+    assert!(store
+        .case_by_code(&mut tx, "PA-ZZZZZZ")
+        .await
+        .unwrap()
+        .is_none());
+
+    // A resident sees only their own cases, newest first.
+    let own = store
+        .case_of_reporter(&mut tx, "PA-AAAAAA", "r1")
+        .await
+        .unwrap();
+    assert_eq!(own.map(|r| r.id), Some(a));
+    assert!(store
+        .case_of_reporter(&mut tx, "PA-AAAAAA", "r2")
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        codes(&store.cases_of_reporter(&mut tx, "r1", 10).await.unwrap()),
+        ["PA-BBBBBB", "PA-AAAAAA"]
+    );
+    assert_eq!(
+        codes(&store.cases_of_reporter(&mut tx, "r2", 1).await.unwrap()),
+        ["PA-DDDDDD"]
+    );
+    assert!(store
+        .cases_of_reporter(&mut tx, "nobody", 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The officers' lists: urgent first, then oldest first.
+    let list = |q: CaseQuery, limit: i64| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            let rows = store.list_cases(&mut tx, &q, limit).await.unwrap();
+            tx.commit().await.unwrap();
+            rows.into_iter().map(|r| r.code).collect::<Vec<_>>()
+        }
+    };
+    tx.commit().await.unwrap();
+    assert_eq!(
+        list(CaseQuery::default(), 50).await,
+        ["PA-BBBBBB", "PA-DDDDDD", "PA-AAAAAA", "PA-CCCCCC"]
+    );
+    assert_eq!(
+        list(CaseQuery::default(), 3).await,
+        ["PA-BBBBBB", "PA-DDDDDD", "PA-AAAAAA"]
+    );
+
+    // Officers act: a claim, a status change, an assignment by the system.
+    let mut tx = store.begin().await.unwrap();
+    store
+        .assign_case(&mut tx, a, "off-an", "off-an", 200)
+        .await
+        .unwrap();
+    store
+        .set_case_status(&mut tx, a, "processing", 201)
+        .await
+        .unwrap();
+    store
+        .assign_case(&mut tx, c, "off-an", "system", 210)
+        .await
+        .unwrap();
+    store
+        .assign_case(&mut tx, d, "off-binh", "system", 220)
+        .await
+        .unwrap();
+    store
+        .set_case_status(&mut tx, d, "need_info", 221)
+        .await
+        .unwrap();
+    store
+        .add_case_event(&mut tx, a, "note", "off-an", Some(b"sealed note"), 202)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let received = CaseQuery {
+        statuses: vec!["received".into()],
+        ..CaseQuery::default()
+    };
+    assert_eq!(list(received, 50).await, ["PA-BBBBBB", "PA-CCCCCC"]);
+    let open = CaseQuery {
+        statuses: open_statuses(),
+        ..CaseQuery::default()
+    };
+    assert_eq!(
+        list(open.clone(), 50).await,
+        ["PA-BBBBBB", "PA-DDDDDD", "PA-AAAAAA", "PA-CCCCCC"]
+    );
+    let mine = CaseQuery {
+        assigned_to: Some("off-an".into()),
+        ..open.clone()
+    };
+    assert_eq!(list(mine, 50).await, ["PA-AAAAAA", "PA-CCCCCC"]);
+    let urgent = CaseQuery {
+        urgent_only: true,
+        ..open.clone()
+    };
+    assert_eq!(list(urgent, 50).await, ["PA-BBBBBB", "PA-DDDDDD"]);
+    let area = CaseQuery {
+        khu_pho: Some("Khu phố 1".into()),
+        ..open.clone()
+    };
+    assert_eq!(list(area, 50).await, ["PA-AAAAAA", "PA-CCCCCC"]);
+    let everything = CaseQuery {
+        statuses: open_statuses(),
+        urgent_only: true,
+        assigned_to: Some("off-binh".into()),
+        khu_pho: None,
+    };
+    assert_eq!(list(everything, i64::MAX).await, ["PA-DDDDDD"]);
+
+    // Stamps: the first response once, the resolution while closed only.
+    let mut tx = store.begin().await.unwrap();
+    store
+        .set_case_status(&mut tx, a, "resolved", 300)
+        .await
+        .unwrap();
+    let row = store
+        .case_by_code(&mut tx, "PA-AAAAAA")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.status.as_str(),
+            row.assigned_to.as_deref(),
+            row.first_response_at,
+            row.resolved_at,
+            row.updated_at
+        ),
+        ("resolved", Some("off-an"), Some(201), Some(300), 300)
+    );
+    store
+        .set_case_status(&mut tx, a, "processing", 400)
+        .await
+        .unwrap();
+    store.mark_first_response(&mut tx, a, 500).await.unwrap();
+    let row = store
+        .case_by_code(&mut tx, "PA-AAAAAA")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.first_response_at, row.resolved_at),
+        (Some(201), None),
+        "reopened: no resolution; the first response stays the first"
+    );
+    store
+        .set_case_status(&mut tx, b, "rejected", 410)
+        .await
+        .unwrap();
+    let row = store
+        .case_by_code(&mut tx, "PA-BBBBBB")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.first_response_at, row.resolved_at),
+        (Some(410), Some(410))
+    );
+
+    // The timeline, oldest first.
+    let timeline: Vec<(i64, String, String, Option<Vec<u8>>)> = store
+        .case_events(&mut tx, a)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.at, e.kind, e.actor, e.body))
+        .collect();
+    assert_eq!(
+        timeline,
+        vec![
+            (100, "created".into(), "resident".into(), None),
+            (200, "assigned".into(), "off-an".into(), None),
+            (
+                202,
+                "note".into(),
+                "off-an".into(),
+                Some(b"sealed note".to_vec())
+            ),
+        ]
+    );
+    assert_eq!(store.case_events(&mut tx, c).await.unwrap().len(), 2);
+
+    // Statistics and service levels.
+    assert_eq!(
+        codes(&store.cases_since(&mut tx, 110).await.unwrap()).len(),
+        3,
+        "created at or after the start"
+    );
+    assert_eq!(
+        codes(&store.unanswered_cases(&mut tx).await.unwrap()),
+        ["PA-CCCCCC"],
+        "received and never answered (an assignment is no answer)"
+    );
+    store
+        .mark_case_reminded(&mut tx, c, false, 600)
+        .await
+        .unwrap();
+    store
+        .mark_case_reminded(&mut tx, c, true, 700)
+        .await
+        .unwrap();
+    let row = store
+        .case_by_code(&mut tx, "PA-CCCCCC")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.reminded_at, row.escalated_at, row.first_response_at),
+        (Some(600), Some(700), None)
+    );
+    tx.commit().await.unwrap();
+    let mut counts = store.case_counts().await.unwrap();
+    counts.sort();
+    assert_eq!(
+        counts,
+        vec![
+            ("need_info".to_owned(), 1),
+            ("processing".to_owned(), 1),
+            ("received".to_owned(), 1),
+            ("rejected".to_owned(), 1),
+        ]
+    );
+}
+
+fn officer_view(row: &OfficerRow) -> (&str, &str, &str, &str, &str, i64, i64) {
+    (
+        row.user_key.as_str(),
+        row.handle.as_str(),
+        row.name.as_str(),
+        row.role.as_str(),
+        row.areas.as_str(),
+        row.on_call,
+        row.may_alert_all,
+    )
+}
+
+/// Officers: registration, look-ups by key and handle (active ones only), the list and its
+/// order, areas, the on-call roster, `/alert all` permission, removal and handle reuse; and the
+/// append-only audit log.
+async fn officers_and_audit_contract(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    for (key, handle, name, role) in [
+        ("k-chief", "truong", "Trần Văn Trưởng", "chief"),
+        ("k-an", "an", "Nguyễn Văn An", "officer"),
+        ("k-an2", "an2", "Lê An", "officer"),
+        ("k-an-z", "an-z", "Phạm An", "officer"),
+        ("k-an_d", "an_d", "Đỗ An", "officer"),
+        ("k-binh", "binh", "Lê Thị Bình", "officer"),
+    ] {
+        store
+            .upsert_officer(&mut tx, key, key.as_bytes(), handle, name, role, 100)
+            .await
+            .unwrap();
+    }
+    let chief = store.officer(&mut tx, "k-chief").await.unwrap().unwrap();
+    assert_eq!(
+        officer_view(&chief),
+        ("k-chief", "truong", "Trần Văn Trưởng", "chief", "", 0, 0)
+    );
+    assert_eq!(chief.zalo_id_sealed, b"k-chief");
+    assert!(chief.is_chief() && chief.may_alert_everyone());
+    let an = store
+        .officer_by_handle(&mut tx, "an")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(an.user_key, "k-an");
+    assert!(!an.is_chief() && !an.may_alert_everyone());
+    assert!(store.officer(&mut tx, "k-nobody").await.unwrap().is_none());
+    assert!(store
+        .officer_by_handle(&mut tx, "An")
+        .await
+        .unwrap()
+        .is_none());
+    // Byte order of the handles, whatever the server's collation.
+    let handles = |rows: Vec<OfficerRow>| rows.into_iter().map(|o| o.handle).collect::<Vec<_>>();
+    assert_eq!(
+        handles(store.officers(&mut tx).await.unwrap()),
+        ["an", "an-z", "an2", "an_d", "binh", "truong"]
+    );
+
+    assert!(store
+        .set_officer_areas(
+            &mut tx,
+            "an",
+            &["Khu phố 1".into(), "Khu phố 2".into()],
+            110
+        )
+        .await
+        .unwrap());
+    assert!(!store
+        .set_officer_areas(&mut tx, "nobody", &["Khu phố 1".into()], 110)
+        .await
+        .unwrap());
+    assert!(store
+        .set_may_alert_all(&mut tx, "an", true, 120)
+        .await
+        .unwrap());
+    assert!(!store
+        .set_may_alert_all(&mut tx, "nobody", true, 120)
+        .await
+        .unwrap());
+    store
+        .set_on_call(&mut tx, &["an".into(), "binh".into()], 130)
+        .await
+        .unwrap();
+    store
+        .set_on_call(&mut tx, &["binh".into(), "truong".into()], 140)
+        .await
+        .unwrap();
+    let an = store.officer(&mut tx, "k-an").await.unwrap().unwrap();
+    assert_eq!(
+        officer_view(&an),
+        (
+            "k-an",
+            "an",
+            "Nguyễn Văn An",
+            "officer",
+            "Khu phố 1|Khu phố 2",
+            0,
+            1
+        )
+    );
+    assert_eq!(an.area_list(), ["Khu phố 1", "Khu phố 2"]);
+    assert!(an.may_alert_everyone());
+    let on_call: Vec<String> = store
+        .officers(&mut tx)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.on_call == 1)
+        .map(|o| o.handle)
+        .collect();
+    assert_eq!(on_call, ["binh", "truong"]);
+    assert!(store
+        .set_may_alert_all(&mut tx, "an", false, 150)
+        .await
+        .unwrap());
+    assert_eq!(
+        store
+            .officer(&mut tx, "k-an")
+            .await
+            .unwrap()
+            .unwrap()
+            .may_alert_all,
+        0
+    );
+
+    // Removal: gone from every look-up, off the roster; the row stays for the audit log.
+    assert!(store
+        .deactivate_officer(&mut tx, "binh", 200)
+        .await
+        .unwrap());
+    assert!(!store
+        .deactivate_officer(&mut tx, "binh", 201)
+        .await
+        .unwrap());
+    assert!(store.officer(&mut tx, "k-binh").await.unwrap().is_none());
+    assert!(store
+        .officer_by_handle(&mut tx, "binh")
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        handles(store.officers(&mut tx).await.unwrap()),
+        ["an", "an-z", "an2", "an_d", "truong"]
+    );
+    // The removed officer's handle goes to someone new; an active one's is not touched.
+    store.release_handle(&mut tx, "binh", 300).await.unwrap();
+    store.release_handle(&mut tx, "an", 300).await.unwrap();
+    store
+        .upsert_officer(
+            &mut tx,
+            "k-binh2",
+            b"k-binh2",
+            "binh",
+            "Võ Bình",
+            "officer",
+            310,
+        )
+        .await
+        .unwrap();
+    let (old_handle, active, on_call): (String, i64, i64) =
+        sqlx::query_as("select handle, active, on_call from officers where user_key = $1")
+            .bind("k-binh")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!((old_handle.as_str(), active, on_call), ("binh~300", 0, 0));
+    assert_eq!(
+        store
+            .officer_by_handle(&mut tx, "binh")
+            .await
+            .unwrap()
+            .unwrap()
+            .user_key,
+        "k-binh2"
+    );
+    assert_eq!(
+        store
+            .officer_by_handle(&mut tx, "an")
+            .await
+            .unwrap()
+            .unwrap()
+            .user_key,
+        "k-an"
+    );
+    // Registering a known Zalo id again renames and re-activates; areas and rights stay.
+    store.deactivate_officer(&mut tx, "an", 400).await.unwrap();
+    store
+        .upsert_officer(
+            &mut tx,
+            "k-an",
+            b"k-an",
+            "an.moi",
+            "Nguyễn An",
+            "chief",
+            410,
+        )
+        .await
+        .unwrap();
+    let an = store.officer(&mut tx, "k-an").await.unwrap().unwrap();
+    assert_eq!(
+        officer_view(&an),
+        (
+            "k-an",
+            "an.moi",
+            "Nguyễn An",
+            "chief",
+            "Khu phố 1|Khu phố 2",
+            0,
+            0
+        )
+    );
+    assert_eq!(
+        handles(store.officers(&mut tx).await.unwrap()),
+        ["an-z", "an.moi", "an2", "an_d", "binh", "truong"]
+    );
+
+    // The audit log: every action, refusals included, as written.
+    store
+        .audit(
+            &mut tx,
+            "k-chief",
+            Some("truong"),
+            "officer",
+            None,
+            "ok",
+            Some(b"add an"),
+            500,
+        )
+        .await
+        .unwrap();
+    store
+        .audit(
+            &mut tx,
+            "k-an",
+            Some("an"),
+            "reveal",
+            Some("PA-AAAAAA"),
+            "refused",
+            None,
+            510,
+        )
+        .await
+        .unwrap();
+    store
+        .audit(
+            &mut tx,
+            "k-stranger",
+            None,
+            "cases",
+            None,
+            "refused",
+            None,
+            520,
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // Nothing of a transaction that rolls back is kept.
+    let mut tx = store.begin().await.unwrap();
+    store
+        .audit(
+            &mut tx,
+            "k-an",
+            Some("an"),
+            "claim",
+            Some("PA-BBBBBB"),
+            "ok",
+            None,
+            530,
+        )
+        .await
+        .unwrap();
+    store
+        .deactivate_officer(&mut tx, "truong", 530)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(store.officer(&mut tx, "k-chief").await.unwrap().is_some());
+    tx.commit().await.unwrap();
+
+    type AuditRow = (
+        i64,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+        Option<Vec<u8>>,
+    );
+    let rows: Vec<AuditRow> = sqlx::query_as(
+        "select at, actor_key, actor_handle, action, target, outcome, detail from audit_log order by id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                500,
+                "k-chief".into(),
+                Some("truong".into()),
+                "officer".into(),
+                None,
+                "ok".into(),
+                Some(b"add an".to_vec())
+            ),
+            (
+                510,
+                "k-an".into(),
+                Some("an".into()),
+                "reveal".into(),
+                Some("PA-AAAAAA".into()),
+                "refused".into(),
+                None
+            ),
+            (
+                520,
+                "k-stranger".into(),
+                None,
+                "cases".into(),
+                None,
+                "refused".into(),
+                None
+            ),
+        ]
+    );
+    let (refused,): (i64,) =
+        sqlx::query_as("select count(*) from audit_log where outcome = $1 and at >= $2")
+            .bind("refused")
+            .bind(505_i64)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(refused, 2);
+}
+
+/// News: publication, the count, and pages newest first (ties by the later row) with the flag
+/// telling whether more remain.
+async fn news_contract(store: &Store) {
+    assert_eq!(store.news_count().await.unwrap(), 0);
+    let mut tx = store.begin().await.unwrap();
+    let (items, more) = store.news_page(&mut tx, 0, 3).await.unwrap();
+    assert!(items.is_empty() && !more);
+    tx.commit().await.unwrap();
+    let mut ids = Vec::new();
+    for (kind, title, link, published) in [
+        ("news", "Họp tổ dân phố", None, 1_000),
+        (
+            "warning",
+            "Cảnh báo lừa đảo qua điện thoại",
+            Some("https://example.vn/a"),
+            3_000,
+        ),
+        (
+            "news",
+            "Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+            None,
+            2_000,
+        ),
+        ("warning", "Cảnh báo trộm xe", None, 3_000),
+        ("news", "Lịch tiếp công dân", None, 500),
+    ] {
+        ids.push(
+            store
+                .add_news(kind, title, "Nội dung ngắn.", link, published, "seed", 10)
+                .await
+                .unwrap(),
+        );
+    }
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    assert_eq!(store.news_count().await.unwrap(), 5);
+    let page = |offset: i64, limit: i64| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            let page = store.news_page(&mut tx, offset, limit).await.unwrap();
+            tx.commit().await.unwrap();
+            page
+        }
+    };
+    let titles = |items: &[NewsItem]| items.iter().map(|n| n.title.clone()).collect::<Vec<_>>();
+    let (first, more) = page(0, 2).await;
+    assert_eq!(
+        (titles(&first), more),
+        (
+            vec![
+                "Cảnh báo trộm xe".to_owned(),
+                "Cảnh báo lừa đảo qua điện thoại".to_owned()
+            ],
+            true
+        )
+    );
+    let item = &first[1];
+    assert_eq!(
+        (
+            item.id,
+            item.kind.as_str(),
+            item.body.as_str(),
+            item.link.as_deref(),
+            item.published_at
+        ),
+        (
+            ids[1],
+            "warning",
+            "Nội dung ngắn.",
+            Some("https://example.vn/a"),
+            3_000
+        )
+    );
+    assert_eq!(first[0].link, None);
+    let (second, more) = page(2, 2).await;
+    assert_eq!(
+        (titles(&second), more),
+        (
+            vec![
+                "Ngày hội toàn dân bảo vệ an ninh Tổ quốc".to_owned(),
+                "Họp tổ dân phố".to_owned()
+            ],
+            true
+        )
+    );
+    let (last, more) = page(4, 2).await;
+    assert_eq!(
+        (titles(&last), more),
+        (vec!["Lịch tiếp công dân".to_owned()], false)
+    );
+    let (exact, more) = page(3, 2).await;
+    assert_eq!(
+        (exact.len(), more),
+        (2, false),
+        "no more past a full last page"
+    );
+    assert!(page(10, 2).await.0.is_empty());
+}
+
+/// Dialogues: one sealed state per resident, replaced in place, ended, and kept only when its
+/// transaction commits.
+async fn dialogues_contract(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(store.load_dialogue(&mut tx, "d1").await.unwrap(), None);
+    store
+        .save_dialogue(&mut tx, "d1", b"state one", 100)
+        .await
+        .unwrap();
+    store
+        .save_dialogue(&mut tx, "d2", b"other", 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.load_dialogue(&mut tx, "d1").await.unwrap(),
+        Some((b"state one".to_vec(), 100)),
+        "read back inside the transaction"
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    store
+        .save_dialogue(&mut tx, "d1", b"state two", 200)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    store
+        .save_dialogue(&mut tx, "d1", b"rolled back", 300)
+        .await
+        .unwrap();
+    store.clear_dialogue(&mut tx, "d2").await.unwrap();
+    tx.rollback().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        store.load_dialogue(&mut tx, "d1").await.unwrap(),
+        Some((b"state two".to_vec(), 200))
+    );
+    assert_eq!(
+        store.load_dialogue(&mut tx, "d2").await.unwrap(),
+        Some((b"other".to_vec(), 100))
+    );
+    store.clear_dialogue(&mut tx, "d1").await.unwrap();
+    store.clear_dialogue(&mut tx, "d1").await.unwrap(); // nothing to end: no error
+    store.clear_dialogue(&mut tx, "nobody").await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(store.load_dialogue(&mut tx, "d1").await.unwrap(), None);
+    assert!(store.load_dialogue(&mut tx, "d2").await.unwrap().is_some());
+    // An empty state is a state.
+    store.save_dialogue(&mut tx, "d3", b"", 400).await.unwrap();
+    assert_eq!(
+        store.load_dialogue(&mut tx, "d3").await.unwrap(),
+        Some((Vec::new(), 400))
+    );
+    tx.commit().await.unwrap();
+}
+
 async fn run_contract(db: TestDb) {
     let store = open(&db).await;
     inbox_contract(&store).await;
@@ -394,6 +1239,10 @@ async fn run_contract(db: TestDb) {
         .unwrap();
     outbox_contract(&store).await;
     residents_and_tokens_contract(&store).await;
+    cases_contract(&store).await;
+    officers_and_audit_contract(&store).await;
+    news_contract(&store).await;
+    dialogues_contract(&store).await;
     store.close().await;
 }
 
