@@ -12,12 +12,12 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::call_budget::CallLimiter;
+use super::token::TokenManager;
 use super::{backoff, idle};
 use crate::store::{now_ms, ClaimedOutbound, DeliveryResult, Store};
 use crate::vault::Vault;
 use crate::zalo::client::ZaloClient;
 use crate::zalo::error::{ApiError, Disposition};
-use super::token::TokenManager;
 use crate::zalo::REPLY_WINDOW_MS;
 
 /// Everything a delivery worker needs.

@@ -254,13 +254,13 @@ impl InboxWorker {
                     0 => format!("event:{}:{}", claimed.id, n),
                     k => format!("event:{}:{}:{}", claimed.id, n, k),
                 };
-                let mut msg = super::outbound(&self.vault, key, Some(claimed.id), &reply.to, part);
+                let mut msg = crate::conversation::outbox::outbound(&self.vault, key, Some(claimed.id), &reply.to, part);
                 msg.priority = reply.priority;
                 self.store.enqueue(tx, &msg, false, now).await?;
             }
         }
         for (n, call) in calls.iter().enumerate() {
-            let msg = super::outbound_call(
+            let msg = crate::conversation::outbox::outbound_call(
                 &self.vault,
                 format!("event:{}:call:{}", claimed.id, n),
                 Some(claimed.id),

@@ -103,44 +103,6 @@ mod parts_tests {
     }
 }
 
-/// An outbox row for a customer-service message to `to`, sealed.
-pub fn outbound(
-    vault: &crate::vault::Vault,
-    dedupe_key: String,
-    inbox_id: Option<i64>,
-    to: &str,
-    message: &crate::zalo::messages::CsMessage,
-) -> crate::store::NewOutbound {
-    outbound_call(
-        vault,
-        dedupe_key,
-        inbox_id,
-        to,
-        None,
-        message.to_request(to),
-    )
-}
-
-/// An outbox row for any OA API call about `to` (`path` `None`: a customer-service message),
-/// sealed; the delivery worker reads `path` and `body` back.
-pub fn outbound_call(
-    vault: &crate::vault::Vault,
-    dedupe_key: String,
-    inbox_id: Option<i64>,
-    to: &str,
-    path: Option<&str>,
-    body: serde_json::Value,
-) -> crate::store::NewOutbound {
-    let payload = serde_json::json!({"user_id": to, "path": path, "body": body});
-    crate::store::NewOutbound {
-        dedupe_key,
-        inbox_id,
-        recipient_key: vault.user_key(to),
-        payload: vault.seal(payload.to_string().as_bytes()),
-        priority: crate::store::Priority::default(),
-    }
-}
-
 /// Exponential backoff with "equal" jitter: a random delay in `[cap/2, cap]`, where
 /// `cap = min(max, base·2^attempt)`, so retries spread out but never come back at once.
 /// Written here rather than taken from a crate because the schedule is persisted in the outbox

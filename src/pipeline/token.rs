@@ -9,9 +9,9 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::zalo::client::ZaloClient;
 use crate::store::{now_ms, Store, StoredTokens};
 use crate::vault::Vault;
+use crate::zalo::client::ZaloClient;
 
 /// An access token in memory.
 #[derive(Clone)]
