@@ -333,12 +333,14 @@ mod tests {
     }
 
     /// The first project held-out set (tests/fixtures/intents-heldout.jsonl, 200 lines), kept
-    /// as a regression floor.
+    /// as a regression floor a little under what it measures (accuracy 0.965, macro-F1 0.965,
+    /// emergency recall 1.00, procedure 0.950): one or two more misses pass, a regression does
+    /// not.
     #[test]
     fn first_held_out_set_stays_above_its_floor() {
         let jsonl = include_str!("../../../tests/fixtures/intents-heldout.jsonl");
         let r = evaluate(shared(), jsonl).expect("held-out set parses");
         println!("{r}");
-        assert_floors(&r, 0.93, 0.92, 0.98, 0.93);
+        assert_floors(&r, 0.95, 0.95, 0.96, 0.93);
     }
 }
