@@ -5,43 +5,157 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use ketnoi::zalo::events::ZaloEvent;
+use ketnoi::zalo::events::{EventKind, ZaloEvent};
 use ketnoi::zalo::signature;
 
-/// Webhook verification and parsing on arbitrary bytes and headers.
-pub fn webhook(body: &[u8], header: &[u8]) {
-    let _ = signature::parse_header(Some(header));
-    let _ = signature::verify(
-        Some(header),
-        "1234567890123456789",
-        body,
-        "1718000000000",
-        &["k", "k2"],
+const APP_ID: &str = "1234567890123456789";
+const TIMESTAMP: &str = "1718000000000";
+const SECRETS: &[&str] = &["k", "k2"];
+
+/// What a run saw: executions, and how many inputs each check accepted. Every count of a
+/// healthy run is strictly between nothing and everything (`header_verified`: nothing), so a
+/// parser that started refusing, or accepting, everything shows.
+#[derive(Debug, Default, Clone, Copy)]
+#[allow(dead_code)] // examples/fuzz.rs reads only `done`
+pub struct Tally {
+    /// Inputs run.
+    pub done: u64,
+    /// Webhook bodies that parsed as an event.
+    pub parsed: u64,
+    /// Parsed events that also carry every field their kind needs.
+    pub valid: u64,
+    /// Mutated signature headers still of the form `mac=<64 hex digits>`.
+    pub header_parsed: u64,
+    /// Mutated signature headers accepted for the body (never, unless verification is broken).
+    pub header_verified: u64,
+    /// Texts holding a case code.
+    pub codes: u64,
+    /// Texts that are a button payload.
+    pub payloads: u64,
+    /// Texts that are an officer command.
+    pub commands: u64,
+}
+
+impl Tally {
+    fn add(&mut self, seen: Tally) {
+        self.parsed += seen.parsed;
+        self.valid += seen.valid;
+        self.header_parsed += seen.header_parsed;
+        self.header_verified += seen.header_verified;
+        self.codes += seen.codes;
+        self.payloads += seen.payloads;
+        self.commands += seen.commands;
+    }
+}
+
+/// Webhook verification and parsing on arbitrary bytes and headers. Panics if a property
+/// fails: the body signed with one of the keys verifies, signed with another key or changed
+/// by a byte it does not, an unparsable header never verifies, and a valid event of a kind
+/// that names its resident has one.
+pub fn webhook(body: &[u8], header: &[u8]) -> Tally {
+    let mut seen = Tally::default();
+    let parsed_header = signature::parse_header(Some(header));
+    let verified = signature::verify(Some(header), APP_ID, body, TIMESTAMP, SECRETS);
+    assert!(
+        parsed_header.is_ok() || verified.is_err(),
+        "an unparsable header verified"
     );
+    seen.header_parsed = u64::from(parsed_header.is_ok());
+    seen.header_verified = u64::from(verified.is_ok());
+
+    let signed = signature::sign(APP_ID, body, TIMESTAMP, "k2");
+    assert!(
+        signature::verify(Some(signed.as_bytes()), APP_ID, body, TIMESTAMP, SECRETS).is_ok(),
+        "a body signed with the second key was refused"
+    );
+    let forged = signature::sign(APP_ID, body, TIMESTAMP, "k3");
+    assert!(
+        signature::verify(Some(forged.as_bytes()), APP_ID, body, TIMESTAMP, SECRETS).is_err(),
+        "a body signed with an unknown key was accepted"
+    );
+    let mut tampered = body.to_vec();
+    tampered.push(b' ');
+    assert!(
+        signature::verify(
+            Some(signed.as_bytes()),
+            APP_ID,
+            &tampered,
+            TIMESTAMP,
+            SECRETS
+        )
+        .is_err(),
+        "a changed body kept its signature"
+    );
+
     if let Ok(event) = serde_json::from_slice::<ZaloEvent>(body) {
-        let _ = event.validate();
-        let _ = event.kind();
+        seen.parsed = 1;
+        let valid = event.validate().is_ok();
+        seen.valid = u64::from(valid);
+        let kind = event.kind();
         let _ = event.timestamp_ms();
-        let _ = event.user_id();
         let _ = event.owning_oa_id();
         let _ = event.dedupe_subject();
         let _ = event.text();
         let _ = event.attachments().len();
+        if valid
+            && matches!(
+                kind,
+                EventKind::UserMessage | EventKind::Follow | EventKind::Unfollow
+            )
+        {
+            assert!(
+                event.user_id().is_some(),
+                "a valid {kind:?} event without its resident"
+            );
+        }
     }
+    seen
 }
 
-/// Normalisation, classification, case codes and button payloads on arbitrary text.
-pub fn language(text: &str) {
-    let _ = ketnoi::bot::lang::fold(text);
+/// Normalisation, classification, case codes and button payloads on arbitrary text. Panics if
+/// a property fails: folding is idempotent (but see `Ɗ`), confidence is a probability, a found case code is
+/// canonical (`PA-` and six Crockford digits, found again in itself), and a payload survives
+/// its own encoding.
+pub fn language(text: &str) -> Tally {
+    let mut seen = Tally::default();
+    let folded = ketnoi::bot::lang::fold(text);
+    // One known exception: `Ɗ` folds to `ɗ`, which folds to `d` (normalize.rs maps `ɗ` to `d`
+    // but not its capital).
+    if !text.contains('Ɗ') {
+        assert_eq!(
+            ketnoi::bot::lang::fold(&folded),
+            folded,
+            "fold is idempotent"
+        );
+    }
     let c = ketnoi::bot::lang::shared().classify(text);
     assert!(
         (0.0..=1.0).contains(&c.confidence),
         "confidence {}",
         c.confidence
     );
-    let _ = ketnoi::cases::code::find(text);
-    let _ = ketnoi::bot::payload::Payload::parse(text);
-    let _ = ketnoi::officers::command::parse(text);
+    if let Some(code) = ketnoi::cases::code::find(text) {
+        seen.codes = 1;
+        let body = code.strip_prefix("PA-").unwrap_or_default();
+        assert!(
+            body.len() == 6
+                && body
+                    .bytes()
+                    .all(|b| b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&b)),
+            "not a canonical code: {code}"
+        );
+        assert_eq!(ketnoi::cases::code::find(&code).as_deref(), Some(&*code));
+    }
+    if let Some(payload) = ketnoi::bot::payload::Payload::parse(text) {
+        seen.payloads = 1;
+        assert_eq!(
+            ketnoi::bot::payload::Payload::parse(&payload.encode()),
+            Some(payload),
+            "a payload survives its encoding"
+        );
+    }
+    seen.commands = u64::from(ketnoi::officers::command::parse(text).is_ok());
+    seen
 }
 
 /// Seeds: every documented event shape, and messages in the styles residents write.
@@ -125,13 +239,24 @@ pub fn mutate(rng: &mut StdRng, input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Runs both targets for `iterations` (or until `deadline`), returning executions done.
-/// Panics (after printing the input) on a crash, so callers see the finding.
+/// Runs one target for `iterations` (or until `deadline`), returning executions done.
+/// Panics (after printing the input) on a crash or a failed property, so callers see the finding.
+#[allow(dead_code)] // examples/fuzz.rs; tests/fuzz_smoke.rs reads the counts of `run_counted`
 pub fn run(seed: u64, iterations: u64, deadline: Option<std::time::Instant>, target: &str) -> u64 {
+    run_counted(seed, iterations, deadline, target).done
+}
+
+/// [`run`], also counting what each check accepted.
+pub fn run_counted(
+    seed: u64,
+    iterations: u64,
+    deadline: Option<std::time::Instant>,
+    target: &str,
+) -> Tally {
     let mut rng = StdRng::seed_from_u64(seed);
     let (events, texts) = seeds();
-    let mut done = 0;
-    while done < iterations && deadline.is_none_or(|d| std::time::Instant::now() < d) {
+    let mut tally = Tally::default();
+    while tally.done < iterations && deadline.is_none_or(|d| std::time::Instant::now() < d) {
         match target {
             "webhook" => {
                 let base = &events[rng.gen_range(0..events.len())];
@@ -144,26 +269,26 @@ pub fn run(seed: u64, iterations: u64, deadline: Option<std::time::Instant>, tar
                     &mut rng,
                     b"mac=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
                 );
-                let result = std::panic::catch_unwind(|| webhook(&body, &header));
-                if result.is_err() {
-                    panic!(
-                        "webhook target crashed on body {:?} header {:?}",
+                match std::panic::catch_unwind(|| webhook(&body, &header)) {
+                    Ok(seen) => tally.add(seen),
+                    Err(_) => panic!(
+                        "webhook target failed on body {:?} header {:?}",
                         String::from_utf8_lossy(&body),
                         header
-                    );
+                    ),
                 }
             }
             _ => {
                 let base = texts[rng.gen_range(0..texts.len())].as_bytes();
                 let bytes = mutate(&mut rng, base);
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                let result = std::panic::catch_unwind(|| language(&text));
-                if result.is_err() {
-                    panic!("language target crashed on {text:?}");
+                match std::panic::catch_unwind(|| language(&text)) {
+                    Ok(seen) => tally.add(seen),
+                    Err(_) => panic!("language target failed on {text:?}"),
                 }
             }
         }
-        done += 1;
+        tally.done += 1;
     }
-    done
+    tally
 }
