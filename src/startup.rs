@@ -24,11 +24,11 @@ use crate::officers::Console;
 use crate::pipeline::call_budget::CallLimiter;
 use crate::pipeline::delivery::{DeliveryWorker, RetryPolicy};
 use crate::pipeline::inbox::InboxWorker;
+use crate::pipeline::token::TokenManager;
 use crate::store::{now_ms, Store};
 use crate::vault::Vault;
 use crate::zalo::client::{ClientConfig, ZaloClient};
 use crate::zalo::sim::{SimConfig, Simulator};
-use crate::pipeline::token::TokenManager;
 
 /// A built, not yet running, application.
 pub struct Application {
