@@ -1,6 +1,7 @@
 //! Two `serve` processes on one PostgreSQL: events spread across both are each answered once,
-//! and the single-use refresh token is spent once.
+//! in the order each resident wrote them, and the single-use refresh token is spent once.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use ketnoi::startup::Application;
@@ -28,9 +29,10 @@ async fn two_instances_on_one_postgres_answer_each_event_once() {
         tasks.push(tokio::spawn(app.run(stop.clone())));
     }
     let users: Vec<String> = (0..50).map(|i| format!("90{i:02}")).collect();
-    let mut expected = Vec::new();
-    for round in 0..4 {
-        for (i, user) in users.iter().enumerate() {
+    // Each resident writes four messages in a row, each to the other instance than the last.
+    let mut written: HashMap<&str, Vec<String>> = HashMap::new();
+    for (i, user) in users.iter().enumerate() {
+        for round in 0..4 {
             let target = addresses[(i + round) % 2];
             sim.set_webhook_url(format!("http://{target}/webhook/zalo"));
             let outcome = sim
@@ -38,7 +40,10 @@ async fn two_instances_on_one_postgres_answer_each_event_once() {
                 .await
                 .unwrap();
             assert_eq!(outcome.webhook_status, 200);
-            expected.push(outcome.msg_id.unwrap());
+            written
+                .entry(user.as_str())
+                .or_default()
+                .push(outcome.msg_id.unwrap());
         }
     }
     eventually(Duration::from_secs(60), "200 replies", || {
@@ -49,29 +54,46 @@ async fn two_instances_on_one_postgres_answer_each_event_once() {
             >= 200
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let mut quoted: Vec<String> = users
-        .iter()
-        .flat_map(|u| sim.sent_messages(u))
-        .map(|m| {
-            m.body["message"]["quote_message_id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(quoted.len(), 200, "no duplicate replies");
-    quoted.sort();
-    expected.sort();
-    assert_eq!(quoted, expected, "every event answered exactly once");
-    // Each resident's replies arrive in the order they wrote.
-    for user in &users {
-        let texts: Vec<_> = sim
-            .sent_messages(user)
+    // Barrier: a last message from each resident, once answered, comes after every reply to
+    // their earlier ones (a resident's events and replies are handled in order), so nothing
+    // for those can still arrive.
+    let mut markers = HashMap::new();
+    for (i, user) in users.iter().enumerate() {
+        sim.set_webhook_url(format!("http://{}/webhook/zalo", addresses[i % 2]));
+        let outcome = sim
+            .send_as_user(user, ResidentInput::text("hết"))
+            .await
+            .unwrap();
+        assert_eq!(outcome.webhook_status, 200);
+        markers.insert(user.as_str(), outcome.msg_id.unwrap());
+    }
+    let quotes = |user: &str| -> Vec<String> {
+        sim.sent_messages(user)
             .iter()
-            .map(|m| m.received_at_ms)
-            .collect();
-        assert!(texts.windows(2).all(|w| w[0] <= w[1]));
+            .map(|m| {
+                m.body["message"]["quote_message_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    eventually(Duration::from_secs(60), "every marker answered", || {
+        users
+            .iter()
+            .all(|u| quotes(u).contains(&markers[u.as_str()]))
+    })
+    .await;
+    // What the simulator received for each resident: one reply per message, each quoting it,
+    // in the order the resident wrote them across both instances, then the marker's.
+    for user in &users {
+        let mut expected = written[user.as_str()].clone();
+        expected.push(markers[user.as_str()].clone());
+        assert_eq!(
+            quotes(user),
+            expected,
+            "{user}: every message answered once, in the order written"
+        );
     }
     let stats = sim.stats();
     assert_eq!(
