@@ -1,5 +1,8 @@
 //! Integration tests: the real router on 127.0.0.1:0, a real database (SQLite always,
 //! PostgreSQL when `KETNOI_TEST_POSTGRES_URL` is set) and the Zalo simulator.
+//!
+//! The apps of this target run on SQLite; `tests/api_postgres` runs the same tests (all but the
+//! SQLite-only ones) with every app on PostgreSQL.
 
 mod bad_input;
 mod casework;
@@ -19,3 +22,6 @@ mod resident;
 mod store_contract;
 mod typed;
 mod webhook;
+
+/// Every app of this target runs on SQLite (see `helpers::TestDb::suite`).
+const SUITE: helpers::Suite = helpers::Suite::Sqlite;
