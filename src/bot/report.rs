@@ -3,7 +3,7 @@
 //! without consent to be contacted) or cancel it. A report written in one long message goes
 //! straight to that summary.
 
-use super::lang::{fold, Classification, Intent};
+use super::lang::{fold, infer_category, Classification, Intent};
 use super::payload::Payload;
 use super::typed::{typed_number, Typed};
 use super::Bot;
@@ -167,20 +167,6 @@ const PLACE_CUES: &[&str] = &[
     "nga ba",
     "nga tu",
 ];
-
-/// The category a text makes clear: a settling cue, else a confident model reading.
-pub(crate) fn infer_category(text: &str) -> Option<Category> {
-    let folded = fold(text);
-    Category::guess(&folded).or_else(|| {
-        crate::bot::lang::shared()
-            .category(text)
-            .filter(|(_, p)| *p >= CATEGORY_CONFIDENT)
-            .map(|(c, _)| c)
-    })
-}
-
-/// Category model probability above which the bot does not ask.
-const CATEGORY_CONFIDENT: f32 = 0.6;
 
 /// Below this classifier confidence a message inside a report is taken as part of it; above it,
 /// a procedure, news, contact or case question interrupts (and the draft is kept).

@@ -240,6 +240,20 @@ pub fn shared() -> &'static Classifier {
     CLASSIFIER.get_or_init(Classifier::new)
 }
 
+/// The category a text makes clear: a settling cue ([`Category::guess`]), else a confident
+/// reading of the category model.
+pub fn infer_category(text: &str) -> Option<Category> {
+    Category::guess(&fold(text)).or_else(|| {
+        shared()
+            .category(text)
+            .filter(|(_, p)| *p >= CATEGORY_CONFIDENT)
+            .map(|(c, _)| c)
+    })
+}
+
+/// Category model probability above which the bot does not ask.
+const CATEGORY_CONFIDENT: f32 = 0.6;
+
 #[cfg(test)]
 mod tests {
     use super::*;

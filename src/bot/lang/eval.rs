@@ -80,8 +80,8 @@ pub fn evaluate(classifier: &Classifier, jsonl: &str) -> Result<EvalReport, Stri
             tally.1 += 1;
         }
         if let Some(id) = ex.category.as_deref() {
-            let predicted = crate::bot::report::infer_category(&ex.text)
-                .unwrap_or(crate::cases::Category::Other);
+            let predicted =
+                super::infer_category(&ex.text).unwrap_or(crate::cases::Category::Other);
             r.category.0 += usize::from(predicted.id() == id);
             r.category.1 += 1;
         }

@@ -17,6 +17,8 @@ mod model;
 pub mod normalize;
 mod rules;
 
-pub use classify::{shared, Classification, Classifier, Intent, CORPUS, PROCEDURE_IDS};
+pub use classify::{
+    infer_category, shared, Classification, Classifier, Intent, CORPUS, PROCEDURE_IDS,
+};
 pub use eval::{evaluate, EvalReport};
 pub use normalize::{fold, nfc, strip_marks};
