@@ -5,8 +5,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-use ketnoi::bot::lang::{fold, shared};
 use ketnoi::bot::procedures::Catalogue;
+use ketnoi::lang::{fold, shared};
 use ketnoi::zalo::events::ZaloEvent;
 use ketnoi::zalo::signature;
 

@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example cross_validate` (`EMERGENCY_BIAS=0.3` to try another bias)
 
-use ketnoi::bot::lang::{evaluate, Classifier, CORPUS};
+use ketnoi::lang::{evaluate, Classifier, CORPUS};
 
 fn main() {
     let mut total = (0usize, 0usize);
@@ -31,7 +31,7 @@ fn main() {
             report.count,
             report.accuracy(),
             report.macro_f1(),
-            report.recall(ketnoi::bot::lang::Intent::Emergency),
+            report.recall(ketnoi::lang::Intent::Emergency),
             report.procedure_accuracy()
         );
     }

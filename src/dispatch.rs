@@ -3,9 +3,9 @@
 //! resident's dialogue, and receipts, echoes and unknown events need no answer. The inbox worker
 //! calls [`Dispatcher::handle`] inside the event's transaction.
 
-use crate::bot::lang::nfc;
 use crate::bot::Bot;
 use crate::conversation::{Reply, Turn};
+use crate::lang::nfc;
 use crate::officers::Console;
 use crate::zalo::events::EventKind;
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod conversation;
 pub mod dispatch;
 pub mod http;
+pub mod lang;
 pub mod officers;
 pub mod pipeline;
 pub mod seed;

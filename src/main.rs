@@ -256,11 +256,11 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
 
 fn classify(eval: Option<&std::path::Path>) -> anyhow::Result<()> {
     use std::io::{BufRead, Write};
-    let classifier = ketnoi::bot::lang::shared();
+    let classifier = ketnoi::lang::shared();
     if let Some(path) = eval {
         let jsonl = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        let report = ketnoi::bot::lang::evaluate(classifier, &jsonl).map_err(anyhow::Error::msg)?;
+        let report = ketnoi::lang::evaluate(classifier, &jsonl).map_err(anyhow::Error::msg)?;
         // A closed pipe (e.g. `| head`) is not an error worth a panic.
         let _ = writeln!(std::io::stdout(), "{report}");
         return Ok(());

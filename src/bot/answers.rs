@@ -15,7 +15,7 @@ const MENU_PROCEDURES: [&str; 4] = ["tam-tru", "thuong-tru", "can-cuoc", "dinh-d
 impl Bot {
     /// A procedure id from a button, if the catalogue has it.
     pub(super) fn catalogue_id(&self, id: &str) -> Option<&'static str> {
-        crate::bot::lang::PROCEDURE_IDS
+        crate::lang::PROCEDURE_IDS
             .iter()
             .copied()
             .find(|p| *p == id && self.catalogue.get(p).is_some())

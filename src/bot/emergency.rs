@@ -5,13 +5,13 @@
 //! Every sentence is true: the resident is told a message reached an officer only when one was
 //! paged; with nobody registered at all they are told plainly to call.
 
-use super::lang::infer_category;
 use super::payload::Payload;
 use super::report::Input;
 use super::Bot;
 use crate::cases::{Category, Details};
 use crate::conversation::dialogue::Dialogue;
 use crate::conversation::{Reply, Turn};
+use crate::lang::infer_category;
 use crate::vn_time::vn_time;
 use crate::zalo::messages::{Button, CsMessage};
 

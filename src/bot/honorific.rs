@@ -2,9 +2,9 @@
 //! elderly person ("bà hỏi cái này", "tôi năm nay 76 tuổi", "ông già rồi không rành"). The texts
 //! say "anh/chị"; replies to an elderly resident have it swapped just before they leave.
 
-use super::lang::fold;
 use super::Bot;
 use crate::conversation::{Reply, Turn};
+use crate::lang::fold;
 
 /// Stored value for "ông/bà".
 const ELDERLY: &str = "ong_ba";

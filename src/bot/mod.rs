@@ -18,7 +18,6 @@ mod answers;
 mod area;
 mod emergency;
 mod honorific;
-pub mod lang;
 pub mod out_of_scope;
 pub mod payload;
 pub mod procedures;
@@ -31,10 +30,11 @@ use crate::cases::code;
 use crate::conversation::dialogue::{Dialogue, ReportDraft};
 use crate::conversation::texts::Texts;
 use crate::conversation::{BotConfig, Reply, Turn};
+use crate::lang;
+use crate::lang::Intent;
 use crate::store::Priority;
 use crate::zalo::events::EventKind;
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
-use lang::Intent;
 use out_of_scope::OutOfScope;
 use payload::Payload;
 use procedures::Catalogue;
@@ -73,7 +73,7 @@ impl Bot {
 
     /// Trains the classifier now rather than on the first message.
     pub fn warm_up(&self) {
-        lang::shared();
+        crate::lang::shared();
     }
 
     /// The replies to a resident's follow or message (the dispatcher sends nothing else here).

@@ -48,7 +48,7 @@ impl OutOfScope {
             );
             for keyword in &topic.keywords {
                 anyhow::ensure!(
-                    super::lang::fold(keyword) == *keyword,
+                    crate::lang::fold(keyword) == *keyword,
                     "out_of_scope topic `{}`: keyword {keyword:?} must be lowercase without diacritics",
                     topic.id
                 );
@@ -67,7 +67,7 @@ impl OutOfScope {
 
     /// The topic a message is about: the one whose longest matching keyword is longest.
     pub fn find(&self, text: &str) -> Option<&Topic> {
-        let folded = super::lang::fold(text);
+        let folded = crate::lang::fold(text);
         self.topics
             .iter()
             .filter_map(|topic| {

@@ -302,7 +302,7 @@ mod tests {
 
     /// Every id of docs/PROCEDURES.md §7 "Final ID list" (the classifier's list); the shipped
     /// file must match exactly.
-    const FACT_SHEET_IDS: &[&str] = crate::bot::lang::PROCEDURE_IDS;
+    const FACT_SHEET_IDS: &[&str] = crate::lang::PROCEDURE_IDS;
 
     /// The shipped file; `KETNOI_PROCEDURES` overrides the path (e.g. from a scratch crate).
     fn shipped() -> Catalogue {

@@ -4,13 +4,13 @@
 //! procedure, news, a new report) is answered normally; when unsure the bot asks with two
 //! buttons. The relay ends when the case closes.
 
-use super::lang::{Classification, Intent};
 use super::payload::Payload;
 use super::report::Input;
 use super::typed::Typed;
 use super::Bot;
 use crate::conversation::dialogue::Dialogue;
 use crate::conversation::{Reply, Turn};
+use crate::lang::{Classification, Intent};
 use crate::store::CaseRow;
 use crate::zalo::messages::{Button, CsMessage};
 
@@ -218,7 +218,7 @@ pub(super) async fn record_resident_message(
 
 /// "Báo tin khác", "tin báo mới", "việc khác": the resident starts something new.
 fn says_new_report(text: &str) -> bool {
-    let folded = super::lang::fold(text);
+    let folded = crate::lang::fold(text);
     [
         "bao tin khac",
         "tin bao moi",
@@ -232,5 +232,5 @@ fn says_new_report(text: &str) -> bool {
 }
 
 fn text_class(text: &str) -> Option<Classification> {
-    (!text.trim().is_empty()).then(|| super::lang::shared().classify(text))
+    (!text.trim().is_empty()).then(|| crate::lang::shared().classify(text))
 }

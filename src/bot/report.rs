@@ -3,13 +3,13 @@
 //! without consent to be contacted) or cancel it. A report written in one long message goes
 //! straight to that summary.
 
-use super::lang::{fold, infer_category, Classification, Intent};
 use super::payload::Payload;
 use super::typed::{typed_number, Typed};
 use super::Bot;
 use crate::cases::{code, contains_words, pseudonym, Category, Details, Evidence, Place};
 use crate::conversation::dialogue::{Dialogue, ReportDraft, ReportStep};
 use crate::conversation::{Reply, Turn};
+use crate::lang::{fold, infer_category, Classification, Intent};
 use crate::store::NewCase;
 use crate::zalo::events::ZaloEvent;
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
@@ -34,7 +34,7 @@ impl Input {
         };
         let text = event
             .text()
-            .map(|t| crate::bot::lang::nfc(t.trim()))
+            .map(|t| crate::lang::nfc(t.trim()))
             .filter(|t| !t.is_empty());
         for attachment in event.attachments() {
             let p = &attachment.payload;
@@ -467,7 +467,7 @@ impl Bot {
     fn ask_category(&self, draft: &ReportDraft) -> CsMessage {
         let t = &self.texts;
         let ranked: Vec<Category> = match draft.description.as_deref() {
-            Some(text) => crate::bot::lang::shared()
+            Some(text) => crate::lang::shared()
                 .category_ranked(text)
                 .into_iter()
                 .map(|(c, _)| c)

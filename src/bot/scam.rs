@@ -2,8 +2,8 @@
 //! gets the answer first (it is a scam; what to do; what to do if money already left), then the
 //! offer to report it. Recognised on whole words of the folded text: a scam sign and a question.
 
-use super::lang::fold;
 use crate::cases::contains_words;
+use crate::lang::fold;
 
 /// What scammers posing as officials, banks or shops ask for.
 const SCAM_SIGNS: &[&str] = &[

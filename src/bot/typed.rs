@@ -4,7 +4,7 @@
 //! whole folded message (minus courtesy words), never on a substring, so "không có ảnh" is an
 //! answer but "không có ai ở nhà" is not.
 
-use super::lang::fold;
+use crate::lang::fold;
 
 /// A typed answer that stands for a button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

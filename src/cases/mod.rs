@@ -83,7 +83,7 @@ impl Category {
 
     /// Guesses the category from folded text (no diacritics, lower case) by whole-word cues
     /// that settle it on their own. `None` when no cue is present; the classifier's category
-    /// model ([`crate::bot::lang::Classifier::category`]) covers the rest.
+    /// model ([`crate::lang::Classifier::category`]) covers the rest.
     pub fn guess(folded: &str) -> Option<Category> {
         const CUES: &[(Category, &[&str])] = &[
             (

@@ -1,8 +1,8 @@
 //! Khu phố look-up: which configured khu phố a text names, in the spellings residents and
 //! officers use ("khu phố 2", "kp2", "khu pho 2", "tổ dân phố 5"), with or without diacritics.
 
-use crate::bot::lang::fold;
 use crate::config::AreaSettings;
+use crate::lang::fold;
 
 /// The configured khu phố a text names, by name or alias, with or without diacritics, inside a
 /// sentence ("công an khu phố 2") or as one word ("kp2"). Used by residents' messages and

@@ -48,10 +48,7 @@ impl Console {
         area: &str,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        let everyone = matches!(
-            crate::bot::lang::fold(area).as_str(),
-            "all" | "tat ca" | "tatca"
-        );
+        let everyone = matches!(crate::lang::fold(area).as_str(), "all" | "tat ca" | "tatca");
         // A message to the whole ward is the chief's to send (or an officer's the chief allowed,
         // `/officer alertall`): it reaches everyone and takes the bulk share of the call budget
         // for minutes.

@@ -10,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cases::Category;
 use crate::config::ServiceLevelSettings;
-use crate::conversation::texts::Texts;
 use crate::conversation::outbox::outbound;
+use crate::conversation::texts::Texts;
 use crate::store::{now_ms, Store, Tx};
 use crate::vault::Vault;
 use crate::zalo::messages::CsMessage;

@@ -254,7 +254,13 @@ impl InboxWorker {
                     0 => format!("event:{}:{}", claimed.id, n),
                     k => format!("event:{}:{}:{}", claimed.id, n, k),
                 };
-                let mut msg = crate::conversation::outbox::outbound(&self.vault, key, Some(claimed.id), &reply.to, part);
+                let mut msg = crate::conversation::outbox::outbound(
+                    &self.vault,
+                    key,
+                    Some(claimed.id),
+                    &reply.to,
+                    part,
+                );
                 msg.priority = reply.priority;
                 self.store.enqueue(tx, &msg, false, now).await?;
             }

@@ -118,17 +118,13 @@ pub fn webhook(body: &[u8], header: &[u8]) -> Tally {
 /// its own encoding.
 pub fn language(text: &str) -> Tally {
     let mut seen = Tally::default();
-    let folded = ketnoi::bot::lang::fold(text);
+    let folded = ketnoi::lang::fold(text);
     // One known exception: `Ɗ` folds to `ɗ`, which folds to `d` (normalize.rs maps `ɗ` to `d`
     // but not its capital).
     if !text.contains('Ɗ') {
-        assert_eq!(
-            ketnoi::bot::lang::fold(&folded),
-            folded,
-            "fold is idempotent"
-        );
+        assert_eq!(ketnoi::lang::fold(&folded), folded, "fold is idempotent");
     }
-    let c = ketnoi::bot::lang::shared().classify(text);
+    let c = ketnoi::lang::shared().classify(text);
     assert!(
         (0.0..=1.0).contains(&c.confidence),
         "confidence {}",

@@ -2,7 +2,7 @@
 
 use super::words::{handle, keyword, take_code, Words};
 use super::{usage, Command, ParseError, DEFAULT_DAYS, MAX_DAYS};
-use crate::bot::lang::fold;
+use crate::lang::fold;
 
 /// Which cases `/cases` lists.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,7 +60,7 @@ mod words;
 pub use cases::CaseFilter;
 pub use roster::{OfficerAction, OnCallAction};
 
-use crate::bot::lang::nfc;
+use crate::lang::nfc;
 use roster::ONCALL_SET_HELP;
 use words::{code_and_text, take_code, title_and_text, Words};
 

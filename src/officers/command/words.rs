@@ -3,8 +3,8 @@
 //! officers' handles.
 
 use super::{usage, ParseError, MAX_TEXT, MAX_TITLE};
-use crate::bot::lang::{fold, strip_marks};
 use crate::cases::code;
+use crate::lang::{fold, strip_marks};
 
 /// Whitespace-separated words of a text, with their byte offsets, so the text after any word
 /// can be taken exactly as typed.

@@ -264,7 +264,7 @@ impl std::fmt::Display for EvalReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bot::lang::classify::shared;
+    use crate::lang::classify::shared;
 
     #[test]
     fn evaluates_inline_jsonl() {
@@ -288,7 +288,7 @@ mod tests {
     /// the targets are its floors.
     #[test]
     fn dev_set_meets_targets() {
-        let jsonl = include_str!("../../../tests/fixtures/intents-dev.jsonl");
+        let jsonl = include_str!("../../tests/fixtures/intents-dev.jsonl");
         let r = evaluate(shared(), jsonl).expect("dev set parses");
         println!("{r}");
         assert_floors(&r, 0.95, 0.94, 1.0, 0.95);
@@ -325,7 +325,7 @@ mod tests {
     /// fresh set is written (`src/bot/lang/corpus/README.md`).
     #[test]
     fn fresh_held_out_set_meets_targets() {
-        let jsonl = include_str!("../../../tests/fixtures/intents-fresh.jsonl");
+        let jsonl = include_str!("../../tests/fixtures/intents-fresh.jsonl");
         let r = evaluate(shared(), jsonl).expect("held-out set parses");
         println!("{r}");
         assert_floors(&r, 0.92, 0.90, 0.98, 0.90);
@@ -338,7 +338,7 @@ mod tests {
     /// not.
     #[test]
     fn first_held_out_set_stays_above_its_floor() {
-        let jsonl = include_str!("../../../tests/fixtures/intents-heldout.jsonl");
+        let jsonl = include_str!("../../tests/fixtures/intents-heldout.jsonl");
         let r = evaluate(shared(), jsonl).expect("held-out set parses");
         println!("{r}");
         assert_floors(&r, 0.95, 0.95, 0.96, 0.93);
