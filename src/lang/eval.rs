@@ -322,7 +322,7 @@ mod tests {
     /// The held-out set no one on the project has trained on or tuned against
     /// (tests/fixtures/intents-fresh.jsonl, author W): the held-out targets are its
     /// floors. If a change is ever made because of its misses, it becomes training data and a
-    /// fresh set is written (`src/bot/lang/corpus/README.md`).
+    /// fresh set is written (`src/lang/corpus/README.md`).
     #[test]
     fn fresh_held_out_set_meets_targets() {
         let jsonl = include_str!("../../tests/fixtures/intents-fresh.jsonl");
