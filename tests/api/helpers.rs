@@ -62,7 +62,8 @@ impl TestDb {
     }
 
     /// A new empty database of this target's [`Suite`] for the running test: SQLite in `api`;
-    /// PostgreSQL in `api_postgres` (SQLite for the tests it lists as reading the SQLite file).
+    /// PostgreSQL in `api_postgres` (SQLite for the few tests it lists, e.g. those that read the
+    /// SQLite file).
     /// Without `KETNOI_TEST_POSTGRES_URL` the PostgreSQL target stops here, skipped.
     pub async fn suite() -> TestDb {
         match crate::SUITE {
@@ -103,8 +104,8 @@ pub enum Suite {
     /// Every app on SQLite (`tests/api`).
     Sqlite,
     /// Every app on PostgreSQL (`tests/api_postgres`), except in the tests named here (module
-    /// path and name, e.g. `conversation::no_resident_id_or_phone_is_stored_in_clear`): they
-    /// read the SQLite file itself and stay on SQLite.
+    /// path and name, e.g. `conversation::no_resident_id_or_phone_is_stored_in_clear`), which
+    /// stay on SQLite, each for the reason given where the list is.
     Postgres {
         sqlite_only: &'static [&'static str],
     },
