@@ -190,7 +190,8 @@ async fn a_flood_is_answered_once_and_spends_no_more_calls_and_reports_merge() {
             .unwrap();
         assert_eq!(sent.webhook_status, 200);
     }
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // Every message handled and everything it queued sent: the counts below are final.
+    settled(&app).await;
     let got = app.sim.sent_messages(user);
     let notices = got
         .iter()

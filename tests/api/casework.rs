@@ -81,8 +81,8 @@ async fn a_complaint_about_an_officer_reaches_only_the_chief() {
     let chief = next(&app, CHIEF, chief_before, 1).await;
     assert!(chief[0].contains(&code), "{chief:?}");
     // The area officer of Khu phố 1 heard nothing and cannot open it.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.sim.sent_messages(AN).len(), an_before);
+    let got = before_officer_marker(&app.sim, AN).await;
+    assert_eq!(got.len(), an_before, "{:#?}", &got[an_before..]);
     let r = say(&app, AN, text(&format!("/case {code}")), 1).await;
     assert!(
         text_of(&r[0]).contains("Không có tin báo"),
@@ -182,15 +182,31 @@ async fn the_relay_lets_go_of_new_questions_and_ends_with_the_case() {
     )
     .await;
     assert!(text_of(&r[0]).contains("CĂN CƯỚC"), "{}", text_of(&r[0]));
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.sim.sent_messages(AN).len(), an_before, "not forwarded");
+    let got = before_officer_marker(&app.sim, AN).await;
+    assert_eq!(
+        got.len(),
+        an_before,
+        "not forwarded: {:#?}",
+        &got[an_before..]
+    );
     // The case closes: the relay ends; "cảm ơn" is a greeting, not a message to the officer.
+    let before = app.sim.sent_messages(resident).len();
     say(&app, AN, text(&format!("/status {code} xong")), 1).await;
+    assert!(next(&app, resident, before, 1).await[0].contains("đã xử lý xong"));
     let an_before = app.sim.sent_messages(AN).len();
-    let r = say(&app, resident, text("cảm ơn các anh"), 1).await;
-    assert!(!text_of(&r[0]).contains("Đã chuyển"), "{}", text_of(&r[0]));
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.sim.sent_messages(AN).len(), an_before);
+    // A first greeting: the welcome and the khu phố question.
+    let r = say(&app, resident, text("cảm ơn các anh"), 2).await;
+    assert!(
+        r.iter().all(|m| !text_of(m).contains("Đã chuyển")),
+        "{r:#?}"
+    );
+    let got = before_officer_marker(&app.sim, AN).await;
+    assert_eq!(
+        got.len(),
+        an_before,
+        "not forwarded: {:#?}",
+        &got[an_before..]
+    );
 }
 
 #[tokio::test]
@@ -261,9 +277,10 @@ async fn long_texts_go_out_whole_in_several_messages_both_ways() {
         .send_as_user(AN, text(&format!("/case {code}")))
         .await
         .unwrap();
-    replies(&app.sim, AN, before + 2).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The whole card: every part of it queued has been sent.
+    settled(&app).await;
     let got = app.sim.sent_messages(AN)[before..].to_vec();
+    assert!(got.len() >= 2, "the card comes in parts: {got:#?}");
     let card: String = got.iter().map(text_of).collect::<Vec<_>>().join(" ");
     let quoted = |s: &str| words(&s.replace("│ ", ""));
     assert!(card.contains("Địa điểm") && quoted(&card).contains(&words(&answer)));

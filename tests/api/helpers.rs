@@ -438,3 +438,114 @@ pub fn code_in(message: &SentMessage) -> String {
 pub fn payloads_of(message: &SentMessage) -> Vec<String> {
     buttons_of(message).into_iter().map(|(_, _, p)| p).collect()
 }
+
+/// Barrier for "nothing else arrived": `user` writes `marker`, and this waits until its answer
+/// arrives (the message quoting it, or for an officer, whose answers quote nothing, the first
+/// message `is_answer` recognises). Returns every message to `user` before that answer. A user's
+/// events are handled in order, and messages to one recipient are sent in the order they were
+/// queued (within a priority; bulk alerts come after), so whatever was queued for `user` before
+/// the marker was handled — by their own earlier messages or by any event already answered —
+/// is among them.
+pub async fn before_marker(
+    sim: &Simulator,
+    user: &str,
+    marker: &str,
+    is_answer: impl Fn(&SentMessage) -> bool,
+) -> Vec<SentMessage> {
+    let start = sim.sent_messages(user).len();
+    let sent = sim
+        .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(marker))
+        .await
+        .expect("simulator sends");
+    assert_eq!(sent.webhook_status, 200);
+    let quoted = sent.msg_id.expect("a message has an id");
+    let answer = |m: &SentMessage| {
+        m.body["message"]["quote_message_id"].as_str() == Some(quoted.as_str()) || is_answer(m)
+    };
+    let mut at = None;
+    eventually(
+        Duration::from_secs(30),
+        &format!("the answer to {user}'s marker"),
+        || {
+            at = sim.sent_messages(user)[start..].iter().position(answer);
+            at.is_some()
+        },
+    )
+    .await;
+    let mut got = sim.sent_messages(user);
+    got.truncate(start + at.expect("found"));
+    got
+}
+
+/// [`before_marker`] for many residents at once: each writes `marker`, and this waits until
+/// every marker is answered. Returns, per resident, the messages before their marker's answer.
+pub async fn before_markers(
+    sim: &Simulator,
+    users: &[String],
+    marker: &str,
+) -> Vec<Vec<SentMessage>> {
+    let mut quoted = Vec::new();
+    for user in users {
+        let sent = sim
+            .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(marker))
+            .await
+            .expect("simulator sends");
+        assert_eq!(sent.webhook_status, 200);
+        quoted.push(sent.msg_id.expect("a message has an id"));
+    }
+    let answer_at = |user: &str, quoted: &str| {
+        sim.sent_messages(user)
+            .iter()
+            .position(|m| m.body["message"]["quote_message_id"].as_str() == Some(quoted))
+    };
+    eventually(Duration::from_secs(60), "every marker answered", || {
+        users
+            .iter()
+            .zip(&quoted)
+            .all(|(u, q)| answer_at(u, q).is_some())
+    })
+    .await;
+    users
+        .iter()
+        .zip(&quoted)
+        .map(|(u, q)| {
+            let mut got = sim.sent_messages(u);
+            got.truncate(answer_at(u, q).expect("answered"));
+            got
+        })
+        .collect()
+}
+
+/// Barrier for effects on anyone: waits until no event waits to be handled and no message waits
+/// to be sent (parked ones wait for their resident and do not count). Everything the events
+/// received so far caused has then reached the simulator, whoever it was for and whatever its
+/// priority.
+pub async fn settled(app: &TestApp) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (events, messages): (i64, i64) = sqlx::query_as(
+            "select (select count(*) from inbox where status = 'pending'),
+                    (select count(*) from outbox where status = 'pending')",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .expect("queues readable");
+        if events == 0 && messages == 0 {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still queued after 30 s: {events} events, {messages} messages"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// [`before_marker`] for an officer: the marker is a plain message, which the console answers
+/// with its greeting.
+pub async fn before_officer_marker(sim: &Simulator, officer: &str) -> Vec<SentMessage> {
+    before_marker(sim, officer, "đánh dấu", |m| {
+        text_of(m).contains("Nhắn /help để xem các lệnh, /cases để xem tin báo")
+    })
+    .await
+}

@@ -233,7 +233,9 @@ async fn a_reply_after_the_window_closed_is_kept_and_delivered_when_the_resident
     )
     .await;
     assert!(text_of(&r[0]).contains("quá 7 ngày"), "{}", text_of(&r[0]));
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    // Everything queued has been sent (the parked reply waits, not counted); a marker from the
+    // resident would reopen the window, so the barrier is the empty queue.
+    settled(&app).await;
     assert_eq!(
         app.sim.sent_messages(resident).len(),
         before,
@@ -289,7 +291,9 @@ async fn an_alert_reaches_only_the_reachable_residents_of_that_khu_pho() {
     );
     let got = replies(&app.sim, "7910001", counts[0] + 1).await;
     assert!(text_of(&got[counts[0]]).contains("cắt nước"));
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Everything the alert queued has been sent (an alert is bulk: a resident's own marker
+    // could overtake it, so the barrier is the empty queue).
+    settled(&app).await;
     assert_eq!(app.sim.sent_messages("7910002").len(), counts[1]);
     assert_eq!(app.sim.sent_messages("7910003").len(), counts[2]);
     // The khu phố was applied as a Zalo tag.
