@@ -373,7 +373,6 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
         text_of(&got[chief_before]).contains("báo Trưởng")
             && text_of(&got[chief_before]).contains("Thượng úy")
     );
-    // Once answered, nothing more.
     say(&app, AN, ResidentInput::text(format!("/claim {code}")), 1).await;
     let r = say(&app, CHIEF, ResidentInput::text("/stats 7"), 1).await;
     assert!(
@@ -381,6 +380,33 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
         "{}",
         text_of(&r[0])
     );
+    // Once answered, nothing more: a case claimed at once is neither reminded nor escalated,
+    // however long it then stays open.
+    let an_before = app.sim.sent_messages(AN).len();
+    let second = report(
+        &app,
+        "7930002",
+        "Tối qua lúc 9 giờ có người lạ lấy trộm bình gas trước nhà số 12 khu phố 2",
+    )
+    .await;
+    let got = replies(&app.sim, AN, an_before + 1).await;
+    assert!(text_of(&got[an_before]).contains(&second));
+    say(&app, AN, ResidentInput::text(format!("/claim {second}")), 1).await;
+    let (an_before, chief_before) = (
+        app.sim.sent_messages(AN).len(),
+        app.sim.sent_messages(CHIEF).len(),
+    );
+    assert_eq!(
+        sla.check(now + 100 * 3600 * 1000).await.unwrap(),
+        0,
+        "nothing to remind"
+    );
+    // The check queued nothing: the first thing each officer receives after it is the answer
+    // to their own marker.
+    let got = before_officer_marker(&app.sim, AN).await;
+    assert_eq!(got.len(), an_before, "{:#?}", &got[an_before..]);
+    let got = before_officer_marker(&app.sim, CHIEF).await;
+    assert_eq!(got.len(), chief_before, "{:#?}", &got[chief_before..]);
 }
 
 /// `say` that also prints the exchange (see the transcript with --nocapture).
