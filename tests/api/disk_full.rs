@@ -2,7 +2,7 @@
 //! acknowledged with 200 must be on disk, as a second connection sees it, once room is back.
 //! `PRAGMA max_page_count` caps the database where a tmpfs would fill up.
 
-use crate::exactly_once::{answered_twice, redeliver_all, wait_all_answered, Acked, LONG_LEASE};
+use crate::exactly_once::{kill_restart_and_check, Acked, LONG_LEASE};
 use crate::helpers::*;
 
 #[tokio::test]
@@ -102,7 +102,7 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
         .unwrap()
         .port();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
-    let mut child = crate::process_kill::start_serve_with(port, &db_url, sim_address, LONG_LEASE);
+    let child = crate::process_kill::start_serve_with(port, &db_url, sim_address, LONG_LEASE);
     crate::process_kill::wait_healthy(port).await;
 
     let long = "Kính gửi công an phường, tôi xin trình bày sự việc như sau. ".repeat(20);
@@ -154,13 +154,7 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
     // Everything acknowledged is answered, and recorded as answered: SIGKILL now and nothing
     // may be answered again after the restart (before the fix, a connection that saw the full
     // disk recorded nothing more: 19 of 563 acknowledged events were lost).
-    wait_all_answered(&sim, &acked, "before the kill").await;
-    child.start_kill().unwrap();
-    child.wait().await.unwrap();
-    let mut child = crate::process_kill::start_serve_with(port, &db_url, sim_address, LONG_LEASE);
-    crate::process_kill::wait_healthy(port).await;
-    redeliver_all(&sim, port, &acked).await;
-    let twice = answered_twice(&sim, &acked);
+    let twice = kill_restart_and_check(&sim, sim_address, port, &db_url, child, &acked).await;
     println!(
         "acked {}, refused {refused}, lost 0, answered twice {twice}",
         acked.len()
@@ -169,6 +163,4 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
         twice, 0,
         "every acknowledged event is answered exactly once"
     );
-    child.start_kill().unwrap();
-    let _ = child.wait().await;
 }

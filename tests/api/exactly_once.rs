@@ -125,3 +125,27 @@ pub(crate) fn answered_twice(sim: &Simulator, acked: &[Acked]) -> usize {
     }
     twice.len()
 }
+
+/// The end of every exactly-once fault test: once everything acknowledged is answered, the
+/// `serve` process is killed with SIGKILL and started again on the same database, every event is
+/// redelivered, and nothing may have been answered twice. Returns how many were (printed, then
+/// asserted 0 by the caller's message).
+pub(crate) async fn kill_restart_and_check(
+    sim: &Simulator,
+    sim_address: std::net::SocketAddr,
+    port: u16,
+    db_url: &str,
+    mut child: tokio::process::Child,
+    acked: &[Acked],
+) -> usize {
+    wait_all_answered(sim, acked, "before the kill").await;
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    let mut child = crate::process_kill::start_serve_with(port, db_url, sim_address, LONG_LEASE);
+    crate::process_kill::wait_healthy(port).await;
+    redeliver_all(sim, port, acked).await;
+    let twice = answered_twice(sim, acked);
+    child.start_kill().unwrap();
+    let _ = child.wait().await;
+    twice
+}

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use ketnoi::zalo::sim::ResidentInput;
 
-use crate::exactly_once::{answered_twice, redeliver_all, wait_all_answered, Acked, LONG_LEASE};
+use crate::exactly_once::{kill_restart_and_check, Acked, LONG_LEASE};
 use crate::helpers::*;
 
 /// A PostgreSQL cluster of this test's own, stopped when dropped.
@@ -153,7 +153,7 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
         .unwrap()
         .port();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
-    let mut child =
+    let child =
         crate::process_kill::start_serve_with(port, &postgres.url(), sim_address, LONG_LEASE);
     crate::process_kill::wait_healthy(port).await;
     let ready = || async move {
@@ -226,14 +226,8 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
     }
     assert!(refused > 0, "the database never went away");
     assert_eq!(ready().await, 200, "ready again once the database is back");
-    wait_all_answered(&sim, &acked, "before the kill").await;
-    child.start_kill().unwrap();
-    child.wait().await.unwrap();
-    let mut child =
-        crate::process_kill::start_serve_with(port, &postgres.url(), sim_address, LONG_LEASE);
-    crate::process_kill::wait_healthy(port).await;
-    redeliver_all(&sim, port, &acked).await;
-    let twice = answered_twice(&sim, &acked);
+    let twice =
+        kill_restart_and_check(&sim, sim_address, port, &postgres.url(), child, &acked).await;
     println!(
         "acked {}, refused {refused} (in {refusals_took:?}), lost 0, answered twice {twice}",
         acked.len()
@@ -242,6 +236,4 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
         twice, 0,
         "every acknowledged event is answered exactly once"
     );
-    child.start_kill().unwrap();
-    let _ = child.wait().await;
 }
