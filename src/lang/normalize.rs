@@ -73,7 +73,7 @@ fn push_folded(base: &mut String, last_space: &mut bool, c: char) {
         return;
     }
     let c = match c {
-        'đ' | 'Đ' | 'ð' | 'Ð' | 'ɗ' => 'd',
+        'đ' | 'Đ' | 'ð' | 'Ð' | 'ɗ' | 'Ɗ' => 'd',
         _ => c,
     };
     if c.is_alphanumeric() {

@@ -48,13 +48,5 @@ const SUITE: helpers::Suite = helpers::Suite::Postgres {
         "bad_input::database_files_are_readable_by_their_owner_only",
         // Reads the SQLite file: no resident id or phone number in clear in its bytes.
         "conversation::no_resident_id_or_phone_is_stored_in_clear",
-        // The test waits for one reply to the resident's closing "cảm ơn các anh", but a first
-        // greeting is answered with two (the welcome and the khu phố question): it passes only
-        // when both arrive within one 20 ms poll. The second is claimed only once the first is
-        // recorded sent (per-recipient order), a slower round on PostgreSQL, so `say` sees them
-        // apart: it failed 11 runs of 24 here
-        // ("more replies than expected", 9 != 8), on SQLite 1 of 15. The test is to fix
-        // (expect 2), not the bot.
-        "casework::the_relay_lets_go_of_new_questions_and_ends_with_the_case",
     ],
 };
