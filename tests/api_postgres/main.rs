@@ -16,7 +16,8 @@
 //! - `store_contract`: runs on both backends in `tests/api`.
 //! - `exactly_once`: helpers of `disk_full` and `pg_restart`, no tests.
 //!
-//! Three tests of the included files stay on SQLite here, each for the reason given in `SUITE`.
+//! Two tests of the included files read the SQLite file itself and stay on SQLite here (see
+//! `SUITE`).
 
 #[path = "../api/bad_input.rs"]
 mod bad_input;
