@@ -2,7 +2,7 @@
 //! acknowledged with 200 must be on disk, as a second connection sees it, once room is back.
 //! `PRAGMA max_page_count` caps the database where a tmpfs would fill up.
 
-use crate::exactly_once::{kill_restart_and_check, Acked, LONG_LEASE};
+use crate::exactly_once::{kill_restart_and_check, readyz, serve_with_sim, Acked};
 use crate::helpers::*;
 
 #[tokio::test]
@@ -95,15 +95,7 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
     std::fs::write(&filler, vec![0u8; 2_300_000]).unwrap();
     let db_url = format!("sqlite://{}/ketnoi.db", dir.path().display());
 
-    let (sim, sim_address, _stop) = spawn_sim().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
-    let child = crate::process_kill::start_serve_with(port, &db_url, sim_address, LONG_LEASE);
-    crate::process_kill::wait_healthy(port).await;
+    let (sim, sim_address, _stop, port, child) = serve_with_sim(&db_url).await;
 
     let long = "Kính gửi công an phường, tôi xin trình bày sự việc như sau. ".repeat(20);
     let mut acked: Vec<Acked> = Vec::new();
@@ -130,14 +122,7 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
         "the tmpfs never filled ({} acked)",
         acked.len()
     );
-    let ready = || async move {
-        reqwest::get(format!("http://127.0.0.1:{port}/readyz"))
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
-    assert_eq!(ready().await, 503, "/readyz fails while writes fail");
+    assert_eq!(readyz(port).await, 503, "/readyz fails while writes fail");
     // Room again; a few more events.
     std::fs::remove_file(&filler).unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -150,7 +135,7 @@ async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_ev
         assert_eq!(outcome.webhook_status, 200, "service resumed by itself");
         acked.push(Acked::new(&user, outcome));
     }
-    assert_eq!(ready().await, 200, "ready again once writes succeed");
+    assert_eq!(readyz(port).await, 200, "ready again once writes succeed");
     // Everything acknowledged is answered, and recorded as answered: SIGKILL now and nothing
     // may be answered again after the restart (before the fix, a connection that saw the full
     // disk recorded nothing more: 19 of 563 acknowledged events were lost).

@@ -149,3 +149,40 @@ pub(crate) async fn kill_restart_and_check(
     let _ = child.wait().await;
     twice
 }
+
+/// A free port on 127.0.0.1.
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A simulator whose webhook is a fresh `ketnoi serve` process on `db_url`, up and healthy:
+/// the simulator, its address, the token that stops it, the server's port and the process.
+pub(crate) async fn serve_with_sim(
+    db_url: &str,
+) -> (
+    Simulator,
+    std::net::SocketAddr,
+    tokio_util::sync::CancellationToken,
+    u16,
+    tokio::process::Child,
+) {
+    let (sim, sim_address, stop) = crate::helpers::spawn_sim().await;
+    let port = free_port();
+    sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
+    let child = crate::process_kill::start_serve_with(port, db_url, sim_address, LONG_LEASE);
+    crate::process_kill::wait_healthy(port).await;
+    (sim, sim_address, stop, port, child)
+}
+
+/// The status `/readyz` answers on the public listener at `port`.
+pub(crate) async fn readyz(port: u16) -> u16 {
+    reqwest::get(format!("http://127.0.0.1:{port}/readyz"))
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}

@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 
 use ketnoi::zalo::sim::ResidentInput;
 
-use crate::exactly_once::{kill_restart_and_check, Acked, LONG_LEASE};
-use crate::helpers::*;
+use crate::exactly_once::{kill_restart_and_check, readyz, serve_with_sim, Acked};
 
 /// A PostgreSQL cluster of this test's own, stopped when dropped.
 struct PrivatePostgres {
@@ -31,11 +30,7 @@ impl PrivatePostgres {
             .filter(|bin| bin.join("initdb").exists())
             .max()?;
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::exactly_once::free_port();
         let cluster = PrivatePostgres { bin, dir, port };
         if is_root() {
             // PostgreSQL refuses to run as root: the cluster belongs to `postgres`.
@@ -146,23 +141,7 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
         return;
     };
     postgres.start();
-    let (sim, sim_address, _stop) = spawn_sim().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    sim.set_webhook_url(format!("http://127.0.0.1:{port}/webhook/zalo"));
-    let child =
-        crate::process_kill::start_serve_with(port, &postgres.url(), sim_address, LONG_LEASE);
-    crate::process_kill::wait_healthy(port).await;
-    let ready = || async move {
-        reqwest::get(format!("http://127.0.0.1:{port}/readyz"))
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
+    let (sim, sim_address, _stop, port, child) = serve_with_sim(&postgres.url()).await;
 
     let send = |i: usize| {
         let sim = sim.clone();
@@ -201,7 +180,7 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
     }
     let refusals_took = started.elapsed();
     assert_eq!(
-        ready().await,
+        readyz(port).await,
         503,
         "/readyz fails while the database is down"
     );
@@ -225,7 +204,11 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
         keep(i, user, outcome, true);
     }
     assert!(refused > 0, "the database never went away");
-    assert_eq!(ready().await, 200, "ready again once the database is back");
+    assert_eq!(
+        readyz(port).await,
+        200,
+        "ready again once the database is back"
+    );
     let twice =
         kill_restart_and_check(&sim, sim_address, port, &postgres.url(), child, &acked).await;
     println!(
