@@ -87,12 +87,13 @@ pub struct ServiceLevelSettings {
 
 impl ServiceLevelSettings {
     /// The first-response target for a case, in ms.
-    pub fn target_ms(&self, urgent: bool) -> i64 {
-        if urgent {
-            self.urgent_first_response_minutes as i64 * 60_000
+    pub fn target(&self, urgent: bool) -> std::time::Duration {
+        let minutes = if urgent {
+            self.urgent_first_response_minutes
         } else {
-            self.ordinary_first_response_hours as i64 * 3_600_000
-        }
+            self.ordinary_first_response_hours * 60
+        };
+        std::time::Duration::from_secs(minutes * 60)
     }
 }
 

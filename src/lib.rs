@@ -2,12 +2,14 @@
 //! durable inbox, a bot that answers residents, and an outbox delivering replies through the
 //! OA API. See `docs/DESIGN.md` for the fixed outside.
 
+pub mod access;
 pub mod bot;
 pub mod cases;
 pub mod config;
 pub mod conversation;
 pub mod dispatch;
 pub mod http;
+pub mod ids;
 pub mod lang;
 pub mod officers;
 pub mod pipeline;
@@ -15,6 +17,6 @@ pub mod seed;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod time;
 pub mod vault;
-pub mod vn_time;
 pub mod zalo;

@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::access::{AuditAction, Outcome, Role};
 use crate::bot::procedures::Catalogue;
 use crate::bot::Bot;
 use crate::config::{default_config_dir, Settings};
@@ -25,7 +26,8 @@ use crate::pipeline::call_budget::CallLimiter;
 use crate::pipeline::delivery::{DeliveryWorker, RetryPolicy};
 use crate::pipeline::inbox::InboxWorker;
 use crate::pipeline::token::TokenManager;
-use crate::store::{now_ms, Store};
+use crate::store::Store;
+use crate::time::Timestamp;
 use crate::vault::Vault;
 use crate::zalo::client::{ClientConfig, ZaloClient};
 use crate::zalo::sim::{SimConfig, Simulator};
@@ -229,6 +231,7 @@ impl Application {
         }
 
         let process = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let clock = crate::time::system_clock();
         let inbox = InboxWorker {
             store: store.clone(),
             vault: vault.clone(),
@@ -238,6 +241,7 @@ impl Application {
             lease: Duration::from_secs(workers.lease_secs),
             poll: Duration::from_millis(workers.poll_interval_ms),
             max_attempts: workers.max_event_attempts,
+            clock: clock.clone(),
         };
         // On SQLite every event's transaction goes through the one connection, so extra inbox
         // workers only queue behind each other and in front of the webhook's commits
@@ -279,6 +283,7 @@ impl Application {
                 poll: Duration::from_millis(workers.poll_interval_ms),
             },
             unrecorded: Default::default(),
+            clock: clock.clone(),
         };
         for n in 0..workers.outbox_workers {
             let (worker, stop) = (delivery.clone(), shutdown.clone());
@@ -300,6 +305,7 @@ impl Application {
             service: settings.service_levels.clone(),
             on_call_fallback: settings.officers.on_call.clone(),
             outbox_ready: sla_outbox_ready,
+            clock,
         };
         let interval = Duration::from_secs(settings.service_levels.check_interval_secs.max(1));
         tasks.spawn(sla.run(interval, shutdown.clone()));
@@ -354,7 +360,7 @@ async fn prune_loop(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     loop {
-        let before = now_ms() - retention_secs as i64 * 1000;
+        let before = Timestamp::now().minus(Duration::from_secs(retention_secs));
         match (
             store.prune_events(before).await,
             store.prune_outbound(before).await,
@@ -390,8 +396,8 @@ async fn bootstrap_chief(store: &Store, vault: &Vault, chief_id: &str) -> anyhow
                 &sealed,
                 "truong",
                 "Trưởng Công an phường",
-                "chief",
-                now_ms(),
+                Role::Chief,
+                Timestamp::now(),
             )
             .await?;
         store
@@ -399,11 +405,11 @@ async fn bootstrap_chief(store: &Store, vault: &Vault, chief_id: &str) -> anyhow
                 &mut tx,
                 "system",
                 None,
-                "bootstrap_chief",
+                AuditAction::BootstrapChief,
                 Some("truong"),
-                "ok",
+                Outcome::Ok,
                 None,
-                now_ms(),
+                Timestamp::now(),
             )
             .await?;
         tracing::info!("chief registered from officers.chief_id");

@@ -11,6 +11,8 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
+use crate::ids::{UserKey, ZaloId};
+
 type HmacSha256 = Hmac<Sha256>;
 
 const NONCE_LEN: usize = 24;
@@ -82,6 +84,11 @@ impl Vault {
         String::from_utf8(self.open(sealed)?).map_err(|_| OpenError)
     }
 
+    /// Opens a sealed Zalo user id (a resident's or an officer's).
+    pub fn open_zalo_id(&self, sealed: &[u8]) -> Result<ZaloId, OpenError> {
+        self.open_string(sealed).map(ZaloId::new)
+    }
+
     /// Keyed hash for look-ups: equal inputs give equal hashes, nobody without the key can
     /// recompute or reverse it. `domain` keeps hashes of different kinds of value apart.
     pub fn keyed_hash(&self, domain: &str, value: &str) -> String {
@@ -93,8 +100,8 @@ impl Vault {
     }
 
     /// The look-up key of a Zalo user id.
-    pub fn user_key(&self, zalo_user_id: &str) -> String {
-        self.keyed_hash("user", zalo_user_id)
+    pub fn user_key(&self, zalo_user_id: &str) -> UserKey {
+        UserKey::new(self.keyed_hash("user", zalo_user_id))
     }
 }
 
@@ -127,8 +134,11 @@ mod tests {
     fn keyed_hashes_are_stable_and_domain_separated() {
         let vault = Vault::new(&[7; 32]);
         assert_eq!(vault.user_key("123"), vault.user_key("123"));
-        assert_ne!(vault.user_key("123"), vault.keyed_hash("dedupe", "123"));
+        assert_ne!(
+            vault.user_key("123").as_str(),
+            vault.keyed_hash("dedupe", "123")
+        );
         assert_ne!(vault.user_key("123"), Vault::new(&[9; 32]).user_key("123"));
-        assert_eq!(vault.user_key("123").len(), 32);
+        assert_eq!(vault.user_key("123").as_str().len(), 32);
     }
 }

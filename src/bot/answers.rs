@@ -3,10 +3,10 @@
 use super::out_of_scope::Topic;
 use super::payload::Payload;
 use super::Bot;
-use crate::cases::{Category, Status};
 use crate::conversation::{Reply, Turn};
-use crate::store::CaseRow;
-use crate::vn_time::vn_date;
+use crate::ids::ZaloId;
+use crate::store::{CaseRow, NewsKind};
+
 use crate::zalo::messages::{Button, CsMessage, MAX_BUTTONS};
 
 /// Procedures offered by the procedure menu's buttons (the most asked at ward level).
@@ -128,14 +128,14 @@ impl Bot {
         let mut text = String::from(t.get("news_header"));
         for item in &items {
             text.push_str("\n\n");
-            if item.kind == "warning" {
+            if item.kind == NewsKind::Warning {
                 text.push_str(t.get("news_warning_label"));
                 text.push(' ');
             }
             text.push_str(&format!(
                 "{} ({})\n{}",
                 item.title,
-                vn_date(item.published_at),
+                item.published_at.vn_date(),
                 item.body
             ));
             if let Some(link) = &item.link {
@@ -202,14 +202,13 @@ impl Bot {
 
     fn status_line(&self, case: &CaseRow) -> String {
         let t = &self.texts;
-        let category = Category::from_id(&case.category).unwrap_or(Category::Other);
-        let status = Status::from_id(&case.status).unwrap_or(Status::Received);
+        let (category, status) = (case.category, case.status);
         t.fill(
             "status_line",
             &[
                 ("code", &case.code),
                 ("category", t.get(&format!("category_{}", category.id()))),
-                ("date", &vn_date(case.created_at)),
+                ("date", &case.created_at.vn_date()),
                 ("status", t.get(&format!("status_{}", status.id()))),
             ],
         )
@@ -266,7 +265,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         area: Option<&str>,
-    ) -> sqlx::Result<Vec<String>> {
+    ) -> sqlx::Result<Vec<ZaloId>> {
         let Some(area) = area else {
             return Ok(Vec::new());
         };
@@ -276,7 +275,7 @@ impl Bot {
             .await?
             .iter()
             .filter(|o| o.area_list().contains(&area))
-            .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
+            .filter_map(|o| turn.vault.open_zalo_id(&o.zalo_id_sealed).ok())
             .collect())
     }
 }

@@ -11,8 +11,9 @@ use super::Bot;
 use crate::cases::{Category, Details};
 use crate::conversation::dialogue::Dialogue;
 use crate::conversation::{Reply, Turn};
+use crate::ids::ZaloId;
 use crate::lang::infer_category;
-use crate::vn_time::vn_time;
+
 use crate::zalo::messages::{Button, CsMessage};
 
 impl Bot {
@@ -57,7 +58,7 @@ impl Bot {
             "page_on_call",
             &[
                 ("code", &code),
-                ("time", &vn_time(turn.now)),
+                ("time", &turn.now.vn_time()),
                 ("text", &short),
             ],
         );
@@ -99,7 +100,7 @@ impl Bot {
         let mut paged = self.responders(turn, area.as_deref()).await?;
         if let Some(assignee) = &case.assigned_to {
             if let Some(officer) = turn.store.officer(turn.tx, assignee).await? {
-                if let Ok(id) = turn.vault.open_string(&officer.zalo_id_sealed) {
+                if let Ok(id) = turn.vault.open_zalo_id(&officer.zalo_id_sealed) {
                     if !paged.contains(&id) {
                         paged.push(id);
                     }
@@ -178,7 +179,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         area: Option<&str>,
-    ) -> sqlx::Result<Vec<String>> {
+    ) -> sqlx::Result<Vec<ZaloId>> {
         let mut paged = crate::conversation::roster::pager_ids(
             turn.store,
             turn.tx,
@@ -200,14 +201,13 @@ impl Bot {
     pub(super) async fn any_reachable(
         &self,
         turn: &mut Turn<'_>,
-        ids: &[String],
+        ids: &[ZaloId],
     ) -> sqlx::Result<bool> {
         for id in ids {
-            let key = turn.vault.user_key(id);
-            let open =
-                turn.store.resident(turn.tx, &key).await?.is_some_and(|r| {
-                    turn.now - r.last_interaction_at <= crate::zalo::REPLY_WINDOW_MS
-                });
+            let key = turn.vault.user_key(id.as_str());
+            let open = turn.store.resident(turn.tx, &key).await?.is_some_and(|r| {
+                turn.now.since(r.last_interaction_at) <= crate::zalo::REPLY_WINDOW
+            });
             if open {
                 return Ok(true);
             }

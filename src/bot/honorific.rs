@@ -4,6 +4,7 @@
 
 use super::Bot;
 use crate::conversation::{Reply, Turn};
+use crate::ids::ZaloId;
 use crate::lang::fold;
 
 /// Stored value for "ông/bà".
@@ -90,9 +91,9 @@ impl Bot {
 }
 
 /// Addresses the replies to `resident` as they should be ("ông/bà" for an elderly resident).
-pub(super) fn address(resident: &str, mut replies: Vec<Reply>, elderly: bool) -> Vec<Reply> {
+pub(super) fn address(resident: &ZaloId, mut replies: Vec<Reply>, elderly: bool) -> Vec<Reply> {
     if elderly {
-        for reply in replies.iter_mut().filter(|r| r.to == resident) {
+        for reply in replies.iter_mut().filter(|r| &r.to == resident) {
             reply.message.text = to_elderly(&reply.message.text);
         }
     }

@@ -26,6 +26,8 @@ pub(crate) mod report;
 pub mod scam;
 pub mod typed;
 
+use std::time::Duration;
+
 use crate::cases::code;
 use crate::conversation::dialogue::{Dialogue, ReportDraft};
 use crate::conversation::texts::Texts;
@@ -407,16 +409,14 @@ impl Bot {
             .open(&sealed)
             .ok()
             .and_then(|plain| serde_json::from_slice::<Dialogue>(&plain).ok());
-        let idle_ms = match dialogue {
+        let idle = match dialogue {
             Some(Dialogue::Relay { .. } | Dialogue::AddInfo { .. }) => {
-                crate::conversation::dialogue::RELAY_IDLE_MS
+                crate::conversation::dialogue::RELAY_IDLE
             }
-            Some(Dialogue::Emergency { .. }) => {
-                crate::conversation::dialogue::EMERGENCY_FOLLOW_UP_MS
-            }
-            _ => self.config.bot.dialogue_idle_minutes as i64 * 60_000,
+            Some(Dialogue::Emergency { .. }) => crate::conversation::dialogue::EMERGENCY_FOLLOW_UP,
+            _ => Duration::from_secs(self.config.bot.dialogue_idle_minutes * 60),
         };
-        if dialogue.is_none() || turn.now - updated_at > idle_ms {
+        if dialogue.is_none() || turn.now.since(updated_at) > idle {
             turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
             return Ok((None, true));
         }
@@ -433,7 +433,7 @@ impl Bot {
         mut replies: Vec<Reply>,
     ) -> sqlx::Result<Vec<Reply>> {
         let bot = &self.config.bot;
-        let since = turn.now - bot.burst_window_secs as i64 * 1000;
+        let since = turn.now.minus(Duration::from_secs(bot.burst_window_secs));
         // Counted up to this event, not up to now: under a backlog the later ones are already
         // stored, and the first messages of a burst must still be answered.
         let recent = turn
@@ -447,12 +447,12 @@ impl Bot {
         let user = turn.user_id;
         let urgent = replies
             .iter()
-            .any(|r| r.to == user && r.priority == Priority::Urgent);
+            .any(|r| &r.to == user && r.priority == Priority::Urgent);
         if urgent {
             return Ok(replies);
         }
         metrics::counter!("ketnoi_flood_limited_total").increment(1);
-        replies.retain(|r| r.to != user);
+        replies.retain(|r| &r.to != user);
         if recent == limit + 1 {
             replies.insert(
                 0,
@@ -528,7 +528,7 @@ impl Bot {
         replies: &mut Vec<Reply>,
     ) -> sqlx::Result<()> {
         let user = turn.user_id;
-        let last = replies.iter_mut().rev().find(|r| r.to == user);
+        let last = replies.iter_mut().rev().find(|r| &r.to == user);
         match last {
             Some(reply) if reply.message.buttons.len() < MAX_BUTTONS => {
                 reply.message.buttons.push(self.resume_button());

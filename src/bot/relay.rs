@@ -10,12 +10,10 @@ use super::typed::Typed;
 use super::Bot;
 use crate::conversation::dialogue::Dialogue;
 use crate::conversation::{Reply, Turn};
+use crate::ids::ZaloId;
 use crate::lang::{Classification, Intent};
 use crate::store::CaseRow;
 use crate::zalo::messages::{Button, CsMessage};
-
-/// Statuses after which a case takes no more messages through the relay.
-const CLOSED: [&str; 3] = ["resolved", "rejected", "transferred"];
 
 /// Confidence from which a non-case intent is taken as a new question rather than an answer.
 const NEW_QUESTION_ABOVE: f32 = 0.75;
@@ -130,7 +128,7 @@ impl Bot {
         Ok(self
             .case_of_dialogue(turn, case_id, code)
             .await?
-            .filter(|c| !CLOSED.contains(&c.status.as_str())))
+            .filter(|c| c.status.is_open()))
     }
 
     /// Adds the resident's message to the case and forwards it to whoever handles it. The
@@ -170,21 +168,19 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         case: &CaseRow,
-    ) -> sqlx::Result<Vec<String>> {
+    ) -> sqlx::Result<Vec<ZaloId>> {
         let assignee = match &case.assigned_to {
             Some(key) => turn
                 .store
                 .officer(turn.tx, key)
                 .await?
-                .and_then(|o| turn.vault.open_string(&o.zalo_id_sealed).ok()),
+                .and_then(|o| turn.vault.open_zalo_id(&o.zalo_id_sealed).ok()),
             None => None,
         };
         if let Some(id) = assignee {
             return Ok(vec![id]);
         }
-        let complaint =
-            crate::cases::Category::from_id(&case.category).is_some_and(|c| c.chief_only());
-        if complaint {
+        if case.category.chief_only() {
             return crate::conversation::roster::chief_ids(turn.store, turn.tx, turn.vault).await;
         }
         crate::conversation::roster::pager_ids(

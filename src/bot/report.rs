@@ -6,9 +6,12 @@
 use super::payload::Payload;
 use super::typed::{typed_number, Typed};
 use super::Bot;
+use std::time::Duration;
+
 use crate::cases::{code, contains_words, pseudonym, Category, Details, Evidence, Place};
 use crate::conversation::dialogue::{Dialogue, ReportDraft, ReportStep};
 use crate::conversation::{Reply, Turn};
+use crate::ids::ZaloId;
 use crate::lang::{fold, infer_category, Classification, Intent};
 use crate::store::NewCase;
 use crate::zalo::events::ZaloEvent;
@@ -616,7 +619,7 @@ impl Bot {
         turn: &mut Turn<'_>,
         details: &Details,
     ) -> sqlx::Result<Option<Vec<Reply>>> {
-        let hour_ago = turn.now - 3_600_000;
+        let hour_ago = turn.now.minus(Duration::from_secs(3600));
         let limit = self.config.bot.reports_per_hour as usize;
         let recent: Vec<_> = turn
             .store
@@ -628,9 +631,7 @@ impl Bot {
         if recent.len() < limit {
             return Ok(None);
         }
-        let open = recent
-            .iter()
-            .find(|c| matches!(c.status.as_str(), "received" | "processing" | "need_info"));
+        let open = recent.iter().find(|c| c.status.is_open());
         let Some(case) = open.cloned() else {
             return Ok(None);
         };
@@ -658,7 +659,7 @@ impl Bot {
         category: Category,
         area: Option<&str>,
     ) -> sqlx::Result<Vec<Reply>> {
-        let recipients: Vec<String> = if category.chief_only() {
+        let recipients: Vec<ZaloId> = if category.chief_only() {
             crate::conversation::roster::chief_ids(turn.store, turn.tx, turn.vault).await?
         } else {
             let area_officers: Vec<_> = match area {
@@ -679,7 +680,7 @@ impl Bot {
                 }
                 area_officers
                     .iter()
-                    .filter_map(|o| turn.vault.open_string(&o.zalo_id_sealed).ok())
+                    .filter_map(|o| turn.vault.open_zalo_id(&o.zalo_id_sealed).ok())
                     .collect()
             } else {
                 crate::conversation::roster::pager_ids(
@@ -723,7 +724,7 @@ impl Bot {
                 code: code::generate(),
                 reporter_key: turn.user_key.to_owned(),
                 pseudonym: pseudonym(turn.user_key),
-                category: category.id().to_owned(),
+                category,
                 urgent,
                 khu_pho: khu_pho.clone(),
                 details: sealed.clone(),

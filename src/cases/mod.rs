@@ -4,6 +4,8 @@ pub mod code;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::UserKey;
+
 /// What a report is about. More than Zalo's five buttons: the bot infers the category from the
 /// text when it is clear, and otherwise offers the likeliest few as buttons and the rest as a
 /// numbered list that can be typed.
@@ -320,6 +322,15 @@ impl Status {
     pub fn from_id(id: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.id() == id)
     }
+
+    /// Still being worked on: received, processing or waiting for the resident. The others
+    /// (resolved, rejected, transferred) close the case: its relay ends and lists leave it out.
+    pub fn is_open(self) -> bool {
+        Status::OPEN.contains(&self)
+    }
+
+    /// The statuses of a case still being worked on.
+    pub const OPEN: [Status; 3] = [Status::Received, Status::Processing, Status::NeedInfo];
 }
 
 /// A shared location or a typed place.
@@ -381,8 +392,9 @@ pub struct Details {
 
 /// The pseudonym officers see, derived from the reporter's keyed hash: stable per resident,
 /// meaningless outside the station.
-pub fn pseudonym(reporter_key: &str) -> String {
+pub fn pseudonym(reporter_key: &UserKey) -> String {
     let tail: String = reporter_key
+        .as_str()
         .chars()
         .take(6)
         .collect::<String>()
@@ -428,5 +440,10 @@ mod tests {
         for s in Status::ALL {
             assert_eq!(Status::from_id(s.id()), Some(s));
         }
+        let open: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_open()).collect();
+        assert_eq!(
+            open,
+            [Status::Received, Status::Processing, Status::NeedInfo]
+        );
     }
 }

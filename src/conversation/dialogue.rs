@@ -1,9 +1,12 @@
 //! Dialogue state per resident: a serde enum, sealed at rest (it may hold report text), with
 //! an idle expiry.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 use crate::cases::{Category, Evidence, Place};
+use crate::ids::UserKey;
 
 /// Where a resident's conversation stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,7 +26,7 @@ pub enum Dialogue {
         pending: Option<String>,
     },
     /// An emergency was answered: follow-ups (address, location, photos, "nhanh lên") belong to
-    /// its urgent case and reach whoever was paged, for [`EMERGENCY_FOLLOW_UP_MS`].
+    /// its urgent case and reach whoever was paged, for [`EMERGENCY_FOLLOW_UP`].
     Emergency {
         /// The urgent case's row id.
         case_id: i64,
@@ -66,7 +69,7 @@ pub struct Addition {
 /// A resident's stored dialogue, unsealed (`None` when there is none or it cannot be read).
 pub async fn stored(
     turn: &mut super::Turn<'_>,
-    resident_key: &str,
+    resident_key: &UserKey,
 ) -> sqlx::Result<Option<Dialogue>> {
     Ok(turn
         .store
@@ -77,10 +80,10 @@ pub async fn stored(
 }
 
 /// How long after an emergency the resident's messages are follow-ups of it.
-pub const EMERGENCY_FOLLOW_UP_MS: i64 = 30 * 60 * 1000;
+pub const EMERGENCY_FOLLOW_UP: Duration = Duration::from_secs(30 * 60);
 
 /// How long a resident may take to answer an officer: Zalo's own reply window.
-pub const RELAY_IDLE_MS: i64 = crate::zalo::REPLY_WINDOW_MS;
+pub const RELAY_IDLE: Duration = crate::zalo::REPLY_WINDOW;
 
 /// A report being written; each field is asked for only while missing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -169,7 +172,7 @@ impl ReportDraft {
 /// report (their draft is worth more; they can still answer by quoting the case code).
 pub async fn open_case_relay(
     turn: &mut super::Turn<'_>,
-    reporter_key: &str,
+    reporter_key: &UserKey,
     case_id: i64,
     code: &str,
 ) -> sqlx::Result<()> {
@@ -184,7 +187,7 @@ pub async fn open_case_relay(
 /// Ends the relay (or a pending "cần bổ sung") of a case whose reporter is in one.
 pub async fn close_case_relay(
     turn: &mut super::Turn<'_>,
-    reporter_key: &str,
+    reporter_key: &UserKey,
     case_id: i64,
 ) -> sqlx::Result<()> {
     if let Some(current) = stored(turn, reporter_key).await? {
@@ -200,7 +203,7 @@ pub async fn close_case_relay(
 /// Stores `dialogue` for `resident_key` unless they are writing a report.
 pub async fn save_unless_writing(
     turn: &mut super::Turn<'_>,
-    resident_key: &str,
+    resident_key: &UserKey,
     dialogue: &Dialogue,
 ) -> sqlx::Result<()> {
     if let Some(Dialogue::Report(_)) = stored(turn, resident_key).await? {
@@ -216,7 +219,7 @@ pub async fn save_unless_writing(
 /// Puts the reporter of a case into "cần bổ sung" for it (unless they are writing a report).
 pub async fn open_add_info(
     turn: &mut super::Turn<'_>,
-    reporter_key: &str,
+    reporter_key: &UserKey,
     case_id: i64,
     code: &str,
 ) -> sqlx::Result<()> {

@@ -12,7 +12,9 @@ pub mod text;
 pub mod texts;
 
 use crate::config::{BotSettings, StationSettings};
+use crate::ids::{UserKey, ZaloId};
 use crate::store::{Priority, Store, Tx};
+use crate::time::Timestamp;
 use crate::vault::Vault;
 use crate::zalo::events::ZaloEvent;
 use crate::zalo::messages::CsMessage;
@@ -21,7 +23,7 @@ use crate::zalo::messages::CsMessage;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     /// Zalo user id of the recipient.
-    pub to: String,
+    pub to: ZaloId,
     /// The message.
     pub message: CsMessage,
     /// When it goes out relative to other queued messages.
@@ -30,16 +32,16 @@ pub struct Reply {
 
 impl Reply {
     /// A message to `to`, in conversation order.
-    pub fn new(to: impl Into<String>, message: CsMessage) -> Reply {
+    pub fn new(to: ZaloId, message: CsMessage) -> Reply {
         Reply {
-            to: to.into(),
+            to,
             message,
             priority: Priority::Conversation,
         }
     }
 
     /// The same text to each of these Zalo users (pages, notices, forwards).
-    pub fn to_each(ids: Vec<String>, text: &str) -> impl Iterator<Item = Reply> + '_ {
+    pub fn to_each(ids: Vec<ZaloId>, text: &str) -> impl Iterator<Item = Reply> + '_ {
         ids.into_iter()
             .map(move |to| Reply::new(to, CsMessage::text(text)))
     }
@@ -67,12 +69,12 @@ pub struct Turn<'a> {
     pub vault: &'a Vault,
     /// The event.
     pub event: &'a ZaloEvent,
-    /// The resident's Zalo id.
-    pub user_id: &'a str,
-    /// The resident's keyed hash.
-    pub user_key: &'a str,
-    /// Now, ms.
-    pub now: i64,
+    /// The writer's Zalo id (a resident's, or an officer's).
+    pub user_id: &'a ZaloId,
+    /// Its keyed hash, what the store knows them by.
+    pub user_key: &'a UserKey,
+    /// When the event is handled (the inbox worker's clock).
+    pub now: Timestamp,
     /// The event's row in the inbox (its place in the resident's sequence of events).
     pub inbox_id: i64,
     /// Other OA API calls to make (e.g. tagging the resident), queued with the replies.
@@ -83,7 +85,7 @@ pub struct Turn<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiCall {
     /// Zalo user it concerns (for ordering and the outbox key).
-    pub to: String,
+    pub to: ZaloId,
     /// API path, e.g. `/v2.0/oa/tag/tagfollower`.
     pub path: String,
     /// Request body.
@@ -93,7 +95,7 @@ pub struct ApiCall {
 impl Turn<'_> {
     /// A reply to the resident, quoting their message.
     pub fn reply(&self, message: CsMessage) -> Reply {
-        Reply::new(self.user_id, message.quoting(self.event.msg_id()))
+        Reply::new(self.user_id.clone(), message.quoting(self.event.msg_id()))
     }
 }
 

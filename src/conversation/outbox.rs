@@ -2,12 +2,14 @@
 //! request sealed with the vault (it names the resident). Written by the inbox worker for each
 //! reply and by the SLA checker for reminders; read back by the delivery worker.
 
+use crate::ids::ZaloId;
+
 /// An outbox row for a customer-service message to `to`, sealed.
 pub fn outbound(
     vault: &crate::vault::Vault,
     dedupe_key: String,
     inbox_id: Option<i64>,
-    to: &str,
+    to: &ZaloId,
     message: &crate::zalo::messages::CsMessage,
 ) -> crate::store::NewOutbound {
     outbound_call(
@@ -16,7 +18,7 @@ pub fn outbound(
         inbox_id,
         to,
         None,
-        message.to_request(to),
+        message.to_request(to.as_str()),
     )
 }
 
@@ -26,7 +28,7 @@ pub fn outbound_call(
     vault: &crate::vault::Vault,
     dedupe_key: String,
     inbox_id: Option<i64>,
-    to: &str,
+    to: &ZaloId,
     path: Option<&str>,
     body: serde_json::Value,
 ) -> crate::store::NewOutbound {
@@ -34,7 +36,7 @@ pub fn outbound_call(
     crate::store::NewOutbound {
         dedupe_key,
         inbox_id,
-        recipient_key: vault.user_key(to),
+        recipient_key: vault.user_key(to.as_str()),
         payload: vault.seal(payload.to_string().as_bytes()),
         priority: crate::store::Priority::default(),
     }

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
 use super::AppState;
-use crate::store::now_ms;
+use crate::time::Timestamp;
 
 /// 200 while the process runs.
 pub(super) async fn healthz() -> &'static str {
@@ -24,7 +24,7 @@ pub(super) async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 /// Prometheus text. Queue gauges are read from the database at scrape time so they are exact
 /// across processes.
 pub(super) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let now = now_ms();
+    let now = Timestamp::now();
     let store = &state.inner.store;
     if let Ok((depth, lag_ms)) = store.inbox_depth(now).await {
         metrics::gauge!("ketnoi_inbox_depth").set(depth as f64);
@@ -38,7 +38,7 @@ pub(super) async fn metrics(State(state): State<AppState>) -> impl IntoResponse 
     }
     if let Ok(counts) = store.case_counts().await {
         for (status, count) in counts {
-            metrics::gauge!("ketnoi_cases", "status" => status).set(count as f64);
+            metrics::gauge!("ketnoi_cases", "status" => status.id()).set(count as f64);
         }
     }
     (

@@ -20,7 +20,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use crate::store::{now_ms, NewEvent};
+use crate::store::NewEvent;
+use crate::time::Timestamp;
 use crate::zalo::events::ZaloEvent;
 use crate::zalo::signature::{self, SIGNATURE_HEADER};
 
@@ -145,7 +146,8 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Ac
         return Err(Rejection::WrongApp);
     }
     let event_ts = event.timestamp_ms().ok_or(Rejection::MissingFields)?;
-    let now = now_ms();
+    // Zalo's own millisecond stamp against ours, as plain integers.
+    let now = Timestamp::now().as_millis();
     if now - event_ts > config.max_age_ms || event_ts - now > config.max_future_ms {
         return Err(Rejection::Stale);
     }
@@ -160,23 +162,30 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Ac
         body: vault.seal(body),
     };
     let deadline = state.inner.webhook.store_deadline;
-    let inserted =
-        match tokio::time::timeout(deadline, state.inner.ingest.insert(record, now)).await {
-            Ok(Ok(inserted)) => inserted,
-            Ok(Err(err)) => {
-                tracing::error!(error = %err, "could not store webhook event");
-                return Err(Rejection::Unavailable);
-            }
-            Err(_) => {
-                // The event may still be written later; Zalo's redelivery is then a duplicate.
-                tracing::error!(
-                    deadline_ms = deadline.as_millis() as u64,
-                    "storing a webhook event took too long"
-                );
-                state.inner.store.note_write_stalled();
-                return Err(Rejection::Unavailable);
-            }
-        };
+    let inserted = match tokio::time::timeout(
+        deadline,
+        state
+            .inner
+            .ingest
+            .insert(record, Timestamp::from_millis(now)),
+    )
+    .await
+    {
+        Ok(Ok(inserted)) => inserted,
+        Ok(Err(err)) => {
+            tracing::error!(error = %err, "could not store webhook event");
+            return Err(Rejection::Unavailable);
+        }
+        Err(_) => {
+            // The event may still be written later; Zalo's redelivery is then a duplicate.
+            tracing::error!(
+                deadline_ms = deadline.as_millis() as u64,
+                "storing a webhook event took too long"
+            );
+            state.inner.store.note_write_stalled();
+            return Err(Rejection::Unavailable);
+        }
+    };
     if inserted {
         state.inner.inbox_ready.notify_one();
         tracing::debug!(event_name = %event.event_name, "event stored");

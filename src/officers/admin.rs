@@ -1,9 +1,12 @@
 //! The chief's tools and the figures: identity reveal, statistics, the on-call roster and
 //! officer management.
 
+use std::time::Duration;
+
 use super::command::{OfficerAction, OnCallAction};
 use super::Console;
-use crate::cases::Category;
+use crate::access::{CommandName, Outcome};
+use crate::cases::Status;
 use crate::conversation::{Reply, Turn};
 use crate::store::OfficerRow;
 
@@ -20,9 +23,16 @@ impl Console {
             return self.no_case(turn, code);
         };
         let resident = turn.store.resident(turn.tx, &case.reporter_key).await?;
-        let zalo_id = resident.and_then(|r| turn.vault.open_string(&r.zalo_id_sealed).ok());
-        self.audit(turn, officer, "reveal", Some(code), "ok", Some(reason))
-            .await?;
+        let zalo_id = resident.and_then(|r| turn.vault.open_zalo_id(&r.zalo_id_sealed).ok());
+        self.audit(
+            turn,
+            officer,
+            CommandName::Reveal,
+            Some(code),
+            Outcome::Ok,
+            Some(reason),
+        )
+        .await?;
         let entry = format!("danh tính được xem bởi {}: {reason}", officer.handle);
         self.add_event(turn, officer, &case, "reveal", &entry)
             .await?;
@@ -38,7 +48,11 @@ impl Console {
             Some(id) => {
                 let mut text = self.texts.fill(
                     "officer_reveal",
-                    &[("code", &case.code), ("reason", reason), ("zalo_id", &id)],
+                    &[
+                        ("code", &case.code),
+                        ("reason", reason),
+                        ("zalo_id", id.as_str()),
+                    ],
                 );
                 text.push_str("\nNội dung gốc (không che số):\n");
                 text.push_str(&description);
@@ -57,9 +71,12 @@ impl Console {
         officer: &OfficerRow,
         days: u32,
     ) -> sqlx::Result<Vec<Reply>> {
-        let since = turn.now - i64::from(days) * 86_400_000;
+        let since = turn
+            .now
+            .minus(Duration::from_secs(u64::from(days) * 86_400));
         let cases = turn.store.cases_since(turn.tx, since).await?;
-        self.audit(turn, officer, "stats", None, "ok", None).await?;
+        self.audit(turn, officer, CommandName::Stats, None, Outcome::Ok, None)
+            .await?;
         let mut by_status: Vec<(String, usize)> = Vec::new();
         let mut by_category: Vec<(String, usize)> = Vec::new();
         let bump = |list: &mut Vec<(String, usize)>, key: String| match list
@@ -70,34 +87,25 @@ impl Console {
             None => list.push((key, 1)),
         };
         for case in &cases {
-            bump(&mut by_status, self.status_label(&case.status));
-            let category = Category::from_id(&case.category).unwrap_or(Category::Other);
-            bump(
-                &mut by_category,
-                self.texts
-                    .get(&format!("category_{}", category.id()))
-                    .to_owned(),
-            );
+            bump(&mut by_status, self.status_label(case.status));
+            bump(&mut by_category, self.category_label(case));
         }
-        let first: Vec<i64> = cases
+        let first: Vec<Duration> = cases
             .iter()
-            .filter_map(|c| c.first_response_at.map(|t| t - c.created_at))
+            .filter_map(|c| c.first_response_at.map(|t| t.since(c.created_at)))
             .collect();
-        let resolved: Vec<i64> = cases
+        let resolved: Vec<Duration> = cases
             .iter()
-            .filter_map(|c| c.resolved_at.map(|t| t - c.created_at))
+            .filter_map(|c| c.resolved_at.map(|t| t.since(c.created_at)))
             .collect();
         let open_urgent = cases
             .iter()
-            .filter(|c| {
-                c.urgent == 1
-                    && matches!(c.status.as_str(), "received" | "processing" | "need_info")
-            })
+            .filter(|c| c.urgent == 1 && c.status.is_open())
             .count();
         let overdue = cases
             .iter()
-            .filter(|c| c.first_response_at.is_none() && c.status == "received")
-            .filter(|c| turn.now - c.created_at > self.service.target_ms(c.urgent == 1))
+            .filter(|c| c.first_response_at.is_none() && c.status == Status::Received)
+            .filter(|c| turn.now.since(c.created_at) > self.service.target(c.urgent == 1))
             .count();
         let list = |l: &[(String, usize)]| {
             l.iter()
@@ -147,14 +155,14 @@ impl Console {
             self.audit(
                 turn,
                 officer,
-                "oncall",
+                CommandName::OnCall,
                 None,
-                "ok",
+                Outcome::Ok,
                 Some(&handles.join(" ")),
             )
             .await?;
         } else {
-            self.audit(turn, officer, "oncall", None, "ok", None)
+            self.audit(turn, officer, CommandName::OnCall, None, Outcome::Ok, None)
                 .await?;
         }
         let roster: Vec<String> = turn
@@ -197,7 +205,7 @@ impl Console {
                             "{} · {} · {}{}{}{}",
                             o.handle,
                             o.name,
-                            o.role,
+                            o.role.id(),
                             if areas.is_empty() {
                                 String::new()
                             } else {
@@ -218,7 +226,7 @@ impl Console {
                 zalo_id,
                 handle,
                 name,
-                chief,
+                role,
             } => {
                 let key = turn.vault.user_key(&zalo_id);
                 let sealed = turn.vault.seal(zalo_id.as_bytes());
@@ -232,7 +240,6 @@ impl Console {
                         self.say(turn, format!("Tên gọi \"{handle}\" đã có người dùng."))
                     ]);
                 }
-                let role = if chief { "chief" } else { "officer" };
                 // A removed officer's handle may be given to someone new.
                 turn.store
                     .release_handle(turn.tx, &handle, turn.now)
@@ -242,7 +249,7 @@ impl Console {
                     .await?;
                 self.texts.fill(
                     "officer_added",
-                    &[("name", &name), ("handle", &handle), ("role", role)],
+                    &[("name", &name), ("handle", &handle), ("role", role.id())],
                 )
             }
             OfficerAction::Remove { handle } => {
@@ -307,13 +314,20 @@ impl Console {
                 }
             }
         };
-        self.audit(turn, officer, "officer", None, "ok", Some(&text))
-            .await?;
+        self.audit(
+            turn,
+            officer,
+            CommandName::Officer,
+            None,
+            Outcome::Ok,
+            Some(&text),
+        )
+        .await?;
         Ok(vec![self.say(turn, text)])
     }
 }
 
-fn median(mut values: Vec<i64>) -> Option<i64> {
+fn median(mut values: Vec<Duration>) -> Option<Duration> {
     if values.is_empty() {
         return None;
     }
@@ -331,10 +345,7 @@ impl Console {
         leaving: &OfficerRow,
     ) -> sqlx::Result<usize> {
         let query = crate::store::CaseQuery {
-            statuses: ["received", "processing", "need_info"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            statuses: Status::OPEN.to_vec(),
             assigned_to: Some(leaving.user_key.clone()),
             ..crate::store::CaseQuery::default()
         };
@@ -348,7 +359,13 @@ impl Console {
             });
             let to = area_officer.unwrap_or(chief);
             turn.store
-                .assign_case(turn.tx, case.id, &to.user_key, &chief.user_key, turn.now)
+                .assign_case(
+                    turn.tx,
+                    case.id,
+                    &to.user_key,
+                    chief.user_key.as_str(),
+                    turn.now,
+                )
                 .await?;
         }
         Ok(cases.len())

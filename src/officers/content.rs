@@ -1,36 +1,42 @@
 //! News, warnings, and alerts to a neighbourhood.
 
 use super::Console;
+use crate::access::{CommandName, Outcome};
 use crate::conversation::{Reply, Turn};
-use crate::store::OfficerRow;
+use crate::store::{NewsKind, OfficerRow};
 use crate::zalo::messages::CsMessage;
-use crate::zalo::REPLY_WINDOW_MS;
+use crate::zalo::REPLY_WINDOW;
 
 impl Console {
     pub(super) async fn post(
         &self,
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
-        kind: &str,
+        kind: NewsKind,
         title: &str,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
-        sqlx::query(
-            "insert into news (kind, title, body, link, published_at, created_by, created_at) values ($1, $2, $3, null, $4, $5, $4)",
-        )
-        .bind(kind)
-        .bind(title)
-        .bind(text)
-        .bind(turn.now)
-        .bind(&officer.user_key)
-        .execute(&mut **turn.tx)
-        .await?;
-        self.audit(turn, officer, kind, Some(title), "ok", None)
+        turn.store
+            .add_news(
+                turn.tx,
+                kind,
+                title,
+                text,
+                None,
+                turn.now,
+                officer.user_key.as_str(),
+                turn.now,
+            )
             .await?;
-        let label = if kind == "warning" {
-            "cảnh báo"
-        } else {
-            "tin"
+        let command = match kind {
+            NewsKind::News => CommandName::News,
+            NewsKind::Warning => CommandName::Warn,
+        };
+        self.audit(turn, officer, command, Some(title), Outcome::Ok, None)
+            .await?;
+        let label = match kind {
+            NewsKind::Warning => "cảnh báo",
+            NewsKind::News => "tin",
         };
         Ok(vec![self.say(
             turn,
@@ -53,8 +59,15 @@ impl Console {
         // `/officer alertall`): it reaches everyone and takes the bulk share of the call budget
         // for minutes.
         if everyone && !officer.may_alert_everyone() {
-            self.audit(turn, officer, "alert", None, "refused", Some("all"))
-                .await?;
+            self.audit(
+                turn,
+                officer,
+                CommandName::Alert,
+                None,
+                Outcome::Refused,
+                Some("all"),
+            )
+            .await?;
             return Ok(vec![self.say(
                 turn,
                 "Thông báo toàn phường (/alert all) chỉ Trưởng Công an phường, hoặc cán bộ được Trưởng Công an phường cho phép, gửi được. Hãy gửi cho khu phố của mình, ví dụ /alert kp1 …".to_owned(),
@@ -88,12 +101,12 @@ impl Console {
         let mut replies = Vec::new();
         let mut unreached = 0;
         for resident in residents {
-            let reachable = turn.now - resident.last_interaction_at <= REPLY_WINDOW_MS;
-            match turn.vault.open_string(&resident.zalo_id_sealed) {
-                Ok(to) if reachable && to != turn.user_id => {
+            let reachable = turn.now.since(resident.last_interaction_at) <= REPLY_WINDOW;
+            match turn.vault.open_zalo_id(&resident.zalo_id_sealed) {
+                Ok(to) if reachable && &to != turn.user_id => {
                     replies.push(Reply::new(to, CsMessage::text(message.clone())).bulk());
                 }
-                Ok(to) if to == turn.user_id => {}
+                Ok(to) if &to == turn.user_id => {}
                 _ => unreached += 1,
             }
         }
@@ -102,9 +115,9 @@ impl Console {
         self.audit(
             turn,
             officer,
-            "alert",
+            CommandName::Alert,
             Some(&label),
-            "ok",
+            Outcome::Ok,
             Some(&format!("reached {reached}, unreached {unreached}")),
         )
         .await?;

@@ -1,16 +1,19 @@
 //! Working cases: list, show, claim, assign, status, private notes, and the anonymous relay of
 //! replies to the reporter.
 
+use std::time::Duration;
+
 use super::command::CaseFilter;
 use super::Console;
-use crate::cases::{Details, Place};
+use crate::access::{CommandName, Outcome};
+use crate::cases::{Details, Place, Status};
 use crate::conversation::{Reply, Turn};
 use crate::store::{CaseQuery, CaseRow, OfficerRow};
+use crate::time::Timestamp;
 use crate::zalo::messages::CsMessage;
-use crate::zalo::REPLY_WINDOW_MS;
+use crate::zalo::REPLY_WINDOW;
 
 const LIST_LIMIT: i64 = 15;
-const OPEN: [&str; 3] = ["received", "processing", "need_info"];
 
 impl Console {
     pub(super) async fn list(
@@ -19,10 +22,10 @@ impl Console {
         officer: &OfficerRow,
         filter: CaseFilter,
     ) -> sqlx::Result<Vec<Reply>> {
-        let open = OPEN.iter().map(|s| s.to_string()).collect();
+        let open = Status::OPEN.to_vec();
         let query = match filter {
             CaseFilter::New => CaseQuery {
-                statuses: vec!["received".into()],
+                statuses: vec![Status::Received],
                 ..CaseQuery::default()
             },
             CaseFilter::Mine => CaseQuery {
@@ -55,7 +58,8 @@ impl Console {
             .into_iter()
             .filter(|case| may_see(officer, case))
             .collect();
-        self.audit(turn, officer, "cases", None, "ok", None).await?;
+        self.audit(turn, officer, CommandName::Cases, None, Outcome::Ok, None)
+            .await?;
         if cases.is_empty() {
             return Ok(vec![
                 self.say(turn, self.texts.get("officer_list_empty").to_owned())
@@ -76,8 +80,8 @@ impl Console {
                     if c.urgent == 1 { "🔴 " } else { "" },
                     c.code,
                     self.category_label(c),
-                    age(turn.now - c.created_at),
-                    self.status_label(&c.status),
+                    age(turn.now.since(c.created_at)),
+                    self.status_label(c.status),
                     assignee
                 )
             })
@@ -94,8 +98,15 @@ impl Console {
         let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
-        self.audit(turn, officer, "case", Some(code), "ok", None)
-            .await?;
+        self.audit(
+            turn,
+            officer,
+            CommandName::Case,
+            Some(code),
+            Outcome::Ok,
+            None,
+        )
+        .await?;
         let details: Details = turn
             .vault
             .open(&case.details)
@@ -107,7 +118,7 @@ impl Console {
             if case.urgent == 1 { "🔴 KHẨN " } else { "" },
             case.code,
             self.category_label(&case),
-            self.status_label(&case.status),
+            self.status_label(case.status),
             case.pseudonym,
             // An emergency was never asked about contact: it must not read as a refusal.
             match (case.urgent == 1, details.contact_ok) {
@@ -144,7 +155,7 @@ impl Console {
             };
             let line = format!(
                 "\n• {} {} {}",
-                crate::vn_time::vn_time(event.at),
+                event.at.vn_time(),
                 event_label(&event.kind),
                 body
             );
@@ -163,15 +174,22 @@ impl Console {
             return self.no_case(turn, code);
         };
         self.take(turn, officer, &case).await?;
-        self.audit(turn, officer, "claim", Some(code), "ok", None)
-            .await?;
+        self.audit(
+            turn,
+            officer,
+            CommandName::Claim,
+            Some(code),
+            Outcome::Ok,
+            None,
+        )
+        .await?;
         let mut replies = vec![self.say(
             turn,
             self.texts.fill("officer_claimed", &[("code", &case.code)]),
         )];
-        if case.status == "received" {
+        if case.status == Status::Received {
             replies.extend(
-                self.change_status(turn, officer, &case, "processing")
+                self.change_status(turn, officer, &case, Status::Processing)
                     .await?,
             );
         } else {
@@ -203,12 +221,19 @@ impl Console {
                 turn.tx,
                 case.id,
                 &assignee.user_key,
-                &officer.user_key,
+                officer.user_key.as_str(),
                 turn.now,
             )
             .await?;
-        self.audit(turn, officer, "assign", Some(code), "ok", Some(handle))
-            .await?;
+        self.audit(
+            turn,
+            officer,
+            CommandName::Assign,
+            Some(code),
+            Outcome::Ok,
+            Some(handle),
+        )
+        .await?;
         let mut replies = vec![self.say(
             turn,
             self.texts.fill(
@@ -216,7 +241,7 @@ impl Console {
                 &[("code", &case.code), ("name", &assignee.name)],
             ),
         )];
-        if let Ok(to) = turn.vault.open_string(&assignee.zalo_id_sealed) {
+        if let Ok(to) = turn.vault.open_zalo_id(&assignee.zalo_id_sealed) {
             let category = self.category_label(&case);
             let text = self.texts.fill(
                 "officer_assigned_to_you",
@@ -232,7 +257,7 @@ impl Console {
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
         code: &str,
-        status: &str,
+        status: Status,
         note: Option<String>,
     ) -> sqlx::Result<Vec<Reply>> {
         let Some(case) = self.find(turn, officer, code).await? else {
@@ -243,8 +268,15 @@ impl Console {
             // kept on the timeline either way.
             self.add_event(turn, officer, &case, "note", note).await?;
         }
-        self.audit(turn, officer, "status", Some(code), "ok", Some(status))
-            .await?;
+        self.audit(
+            turn,
+            officer,
+            CommandName::Status,
+            Some(code),
+            Outcome::Ok,
+            Some(status.id()),
+        )
+        .await?;
         let mut replies = self
             .change_status_saying(turn, officer, &case, status, note.as_deref())
             .await?;
@@ -268,7 +300,7 @@ impl Console {
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
         case: &CaseRow,
-        status: &str,
+        status: Status,
     ) -> sqlx::Result<Vec<Reply>> {
         self.change_status_saying(turn, officer, case, status, None)
             .await
@@ -282,30 +314,32 @@ impl Console {
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
         case: &CaseRow,
-        status: &str,
+        status: Status,
         note: Option<&str>,
     ) -> sqlx::Result<Vec<Reply>> {
         turn.store
             .set_case_status(turn.tx, case.id, status, turn.now)
             .await?;
-        self.add_event(turn, officer, case, "status", status)
+        self.add_event(turn, officer, case, "status", status.id())
             .await?;
         let label = self.status_label(status);
         let text = match (status, note) {
-            ("need_info", Some(note)) => self
+            (Status::NeedInfo, Some(note)) => self
                 .texts
                 .fill("need_info_request", &[("code", &case.code), ("note", note)]),
-            ("rejected" | "transferred" | "resolved", Some(reason)) => self.texts.fill(
-                "status_changed_reason",
-                &[("code", &case.code), ("status", &label), ("reason", reason)],
-            ),
+            (Status::Rejected | Status::Transferred | Status::Resolved, Some(reason)) => {
+                self.texts.fill(
+                    "status_changed_reason",
+                    &[("code", &case.code), ("status", &label), ("reason", reason)],
+                )
+            }
             _ => self.texts.fill(
                 "status_changed",
                 &[("code", &case.code), ("status", &label)],
             ),
         };
         match status {
-            "need_info" => {
+            Status::NeedInfo => {
                 crate::conversation::dialogue::open_add_info(
                     turn,
                     &case.reporter_key,
@@ -314,11 +348,11 @@ impl Console {
                 )
                 .await?
             }
-            "resolved" | "rejected" | "transferred" => {
+            Status::Resolved | Status::Rejected | Status::Transferred => {
                 crate::conversation::dialogue::close_case_relay(turn, &case.reporter_key, case.id)
                     .await?
             }
-            _ => {}
+            Status::Received | Status::Processing => {}
         }
         Ok(self
             .to_reporter(turn, case, text)
@@ -339,8 +373,15 @@ impl Console {
             return self.no_case(turn, code);
         };
         self.add_event(turn, officer, &case, "note", text).await?;
-        self.audit(turn, officer, "note", Some(code), "ok", None)
-            .await?;
+        self.audit(
+            turn,
+            officer,
+            CommandName::Note,
+            Some(code),
+            Outcome::Ok,
+            None,
+        )
+        .await?;
         Ok(vec![self.say(
             turn,
             self.texts.fill("officer_noted", &[("code", &case.code)]),
@@ -367,8 +408,15 @@ impl Console {
         if case.assigned_to.is_none() {
             self.take(turn, officer, &case).await?;
         }
-        self.audit(turn, officer, "reply", Some(code), "ok", None)
-            .await?;
+        self.audit(
+            turn,
+            officer,
+            CommandName::Reply,
+            Some(code),
+            Outcome::Ok,
+            None,
+        )
+        .await?;
         let message = self
             .texts
             .fill("relay_to_resident", &[("code", &case.code), ("text", text)]);
@@ -385,7 +433,7 @@ impl Console {
             &case.code,
         )
         .await?;
-        let window_open = turn.now - last_interaction_at <= REPLY_WINDOW_MS;
+        let window_open = turn.now.since(last_interaction_at) <= REPLY_WINDOW;
         let key = if window_open {
             "officer_replied"
         } else {
@@ -409,7 +457,7 @@ impl Console {
                 turn.tx,
                 case.id,
                 &officer.user_key,
-                &officer.user_key,
+                officer.user_key.as_str(),
                 turn.now,
             )
             .await
@@ -430,7 +478,7 @@ impl Console {
                 turn.tx,
                 case.id,
                 kind,
-                &officer.user_key,
+                officer.user_key.as_str(),
                 Some(&sealed),
                 turn.now,
             )
@@ -444,11 +492,11 @@ impl Console {
         turn: &mut Turn<'_>,
         case: &CaseRow,
         text: String,
-    ) -> sqlx::Result<Option<(Reply, i64)>> {
+    ) -> sqlx::Result<Option<(Reply, Timestamp)>> {
         let Some(resident) = turn.store.resident(turn.tx, &case.reporter_key).await? else {
             return Ok(None);
         };
-        let Ok(to) = turn.vault.open_string(&resident.zalo_id_sealed) else {
+        let Ok(to) = turn.vault.open_zalo_id(&resident.zalo_id_sealed) else {
             return Ok(None);
         };
         let message = CsMessage::text(text).quoting(resident.last_msg_id.as_deref());
@@ -488,8 +536,7 @@ impl Console {
 
 /// Whether an officer may see a case: complaints are for the chief only.
 fn may_see(officer: &OfficerRow, case: &CaseRow) -> bool {
-    officer.is_chief()
-        || !crate::cases::Category::from_id(&case.category).is_some_and(|c| c.chief_only())
+    officer.is_chief() || !case.category.chief_only()
 }
 
 /// Timeline entry kinds in the officers' language.
@@ -526,8 +573,8 @@ fn place_text(place: Option<&Place>) -> String {
 }
 
 /// "5 phút", "3 giờ", "2 ngày".
-pub(super) fn age(ms: i64) -> String {
-    let minutes = (ms / 60_000).max(0);
+pub(super) fn age(span: Duration) -> String {
+    let minutes = span.as_secs() / 60;
     if minutes < 60 {
         format!("{minutes} phút")
     } else if minutes < 48 * 60 {

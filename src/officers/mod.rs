@@ -8,9 +8,11 @@ mod content;
 mod handling;
 pub mod sla;
 
+use crate::access::{AuditAction, Outcome};
+use crate::store::NewsKind;
 use command::{Command, ParseError, Role};
 
-use crate::cases::{Category, Status};
+use crate::cases::Status;
 use crate::config::ServiceLevelSettings;
 use crate::conversation::texts::Texts;
 use crate::conversation::{BotConfig, Reply, Turn};
@@ -55,9 +57,9 @@ impl Console {
                 self.audit(
                     turn,
                     officer,
-                    "parse",
+                    AuditAction::Parse,
                     None,
-                    "error",
+                    Outcome::Error,
                     Some(&err.to_string()),
                 )
                 .await?;
@@ -68,17 +70,25 @@ impl Console {
                 )]);
             }
         };
-        let name = command.name().as_str();
+        let name = command.name();
         if command.required_role() == Role::Chief && !officer.is_chief() {
             let target = command_target(&command);
-            self.audit(turn, officer, name, target.as_deref(), "refused", None)
-                .await?;
+            self.audit(
+                turn,
+                officer,
+                name,
+                target.as_deref(),
+                Outcome::Refused,
+                None,
+            )
+            .await?;
             return Ok(vec![self.say(
                 turn,
-                self.texts.fill("officer_refused", &[("command", name)]),
+                self.texts
+                    .fill("officer_refused", &[("command", name.as_str())]),
             )]);
         }
-        metrics::counter!("ketnoi_officer_commands_total", "command" => name).increment(1);
+        metrics::counter!("ketnoi_officer_commands_total", "command" => name.as_str()).increment(1);
         match command {
             Command::Help => Ok(vec![self.say(turn, command::help(officer.is_chief()))]),
             Command::Cases(filter) => self.list(turn, officer, filter).await,
@@ -89,13 +99,17 @@ impl Console {
                 officer: handle,
             } => self.assign(turn, officer, &code, &handle).await,
             Command::Status { code, status, note } => {
-                self.status(turn, officer, &code, &status, note).await
+                self.status(turn, officer, &code, status, note).await
             }
             Command::Note { code, text } => self.note(turn, officer, &code, &text).await,
             Command::Reply { code, text } => self.reply(turn, officer, &code, &text).await,
-            Command::News { title, text } => self.post(turn, officer, "news", &title, &text).await,
+            Command::News { title, text } => {
+                self.post(turn, officer, NewsKind::News, &title, &text)
+                    .await
+            }
             Command::Warn { title, text } => {
-                self.post(turn, officer, "warning", &title, &text).await
+                self.post(turn, officer, NewsKind::Warning, &title, &text)
+                    .await
             }
             Command::Alert { area, text } => self.alert(turn, officer, &area, &text).await,
             Command::Reveal { code, reason } => self.reveal(turn, officer, &code, &reason).await,
@@ -108,7 +122,7 @@ impl Console {
     /// A message back to the officer who wrote; a long one (a case card with a long account
     /// and timeline) goes out in as many parts as it needs (`pipeline::parts`).
     fn say(&self, turn: &Turn<'_>, text: String) -> Reply {
-        Reply::new(turn.user_id, CsMessage::text(text))
+        Reply::new(turn.user_id.clone(), CsMessage::text(text))
     }
 
     /// Appends to the audit log; `detail` is sealed.
@@ -116,18 +130,18 @@ impl Console {
         &self,
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
-        action: &str,
+        action: impl Into<AuditAction>,
         target: Option<&str>,
-        outcome: &str,
+        outcome: Outcome,
         detail: Option<&str>,
     ) -> sqlx::Result<()> {
         let sealed = detail.map(|d| turn.vault.seal(d.as_bytes()));
         turn.store
             .audit(
                 turn.tx,
-                &officer.user_key,
+                officer.user_key.as_str(),
                 Some(&officer.handle),
-                action,
+                action.into(),
                 target,
                 outcome,
                 sealed.as_deref(),
@@ -137,14 +151,12 @@ impl Console {
     }
 
     fn category_label(&self, case: &CaseRow) -> String {
-        let category = Category::from_id(&case.category).unwrap_or(Category::Other);
         self.texts
-            .get(&format!("category_{}", category.id()))
+            .get(&format!("category_{}", case.category.id()))
             .to_owned()
     }
 
-    fn status_label(&self, status: &str) -> String {
-        let status = Status::from_id(status).unwrap_or(Status::Received);
+    fn status_label(&self, status: Status) -> String {
         self.texts
             .get(&format!("status_{}", status.id()))
             .to_owned()
@@ -167,6 +179,6 @@ fn command_target(command: &Command) -> Option<String> {
 }
 
 /// How long ago, for officers' messages ("5 phút", "3 giờ", "2 ngày").
-pub(crate) fn handling_age(ms: i64) -> String {
-    handling::age(ms)
+pub(crate) fn handling_age(span: std::time::Duration) -> String {
+    handling::age(span)
 }

@@ -8,11 +8,12 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::cases::Category;
 use crate::config::ServiceLevelSettings;
 use crate::conversation::outbox::outbound;
 use crate::conversation::texts::Texts;
-use crate::store::{now_ms, Store, Tx};
+use crate::ids::{UserKey, ZaloId};
+use crate::store::{CaseRow, Store, Tx};
+use crate::time::{SharedClock, Timestamp};
 use crate::vault::Vault;
 use crate::zalo::messages::CsMessage;
 
@@ -31,29 +32,61 @@ pub struct Sla {
     pub on_call_fallback: Vec<String>,
     /// Woken when reminders are queued.
     pub outbox_ready: Arc<Notify>,
+    /// Where "now" comes from.
+    pub clock: SharedClock,
+}
+
+/// What an unanswered case is due, decided from the case and the time alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overdue {
+    /// How long it has waited for a first response.
+    pub waited: Duration,
+    /// Remind the assignee (or the officers on call, or the chief for a complaint).
+    pub remind: bool,
+    /// Escalate to the chief: twice the target has passed.
+    pub escalate: bool,
+}
+
+/// The pure core of the check: `None` while within target or when every message it is due was
+/// already sent.
+pub fn overdue(case: &CaseRow, now: Timestamp, service: &ServiceLevelSettings) -> Option<Overdue> {
+    let target = service.target(case.urgent == 1);
+    let waited = now.since(case.created_at);
+    if waited <= target {
+        return None;
+    }
+    let remind = case.reminded_at.is_none();
+    let escalate = waited > 2 * target && case.escalated_at.is_none();
+    Some(Overdue {
+        waited,
+        remind,
+        escalate,
+    })
 }
 
 impl Sla {
+    /// One step: sends the reminders and escalations due now (the clock's now).
+    pub async fn run_once(&self) -> sqlx::Result<usize> {
+        self.check(self.clock.now()).await
+    }
+
     /// Sends due reminders and escalations as of `now`; returns how many messages were queued.
-    pub async fn check(&self, now: i64) -> sqlx::Result<usize> {
+    pub async fn check(&self, now: Timestamp) -> sqlx::Result<usize> {
         let mut tx = self.store.begin().await?;
         let mut queued = 0;
-        let mut overdue = 0;
+        let mut overdue_cases = 0;
         for case in self.store.unanswered_cases(&mut tx).await? {
-            let target = self.service.target_ms(case.urgent == 1);
-            let waited = now - case.created_at;
-            if waited <= target {
+            let Some(due) = overdue(&case, now, &self.service) else {
                 continue;
-            }
-            overdue += 1;
-            let category = Category::from_id(&case.category).unwrap_or(Category::Other);
-            let chief_only = category.chief_only();
+            };
+            overdue_cases += 1;
+            let chief_only = case.category.chief_only();
             let category = self
                 .texts
-                .get(&format!("category_{}", category.id()))
+                .get(&format!("category_{}", case.category.id()))
                 .to_owned();
-            let age = crate::officers::handling_age(waited);
-            if case.reminded_at.is_none() {
+            let age = crate::officers::handling_age(due.waited);
+            if due.remind {
                 let to = match &case.assigned_to {
                     Some(key) => self.officer_ids(&mut tx, Some(key), false).await?,
                     // A complaint about an officer is reminded to the chief, never to the
@@ -72,7 +105,7 @@ impl Sla {
                     .mark_case_reminded(&mut tx, case.id, false, now)
                     .await?;
             }
-            if waited > 2 * target && case.escalated_at.is_none() {
+            if due.escalate {
                 let chiefs = self.officer_ids(&mut tx, None, true).await?;
                 let assignee = match &case.assigned_to {
                     Some(key) => self
@@ -107,11 +140,11 @@ impl Sla {
             }
         }
         tx.commit().await?;
-        metrics::gauge!("ketnoi_cases_overdue").set(overdue as f64);
+        metrics::gauge!("ketnoi_cases_overdue").set(overdue_cases as f64);
         metrics::gauge!("ketnoi_first_response_target_seconds", "urgency" => "urgent")
-            .set(self.service.target_ms(true) as f64 / 1000.0);
+            .set(self.service.target(true).as_secs_f64());
         metrics::gauge!("ketnoi_first_response_target_seconds", "urgency" => "ordinary")
-            .set(self.service.target_ms(false) as f64 / 1000.0);
+            .set(self.service.target(false).as_secs_f64());
         if queued > 0 {
             self.outbox_ready.notify_one();
         }
@@ -121,14 +154,14 @@ impl Sla {
     async fn send(
         &self,
         tx: &mut Tx,
-        to: &[String],
+        to: &[ZaloId],
         text: &str,
         key: &str,
-        as_of: i64,
+        as_of: Timestamp,
     ) -> sqlx::Result<usize> {
         let message = CsMessage::text(text);
         // Due at once, even when `check` was asked about a later moment.
-        let now = as_of.min(now_ms());
+        let now = as_of.min(self.clock.now());
         for (n, id) in to.iter().enumerate() {
             let msg = outbound(&self.vault, format!("{key}:{n}"), None, id, &message);
             self.store.enqueue(tx, &msg, false, now).await?;
@@ -140,9 +173,9 @@ impl Sla {
     async fn officer_ids(
         &self,
         tx: &mut Tx,
-        key: Option<&String>,
+        key: Option<&UserKey>,
         chiefs: bool,
-    ) -> sqlx::Result<Vec<String>> {
+    ) -> sqlx::Result<Vec<ZaloId>> {
         let officers = self.store.officers(tx).await?;
         Ok(officers
             .iter()
@@ -153,11 +186,11 @@ impl Sla {
                     Some(&o.user_key) == key
                 }
             })
-            .filter_map(|o| self.vault.open_string(&o.zalo_id_sealed).ok())
+            .filter_map(|o| self.vault.open_zalo_id(&o.zalo_id_sealed).ok())
             .collect())
     }
 
-    async fn pager_ids(&self, tx: &mut Tx) -> sqlx::Result<Vec<String>> {
+    async fn pager_ids(&self, tx: &mut Tx) -> sqlx::Result<Vec<ZaloId>> {
         crate::conversation::roster::pager_ids(&self.store, tx, &self.vault, &self.on_call_fallback)
             .await
     }
@@ -165,7 +198,7 @@ impl Sla {
     /// Checks every `interval` until shutdown.
     pub async fn run(self, interval: Duration, shutdown: CancellationToken) -> anyhow::Result<()> {
         loop {
-            if let Err(err) = self.check(now_ms()).await {
+            if let Err(err) = self.run_once().await {
                 tracing::warn!(error = %err, "service-level check failed");
             }
             tokio::select! {

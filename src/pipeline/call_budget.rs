@@ -13,7 +13,8 @@ use std::time::Duration;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::Mutex;
 
-use crate::store::{now_ms, Store};
+use crate::store::Store;
+use crate::time::Timestamp;
 
 /// Length of a shared budget window.
 const WINDOW_MS: i64 = 10_000;
@@ -86,7 +87,7 @@ impl CallLimiter {
 impl SharedBudget {
     async fn take(&self, n: i64) {
         loop {
-            let now = now_ms();
+            let now = Timestamp::now().as_millis();
             match self.try_take(now, n).await {
                 Ok(true) => return,
                 Ok(false) => {

@@ -14,11 +14,12 @@ use tokio_util::sync::CancellationToken;
 use super::call_budget::CallLimiter;
 use super::token::TokenManager;
 use super::{backoff, idle};
-use crate::store::{now_ms, ClaimedOutbound, DeliveryResult, Store};
+use crate::store::{ClaimedOutbound, DeliveryResult, OutboxState, Store};
+use crate::time::{SharedClock, Timestamp};
 use crate::vault::Vault;
 use crate::zalo::client::ZaloClient;
 use crate::zalo::error::{ApiError, Disposition};
-use crate::zalo::REPLY_WINDOW_MS;
+use crate::zalo::REPLY_WINDOW;
 
 /// Everything a delivery worker needs.
 #[derive(Clone)]
@@ -41,6 +42,8 @@ pub struct DeliveryWorker {
     /// write): shared by the process's delivery workers, none of which sends them again when
     /// their lease ends. Another process may, on PostgreSQL: at least once, never lost.
     pub unrecorded: Arc<Mutex<HashSet<i64>>>,
+    /// Where "now" comes from.
+    pub clock: SharedClock,
 }
 
 /// When to retry and when to give up.
@@ -96,67 +99,67 @@ impl DeliveryWorker {
     /// Runs until shutdown, finishing the batch in hand first.
     pub async fn run(self, worker_id: String, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
-            let lease = self.policy.lease.as_millis() as i64;
-            // No more than can be sent at once: rows wait for the rate limit while still
-            // unclaimed, so a crash can only repeat calls that were actually in flight.
-            let limit = BATCH.min(i64::from(self.limiter.burst()));
-            let batch = match self
-                .store
-                .claim_outbound(&worker_id, now_ms(), lease, limit)
-                .await
-            {
-                Ok(batch) => batch,
-                Err(err) => {
-                    self.store.note_storage_error();
-                    tracing::error!(error = %err, "claiming outbox failed");
-                    tokio::time::sleep(self.policy.poll).await;
-                    continue;
-                }
-            };
-            if batch.is_empty() {
-                if !idle(&self.outbox_ready, self.policy.poll, &shutdown).await {
-                    break;
-                }
-                continue;
-            }
-            let batch = self.without_unrecorded(batch);
-            if batch.is_empty() {
-                tokio::time::sleep(self.policy.poll).await;
-                continue;
-            }
-            let claimed_at = std::time::Instant::now();
-            if batch.len() as i64 == limit {
-                self.outbox_ready.notify_one();
-            }
-            // Nothing reaches a resident before the commit that queued it is on disk: a power
-            // cut must not leave a case code or a revealed identity that the database forgot.
-            if let Err(err) = self.store.make_durable().await {
-                self.store.note_storage_error();
-                tracing::error!(error = %err, "fsync before delivery failed; rows retried after their lease");
-                tokio::time::sleep(self.policy.poll).await;
-                continue;
-            }
-            self.limiter.take(batch.len()).await;
-            // A long wait for the call budget may have outlived the lease: send only rows still
-            // ours, or another worker that took them over would send them too.
-            let batch = if claimed_at.elapsed() > self.policy.lease / 4 {
-                match self.renew(&worker_id, batch).await {
-                    Ok(batch) => batch,
-                    Err(err) => {
-                        self.store.note_storage_error();
-                        tracing::error!(error = %err, "renewing outbox leases failed");
-                        continue;
+            match self.run_once(&worker_id, &shutdown).await {
+                Ok(0) => {
+                    if !idle(&self.outbox_ready, self.policy.poll, &shutdown).await {
+                        break;
                     }
                 }
-            } else {
-                batch
-            };
-            let results =
-                futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
-            self.record(&worker_id, &results, &shutdown).await;
-            // A recipient's next message becomes due once this one is recorded.
+                Ok(_) => {}
+                Err(err) => {
+                    self.store.note_storage_error();
+                    tracing::error!(error = %err, "delivery step failed; retrying after the poll interval");
+                    tokio::time::sleep(self.policy.poll).await;
+                }
+            }
+        }
+    }
+
+    /// One step: leases due messages, sends them, and records the results. Returns how many
+    /// were attempted (0: nothing was due, or only rows whose results are still unrecorded).
+    /// On an error nothing was sent: the rows are retried once their lease ends.
+    pub async fn run_once(
+        &self,
+        worker_id: &str,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<usize> {
+        // No more than can be sent at once: rows wait for the rate limit while still
+        // unclaimed, so a crash can only repeat calls that were actually in flight.
+        let limit = BATCH.min(i64::from(self.limiter.burst()));
+        let batch = self
+            .store
+            .claim_outbound(worker_id, self.clock.now(), self.policy.lease, limit)
+            .await
+            .map_err(|err| anyhow::anyhow!("claiming outbox failed: {err}"))?;
+        if batch.len() as i64 == limit {
             self.outbox_ready.notify_one();
         }
+        let batch = self.without_unrecorded(batch);
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let claimed_at = std::time::Instant::now();
+        // Nothing reaches a resident before the commit that queued it is on disk: a power
+        // cut must not leave a case code or a revealed identity that the database forgot.
+        self.store
+            .make_durable()
+            .await
+            .map_err(|err| anyhow::anyhow!("fsync before delivery failed: {err}"))?;
+        self.limiter.take(batch.len()).await;
+        // A long wait for the call budget may have outlived the lease: send only rows still
+        // ours, or another worker that took them over would send them too.
+        let batch = if claimed_at.elapsed() > self.policy.lease / 4 {
+            self.renew(worker_id, batch)
+                .await
+                .map_err(|err| anyhow::anyhow!("renewing outbox leases failed: {err}"))?
+        } else {
+            batch
+        };
+        let results = futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
+        self.record(worker_id, &results, shutdown).await;
+        // A recipient's next message becomes due once this one is recorded.
+        self.outbox_ready.notify_one();
+        Ok(results.len())
     }
 
     /// Records what became of a batch, retrying while the database refuses writes (a full
@@ -174,7 +177,7 @@ impl DeliveryWorker {
         loop {
             let Err(err) = self
                 .store
-                .record_deliveries(worker_id, results, now_ms())
+                .record_deliveries(worker_id, results, self.clock.now())
                 .await
             else {
                 if held {
@@ -223,7 +226,7 @@ impl DeliveryWorker {
         batch: Vec<ClaimedOutbound>,
     ) -> sqlx::Result<Vec<ClaimedOutbound>> {
         let ids: Vec<i64> = batch.iter().map(|row| row.id).collect();
-        let until = now_ms() + self.policy.lease.as_millis() as i64;
+        let until = self.clock.now().plus(self.policy.lease);
         let held = self
             .store
             .renew_outbound_leases(worker_id, &ids, until)
@@ -241,24 +244,31 @@ impl DeliveryWorker {
     /// One row: check the reply window, send, and decide what the row becomes.
     #[tracing::instrument(skip_all, fields(outbox_id = row.id, attempt = row.attempts))]
     async fn deliver(&self, row: &ClaimedOutbound) -> DeliveryResult {
-        let deferred =
-            |status: &'static str, at: i64, code: &str, error: &str| DeliveryResult::Deferred {
+        use OutboxState::{Failed, Parked, Pending};
+        let deferred = |status: OutboxState, at: Timestamp, code: &str, error: &str| {
+            DeliveryResult::Deferred {
                 id: row.id,
                 status,
                 next_attempt_at: at,
                 error_code: code.to_owned(),
                 error: error.to_owned(),
-            };
+            }
+        };
         let Some(payload) = self.open(row) else {
-            return deferred("failed", now_ms(), "sealed", "payload cannot be opened");
+            return deferred(
+                Failed,
+                self.clock.now(),
+                "sealed",
+                "payload cannot be opened",
+            );
         };
         // Known closed window: do not spend an API call Zalo will refuse with -230.
+        let now = self.clock.now();
         let last = row.last_interaction_at;
-        if payload.path() == CS_PATH && last.is_none_or(|t| now_ms() - t > REPLY_WINDOW_MS) {
+        if payload.path() == CS_PATH && last.is_none_or(|t| now.since(t) > REPLY_WINDOW) {
             metrics::counter!("ketnoi_outbox_parked_total", "reason" => "window").increment(1);
-            return deferred("parked", now_ms(), "window", "reply window closed");
+            return deferred(Parked, now, "window", "reply window closed");
         }
-        let now = now_ms();
         match self.send(&payload).await {
             Outcome::Sent(zalo_message_id) => {
                 metrics::counter!("ketnoi_outbox_sent_total").increment(1);
@@ -270,24 +280,24 @@ impl DeliveryWorker {
             Outcome::Failed(err) => {
                 let code = err.metric_code();
                 let (status, at) = match err.disposition() {
-                    Disposition::Park => ("parked", now),
-                    Disposition::Fail => ("failed", now),
+                    Disposition::Park => (Parked, now),
+                    Disposition::Fail => (Failed, now),
                     Disposition::Retry | Disposition::RefreshToken
                         if row.attempts >= i64::from(self.policy.max_attempts) =>
                     {
-                        ("failed", now)
+                        (Failed, now)
                     }
                     Disposition::Retry | Disposition::RefreshToken => {
                         let delay = backoff(row.attempts as u32, self.policy.base, self.policy.max);
-                        ("pending", now + delay.as_millis() as i64)
+                        (Pending, now.plus(delay))
                     }
                 };
-                if status == "failed" {
+                if status == Failed {
                     tracing::warn!(code = %code, error = %err, "message failed permanently");
                 } else {
-                    tracing::info!(code = %code, status, "delivery deferred");
+                    tracing::info!(code = %code, status = status.id(), "delivery deferred");
                 }
-                metrics::counter!("ketnoi_outbox_errors_total", "code" => code.clone(), "outcome" => status).increment(1);
+                metrics::counter!("ketnoi_outbox_errors_total", "code" => code.clone(), "outcome" => status.id()).increment(1);
                 deferred(status, at, &code, &err.to_string())
             }
         }

@@ -10,7 +10,9 @@ use tokio_util::sync::CancellationToken;
 use super::idle;
 use crate::conversation::Turn;
 use crate::dispatch::Dispatcher;
-use crate::store::{now_ms, ClaimedEvent, Store, Tx};
+use crate::ids::ZaloId;
+use crate::store::{ClaimedEvent, Store, Tx};
+use crate::time::{SharedClock, Timestamp};
 use crate::vault::Vault;
 use crate::zalo::events::{EventKind, ZaloEvent};
 
@@ -33,6 +35,8 @@ pub struct InboxWorker {
     pub poll: Duration,
     /// Attempts before an event is dead-lettered.
     pub max_attempts: u32,
+    /// Where "now" comes from.
+    pub clock: SharedClock,
 }
 
 /// How many events one claim takes.
@@ -42,31 +46,38 @@ impl InboxWorker {
     /// Runs until shutdown, finishing the batch in hand first.
     pub async fn run(self, worker_id: String, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
-            let batch = match self
-                .store
-                .claim_events(&worker_id, now_ms(), self.lease.as_millis() as i64, BATCH)
-                .await
-            {
-                Ok(batch) => batch,
+            match self.run_once(&worker_id).await {
+                Ok(0) => {
+                    if !idle(&self.inbox_ready, self.poll, &shutdown).await {
+                        break;
+                    }
+                }
+                Ok(_) => {}
                 Err(err) => {
                     self.store.note_storage_error();
                     tracing::error!(error = %err, "claiming events failed");
                     tokio::time::sleep(self.poll).await;
-                    continue;
                 }
-            };
-            if batch.is_empty() {
-                if !idle(&self.inbox_ready, self.poll, &shutdown).await {
-                    break;
-                }
-                continue;
             }
-            if batch.len() as i64 == BATCH {
-                // More may be waiting: let a sibling worker start on them.
-                self.inbox_ready.notify_one();
-            }
-            self.process_batch(&worker_id, batch).await;
         }
+    }
+
+    /// One step: claims a batch of due events and handles it. Returns how many events were
+    /// claimed (0: nothing was due). Tests call this instead of waiting for a running worker.
+    pub async fn run_once(&self, worker_id: &str) -> sqlx::Result<usize> {
+        let batch = self
+            .store
+            .claim_events(worker_id, self.clock.now(), self.lease, BATCH)
+            .await?;
+        let claimed = batch.len();
+        if claimed as i64 == BATCH {
+            // More may be waiting: let a sibling worker start on them.
+            self.inbox_ready.notify_one();
+        }
+        if claimed > 0 {
+            self.process_batch(worker_id, batch).await;
+        }
+        Ok(claimed)
     }
 
     /// Processes a claimed batch in one transaction: one commit for all of it instead of one
@@ -74,7 +85,7 @@ impl InboxWorker {
     /// event's handling fails, the batch is rolled back and its events are processed one by
     /// one, so one bad event cannot hold back the others.
     async fn process_batch(&self, worker_id: &str, batch: Vec<ClaimedEvent>) {
-        let now = now_ms();
+        let now = self.clock.now();
         let mut opened = Vec::with_capacity(batch.len());
         for claimed in batch {
             match self.open(&claimed) {
@@ -110,7 +121,7 @@ impl InboxWorker {
         &self,
         worker_id: &str,
         opened: &[(ClaimedEvent, ZaloEvent)],
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         let mut tx = self.store.begin_lazy().await?;
         let ids: Vec<i64> = opened.iter().map(|(claimed, _)| claimed.id).collect();
@@ -148,7 +159,7 @@ impl InboxWorker {
         worker_id: &str,
         claimed: &ClaimedEvent,
         event: &ZaloEvent,
-        now: i64,
+        now: Timestamp,
     ) {
         match self.commit_one(worker_id, claimed, event, now).await {
             Ok(true) => count_processed(event.kind()),
@@ -167,7 +178,7 @@ impl InboxWorker {
             Err(err) => {
                 self.store.note_storage_error();
                 tracing::error!(error = %err, "processing failed; will retry");
-                let retry_at = now + retry_delay_ms(claimed.attempts);
+                let retry_at = now.plus(retry_delay(claimed.attempts));
                 let _ = self
                     .store
                     .release_event(claimed.id, worker_id, &err.to_string(), retry_at)
@@ -190,7 +201,7 @@ impl InboxWorker {
         worker_id: &str,
         claimed: &ClaimedEvent,
         event: &ZaloEvent,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<bool> {
         let mut tx = self.store.begin().await?;
         // First, so a lost lease is found before any work is written.
@@ -218,15 +229,15 @@ impl InboxWorker {
         tx: &mut Tx,
         claimed: &ClaimedEvent,
         event: &ZaloEvent,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<bool> {
-        let Some(user_id) = event.user_id() else {
+        let Some(user_id) = event.user_id().map(ZaloId::new) else {
             return Ok(false);
         };
-        let user_key = self.vault.user_key(user_id);
+        let user_key = self.vault.user_key(user_id.as_str());
         if counts_as_interaction(event) {
-            let at = event.timestamp_ms().unwrap_or(now);
-            let sealed_id = self.vault.seal(user_id.as_bytes());
+            let at = event.timestamp_ms().map_or(now, Timestamp::from_millis);
+            let sealed_id = self.vault.seal(user_id.as_str().as_bytes());
             self.store
                 .touch_resident(tx, &user_key, &sealed_id, event.msg_id(), at)
                 .await?;
@@ -240,7 +251,7 @@ impl InboxWorker {
             tx,
             vault: &self.vault,
             event,
-            user_id,
+            user_id: &user_id,
             user_key: &user_key,
             now,
             inbox_id: claimed.id,
@@ -281,8 +292,8 @@ impl InboxWorker {
 }
 
 /// 2 s, 4 s, 8 s … after each failed attempt, at most 5 minutes.
-fn retry_delay_ms(attempts: i64) -> i64 {
-    1000 * (1i64 << attempts.clamp(1, 9)).min(300)
+fn retry_delay(attempts: i64) -> Duration {
+    Duration::from_secs((1u64 << attempts.clamp(1, 9)).min(300))
 }
 
 fn count_processed(kind: EventKind) {

@@ -9,7 +9,8 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::store::{now_ms, Store, StoredTokens};
+use crate::store::{Store, StoredTokens};
+use crate::time::Timestamp;
 use crate::vault::Vault;
 use crate::zalo::client::ZaloClient;
 
@@ -19,7 +20,7 @@ pub struct AccessToken {
     /// The token.
     pub token: SecretString,
     /// Expiry, ms.
-    pub expires_at: i64,
+    pub expires_at: Timestamp,
     /// Refresh generation it came from.
     pub generation: i64,
 }
@@ -30,7 +31,7 @@ pub struct TokenManager {
     vault: Vault,
     client: ZaloClient,
     bootstrap_refresh: SecretString,
-    margin_ms: i64,
+    margin: Duration,
     current: RwLock<Option<AccessToken>>,
     refresh_lock: Mutex<()>,
 }
@@ -63,7 +64,7 @@ impl TokenManager {
             vault,
             client,
             bootstrap_refresh,
-            margin_ms: refresh_margin.as_millis() as i64,
+            margin: refresh_margin,
             current: RwLock::new(None),
             refresh_lock: Mutex::new(()),
         })
@@ -85,7 +86,7 @@ impl TokenManager {
     }
 
     fn expiring(&self, token: &AccessToken) -> bool {
-        token.expires_at - now_ms() < self.margin_ms
+        token.expires_at.since(Timestamp::now()) < self.margin
     }
 
     /// Returns a usable token, spending the refresh token only if neither this process nor
@@ -124,7 +125,7 @@ impl TokenManager {
             }
         };
         let generation = stored.as_ref().map(|s| s.generation + 1).unwrap_or(1);
-        let now = now_ms();
+        let now = Timestamp::now();
         let row = StoredTokens {
             access_token: self
                 .vault
@@ -132,7 +133,7 @@ impl TokenManager {
             refresh_token: self
                 .vault
                 .seal(pair.refresh_token.expose_secret().as_bytes()),
-            access_expires_at: now + pair.expires_in.as_millis() as i64,
+            access_expires_at: now.plus(pair.expires_in),
             generation,
         };
         // The old refresh token is spent now: the new pair must be on disk before anything uses it.

@@ -1,6 +1,9 @@
 //! `cases` and `case_events`: reports and their timeline.
 
 use super::{Store, Tx};
+use crate::cases::{Category, Status};
+use crate::ids::UserKey;
+use crate::time::Timestamp;
 
 /// A case to create.
 #[derive(Debug, Clone)]
@@ -8,11 +11,11 @@ pub struct NewCase {
     /// Public code, e.g. `PA-7K3M9Q`.
     pub code: String,
     /// Keyed hash of the reporter.
-    pub reporter_key: String,
+    pub reporter_key: UserKey,
     /// Shown to officers instead of the reporter.
     pub pseudonym: String,
-    /// Category id.
-    pub category: String,
+    /// What it is about.
+    pub category: Category,
     /// Emergency.
     pub urgent: bool,
     /// Khu phố, if known.
@@ -29,40 +32,40 @@ pub struct CaseRow {
     /// Public code.
     pub code: String,
     /// Keyed hash of the reporter.
-    pub reporter_key: String,
+    pub reporter_key: UserKey,
     /// Pseudonym.
     pub pseudonym: String,
-    /// Category id.
-    pub category: String,
+    /// What it is about.
+    pub category: Category,
     /// 1 when urgent.
     pub urgent: i64,
-    /// Status id.
-    pub status: String,
+    /// Where it stands.
+    pub status: Status,
     /// Khu phố.
     pub khu_pho: Option<String>,
     /// Sealed details.
     pub details: Vec<u8>,
     /// Created, ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
     /// Last change, ms.
-    pub updated_at: i64,
+    pub updated_at: Timestamp,
     /// Keyed hash of the assigned officer.
-    pub assigned_to: Option<String>,
+    pub assigned_to: Option<UserKey>,
     /// First officer action, ms.
-    pub first_response_at: Option<i64>,
+    pub first_response_at: Option<Timestamp>,
     /// Resolved or rejected, ms.
-    pub resolved_at: Option<i64>,
+    pub resolved_at: Option<Timestamp>,
     /// Overdue reminder sent to the assignee, ms.
-    pub reminded_at: Option<i64>,
+    pub reminded_at: Option<Timestamp>,
     /// Overdue escalation sent to the chief, ms.
-    pub escalated_at: Option<i64>,
+    pub escalated_at: Option<Timestamp>,
 }
 
 /// One timeline entry.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseEvent {
     /// When, ms.
-    pub at: i64,
+    pub at: Timestamp,
     /// `created`, `status`, `note`, `reply`, `resident_message`, `assigned`…
     pub kind: String,
     /// `resident`, `system` or an officer's keyed hash.
@@ -75,11 +78,11 @@ pub struct CaseEvent {
 #[derive(Debug, Clone, Default)]
 pub struct CaseQuery {
     /// Only these statuses (empty: any).
-    pub statuses: Vec<String>,
+    pub statuses: Vec<Status>,
     /// Only urgent ones.
     pub urgent_only: bool,
     /// Only those assigned to this keyed hash.
-    pub assigned_to: Option<String>,
+    pub assigned_to: Option<UserKey>,
     /// Only this khu phố.
     pub khu_pho: Option<String>,
 }
@@ -93,7 +96,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         case: &NewCase,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<Option<i64>> {
         let row: Option<(i64,)> = sqlx::query_as(
             "insert into cases (code, reporter_key, pseudonym, category, urgent, khu_pho, details, created_at, updated_at)
@@ -102,7 +105,7 @@ impl Store {
         .bind(&case.code)
         .bind(&case.reporter_key)
         .bind(&case.pseudonym)
-        .bind(&case.category)
+        .bind(case.category)
         .bind(i64::from(case.urgent))
         .bind(&case.khu_pho)
         .bind(&case.details)
@@ -123,7 +126,7 @@ impl Store {
         kind: &str,
         actor: &str,
         sealed_body: Option<&[u8]>,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "insert into case_events (case_id, at, kind, actor, body) values ($1, $2, $3, $4, $5)",
@@ -143,7 +146,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         code: &str,
-        reporter_key: &str,
+        reporter_key: &UserKey,
     ) -> sqlx::Result<Option<CaseRow>> {
         sqlx::query_as(&format!(
             "select {CASE_COLUMNS} from cases where code = $1 and reporter_key = $2"
@@ -158,7 +161,7 @@ impl Store {
     pub async fn cases_of_reporter(
         &self,
         tx: &mut Tx,
-        reporter_key: &str,
+        reporter_key: &UserKey,
         limit: i64,
     ) -> sqlx::Result<Vec<CaseRow>> {
         sqlx::query_as(&format!(
@@ -225,9 +228,9 @@ impl Store {
         &self,
         tx: &mut Tx,
         id: i64,
-        officer_key: &str,
+        officer_key: &UserKey,
         actor: &str,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query("update cases set assigned_to = $1, updated_at = $2 where id = $3")
             .bind(officer_key)
@@ -245,10 +248,10 @@ impl Store {
         &self,
         tx: &mut Tx,
         id: i64,
-        status: &str,
-        now: i64,
+        status: Status,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
-        let closes = matches!(status, "resolved" | "rejected");
+        let closes = matches!(status, Status::Resolved | Status::Rejected);
         sqlx::query(
             "update cases set status = $1, updated_at = $2,
                 resolved_at = case when $3 = 1 then $2 else null end
@@ -264,7 +267,12 @@ impl Store {
     }
 
     /// Stamps the first officer response, once.
-    pub async fn mark_first_response(&self, tx: &mut Tx, id: i64, now: i64) -> sqlx::Result<()> {
+    pub async fn mark_first_response(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        now: Timestamp,
+    ) -> sqlx::Result<()> {
         sqlx::query(
             "update cases set first_response_at = $1 where id = $2 and first_response_at is null",
         )
@@ -286,7 +294,7 @@ impl Store {
     }
 
     /// Cases created since `since`, for statistics.
-    pub async fn cases_since(&self, tx: &mut Tx, since: i64) -> sqlx::Result<Vec<CaseRow>> {
+    pub async fn cases_since(&self, tx: &mut Tx, since: Timestamp) -> sqlx::Result<Vec<CaseRow>> {
         sqlx::query_as(&format!(
             "select {CASE_COLUMNS} from cases where created_at >= $1"
         ))
@@ -310,7 +318,7 @@ impl Store {
         tx: &mut Tx,
         id: i64,
         escalated: bool,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         let column = if escalated {
             "escalated_at"
@@ -326,7 +334,7 @@ impl Store {
     }
 
     /// Cases by status, for metrics.
-    pub async fn case_counts(&self) -> sqlx::Result<Vec<(String, i64)>> {
+    pub async fn case_counts(&self) -> sqlx::Result<Vec<(Status, i64)>> {
         sqlx::query_as("select status, count(*) from cases group by status")
             .fetch_all(self.pool())
             .await

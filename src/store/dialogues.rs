@@ -2,14 +2,16 @@
 //! transaction.
 
 use super::{Store, Tx};
+use crate::ids::UserKey;
+use crate::time::Timestamp;
 
 impl Store {
     /// The resident's dialogue (sealed) and when it last changed.
     pub async fn load_dialogue(
         &self,
         tx: &mut Tx,
-        user_key: &str,
-    ) -> sqlx::Result<Option<(Vec<u8>, i64)>> {
+        user_key: &UserKey,
+    ) -> sqlx::Result<Option<(Vec<u8>, Timestamp)>> {
         sqlx::query_as("select state, updated_at from dialogues where user_key = $1")
             .bind(user_key)
             .fetch_optional(&mut **tx)
@@ -20,9 +22,9 @@ impl Store {
     pub async fn save_dialogue(
         &self,
         tx: &mut Tx,
-        user_key: &str,
+        user_key: &UserKey,
         sealed: &[u8],
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "insert into dialogues (user_key, state, updated_at) values ($1, $2, $3)
@@ -37,7 +39,7 @@ impl Store {
     }
 
     /// Ends the resident's dialogue.
-    pub async fn clear_dialogue(&self, tx: &mut Tx, user_key: &str) -> sqlx::Result<()> {
+    pub async fn clear_dialogue(&self, tx: &mut Tx, user_key: &UserKey) -> sqlx::Result<()> {
         sqlx::query("delete from dialogues where user_key = $1")
             .bind(user_key)
             .execute(&mut **tx)

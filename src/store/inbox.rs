@@ -1,7 +1,11 @@
 //! `inbox`: every accepted webhook event, stored before the 200 and processed by the inbox
 //! workers in per-resident order.
 
+use std::time::Duration;
+
 use super::{Store, Tx};
+use crate::ids::UserKey;
+use crate::time::Timestamp;
 
 /// An event to store.
 #[derive(Debug, Clone)]
@@ -11,7 +15,7 @@ pub struct NewEvent {
     /// `event_name`.
     pub event_name: String,
     /// Keyed hash of the resident's id, if the event has one.
-    pub user_key: Option<String>,
+    pub user_key: Option<UserKey>,
     /// The event's own timestamp (ms).
     pub event_ts: i64,
     /// Sealed raw body.
@@ -33,7 +37,7 @@ pub struct ClaimedEvent {
 
 impl Store {
     /// Inserts the event unless its dedupe key is known. Returns `true` when it is new.
-    pub async fn insert_event(&self, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
+    pub async fn insert_event(&self, event: &NewEvent, now: Timestamp) -> sqlx::Result<bool> {
         Ok(self
             .insert_events(&[(event, now)])
             .await?
@@ -46,7 +50,10 @@ impl Store {
     /// statement — one round trip, however many — and tells, per event, whether it was new.
     /// The same dedupe key twice in one call (a redelivery racing the original) counts as new
     /// only the first time.
-    pub async fn insert_events(&self, events: &[(&NewEvent, i64)]) -> sqlx::Result<Vec<bool>> {
+    pub async fn insert_events(
+        &self,
+        events: &[(&NewEvent, Timestamp)],
+    ) -> sqlx::Result<Vec<bool>> {
         if events.is_empty() {
             return Ok(Vec::new());
         }
@@ -93,8 +100,8 @@ impl Store {
     pub async fn claim_events(
         &self,
         worker: &str,
-        now: i64,
-        lease_ms: i64,
+        now: Timestamp,
+        lease: Duration,
         limit: i64,
     ) -> sqlx::Result<Vec<ClaimedEvent>> {
         let sql = format!(
@@ -111,7 +118,7 @@ impl Store {
         self.after_ingest().await;
         let mut rows: Vec<ClaimedEvent> = sqlx::query_as(&sql)
             .bind(worker)
-            .bind(now + lease_ms)
+            .bind(now.plus(lease))
             .bind(now)
             .bind(limit)
             .fetch_all(self.pool())
@@ -127,7 +134,7 @@ impl Store {
         tx: &mut Tx,
         id: i64,
         worker: &str,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<bool> {
         let result = sqlx::query(
             "update inbox set status = 'done', processed_at = $1, locked_by = null, locked_until = null
@@ -148,7 +155,7 @@ impl Store {
         tx: &mut Tx,
         ids: &[i64],
         worker: &str,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<Vec<i64>> {
         super::update_held(
             &mut **tx,
@@ -167,7 +174,7 @@ impl Store {
         id: i64,
         worker: &str,
         error: &str,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "update inbox set status = 'failed', last_error = $1, processed_at = $2,
@@ -187,8 +194,8 @@ impl Store {
     pub async fn events_since(
         &self,
         tx: &mut Tx,
-        user_key: &str,
-        since: i64,
+        user_key: &UserKey,
+        since: Timestamp,
         up_to: i64,
     ) -> sqlx::Result<i64> {
         let (n,): (i64,) = sqlx::query_as(
@@ -203,7 +210,7 @@ impl Store {
     }
 
     /// How many events were dead-lettered (kept as `failed`) since `since`.
-    pub async fn dead_lettered_since(&self, tx: &mut Tx, since: i64) -> sqlx::Result<i64> {
+    pub async fn dead_lettered_since(&self, tx: &mut Tx, since: Timestamp) -> sqlx::Result<i64> {
         let (n,): (i64,) = sqlx::query_as(
             "select count(*) from inbox where status = 'failed' and processed_at >= $1",
         )
@@ -219,7 +226,7 @@ impl Store {
         id: i64,
         worker: &str,
         error: &str,
-        retry_at: i64,
+        retry_at: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "update inbox set last_error = $1, locked_until = $2 where id = $3 and locked_by = $4",
@@ -234,16 +241,19 @@ impl Store {
     }
 
     /// Pending events and the age of the oldest, in ms.
-    pub async fn inbox_depth(&self, now: i64) -> sqlx::Result<(i64, i64)> {
-        let (count, oldest): (i64, Option<i64>) =
+    pub async fn inbox_depth(&self, now: Timestamp) -> sqlx::Result<(i64, i64)> {
+        let (count, oldest): (i64, Option<Timestamp>) =
             sqlx::query_as("select count(*), min(received_at) from inbox where status = 'pending'")
                 .fetch_one(self.pool())
                 .await?;
-        Ok((count, oldest.map(|t| (now - t).max(0)).unwrap_or(0)))
+        Ok((
+            count,
+            oldest.map(|t| now.since(t).as_millis() as i64).unwrap_or(0),
+        ))
     }
 
     /// Deletes finished events older than `before` (their dedupe keys go with them).
-    pub async fn prune_events(&self, before: i64) -> sqlx::Result<u64> {
+    pub async fn prune_events(&self, before: Timestamp) -> sqlx::Result<u64> {
         let result =
             sqlx::query("delete from inbox where status <> 'pending' and received_at < $1")
                 .bind(before)

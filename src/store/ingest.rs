@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{NewEvent, Store};
+use crate::time::Timestamp;
 
 /// Most events in one transaction.
 const MAX_BATCH: usize = 256;
@@ -20,7 +21,7 @@ type Reply = oneshot::Sender<Result<bool, Arc<sqlx::Error>>>;
 /// Hands events to the writer task.
 #[derive(Clone, Debug)]
 pub struct Ingest {
-    sender: mpsc::Sender<(NewEvent, i64, Reply)>,
+    sender: mpsc::Sender<(NewEvent, Timestamp, Reply)>,
     ingest_first: Option<Arc<super::priority::IngestFirst>>,
 }
 
@@ -49,7 +50,7 @@ impl Ingest {
 
     /// Stores the event unless its dedupe key is known; `Ok(true)` when new. Returns after the
     /// transaction holding it has committed.
-    pub async fn insert(&self, event: NewEvent, now: i64) -> Result<bool, IngestError> {
+    pub async fn insert(&self, event: NewEvent, now: Timestamp) -> Result<bool, IngestError> {
         let (reply, answer) = oneshot::channel();
         self.sender
             .try_send((event, now, reply))
@@ -65,10 +66,11 @@ impl Ingest {
     }
 }
 
-async fn write_batches(store: Store, mut receiver: mpsc::Receiver<(NewEvent, i64, Reply)>) {
+async fn write_batches(store: Store, mut receiver: mpsc::Receiver<(NewEvent, Timestamp, Reply)>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let events: Vec<(&NewEvent, i64)> = batch.iter().map(|(e, now, _)| (e, *now)).collect();
+        let events: Vec<(&NewEvent, Timestamp)> =
+            batch.iter().map(|(e, now, _)| (e, *now)).collect();
         let started = std::time::Instant::now();
         let result = store.insert_events(&events).await;
         if let Some(gate) = &store.ingest_first {

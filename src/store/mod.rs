@@ -5,6 +5,7 @@
 mod budget;
 mod cases;
 mod checkpoint;
+mod columns;
 mod dialogues;
 mod durability;
 mod inbox;
@@ -19,9 +20,11 @@ mod tokens;
 pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
-pub use news::NewsItem;
+pub use news::{NewsItem, NewsKind};
 pub use officers::OfficerRow;
-pub use outbox::{ClaimedOutbound, DeliveryResult, NewOutbound, OutboxStats, Priority};
+pub use outbox::{
+    ClaimedOutbound, DeliveryResult, NewOutbound, OutboxState, OutboxStats, Priority,
+};
 pub use residents::ResidentRow;
 pub use tokens::{StoredTokens, TokenRefresh};
 
@@ -31,6 +34,8 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor};
+
+use crate::time::Timestamp;
 
 /// An open transaction on either backend.
 pub type Tx = sqlx::Transaction<'static, Any>;
@@ -288,7 +293,7 @@ async fn update_held<'e, E>(
     executor: E,
     table: &str,
     set: &str,
-    value: i64,
+    value: Timestamp,
     worker: &str,
     ids: &[i64],
 ) -> sqlx::Result<Vec<i64>>
@@ -359,12 +364,4 @@ fn owner_only(path: &str) -> anyhow::Result<()> {
 #[cfg(not(unix))]
 fn owner_only(_path: &str) -> anyhow::Result<()> {
     Ok(())
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }

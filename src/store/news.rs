@@ -1,14 +1,41 @@
 //! `news`: announcements and warnings shown to residents, newest first.
 
 use super::{Store, Tx};
+use crate::time::Timestamp;
+
+/// What a published item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewsKind {
+    /// News from the station.
+    News,
+    /// A warning (scams, thefts going round), shown marked as one.
+    Warning,
+}
+
+impl NewsKind {
+    /// Stable id, stored in `news.kind`.
+    pub fn id(self) -> &'static str {
+        match self {
+            NewsKind::News => "news",
+            NewsKind::Warning => "warning",
+        }
+    }
+
+    /// Parses an id.
+    pub fn from_id(id: &str) -> Option<NewsKind> {
+        [NewsKind::News, NewsKind::Warning]
+            .into_iter()
+            .find(|k| k.id() == id)
+    }
+}
 
 /// A news item.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NewsItem {
     /// Row id.
     pub id: i64,
-    /// `news` or `warning`.
-    pub kind: String,
+    /// News or warning.
+    pub kind: NewsKind,
     /// Title.
     pub title: String,
     /// Short text.
@@ -16,7 +43,7 @@ pub struct NewsItem {
     /// Optional link.
     pub link: Option<String>,
     /// Publication time, ms.
-    pub published_at: i64,
+    pub published_at: Timestamp,
 }
 
 impl Store {
@@ -44,13 +71,14 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn add_news(
         &self,
-        kind: &str,
+        tx: &mut Tx,
+        kind: NewsKind,
         title: &str,
         body: &str,
         link: Option<&str>,
-        published_at: i64,
+        published_at: Timestamp,
         created_by: &str,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<i64> {
         let (id,): (i64,) = sqlx::query_as(
             "insert into news (kind, title, body, link, published_at, created_by, created_at)
@@ -63,7 +91,7 @@ impl Store {
         .bind(published_at)
         .bind(created_by)
         .bind(now)
-        .fetch_one(self.pool())
+        .fetch_one(&mut **tx)
         .await?;
         Ok(id)
     }

@@ -2,20 +2,23 @@
 //! record of everything they did (and were refused).
 
 use super::{Backend, Store, Tx};
+use crate::access::{AuditAction, Outcome, Role};
+use crate::ids::UserKey;
+use crate::time::Timestamp;
 
 /// A registered officer.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OfficerRow {
     /// Keyed hash of the Zalo id.
-    pub user_key: String,
+    pub user_key: UserKey,
     /// Sealed Zalo id.
     pub zalo_id_sealed: Vec<u8>,
     /// Short command name.
     pub handle: String,
     /// Display name.
     pub name: String,
-    /// `chief` or `officer`.
-    pub role: String,
+    /// Chief or officer.
+    pub role: Role,
     /// Khu phố, `|`-separated.
     pub areas: String,
     /// 1 when paged for emergencies.
@@ -27,7 +30,7 @@ pub struct OfficerRow {
 impl OfficerRow {
     /// Whether this officer is the chief.
     pub fn is_chief(&self) -> bool {
-        self.role == "chief"
+        self.role == Role::Chief
     }
 
     /// Whether this officer may send `/alert all`: the chief, or an officer the chief allowed.
@@ -46,7 +49,11 @@ const OFFICER_COLUMNS: &str =
 
 impl Store {
     /// The active officer with this keyed hash.
-    pub async fn officer(&self, tx: &mut Tx, user_key: &str) -> sqlx::Result<Option<OfficerRow>> {
+    pub async fn officer(
+        &self,
+        tx: &mut Tx,
+        user_key: &UserKey,
+    ) -> sqlx::Result<Option<OfficerRow>> {
         sqlx::query_as(&format!(
             "select {OFFICER_COLUMNS} from officers where user_key = $1 and active = 1"
         ))
@@ -89,12 +96,12 @@ impl Store {
     pub async fn upsert_officer(
         &self,
         tx: &mut Tx,
-        user_key: &str,
+        user_key: &UserKey,
         zalo_id_sealed: &[u8],
         handle: &str,
         name: &str,
-        role: &str,
-        now: i64,
+        role: Role,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "insert into officers (user_key, zalo_id_sealed, handle, name, role, created_at, updated_at)
@@ -115,7 +122,12 @@ impl Store {
 
     /// Frees a removed officer's handle for someone new (the old row keeps a suffixed one, so the
     /// audit log still names who it was). No effect on an active officer's handle.
-    pub async fn release_handle(&self, tx: &mut Tx, handle: &str, now: i64) -> sqlx::Result<()> {
+    pub async fn release_handle(
+        &self,
+        tx: &mut Tx,
+        handle: &str,
+        now: Timestamp,
+    ) -> sqlx::Result<()> {
         sqlx::query(
             "update officers set handle = handle || '~' || cast($1 as text), updated_at = $1
              where handle = $2 and active = 0",
@@ -132,7 +144,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         handle: &str,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<bool> {
         let r = sqlx::query("update officers set active = 0, on_call = 0, updated_at = $1 where handle = $2 and active = 1")
             .bind(now)
@@ -148,7 +160,7 @@ impl Store {
         tx: &mut Tx,
         handle: &str,
         areas: &[String],
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<bool> {
         let r = sqlx::query(
             "update officers set areas = $1, updated_at = $2 where handle = $3 and active = 1",
@@ -168,7 +180,7 @@ impl Store {
         tx: &mut Tx,
         handle: &str,
         allowed: bool,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<bool> {
         let r = sqlx::query(
             "update officers set may_alert_all = $1, updated_at = $2 where handle = $3 and active = 1",
@@ -182,7 +194,12 @@ impl Store {
     }
 
     /// Replaces the on-call roster with these handles.
-    pub async fn set_on_call(&self, tx: &mut Tx, handles: &[String], now: i64) -> sqlx::Result<()> {
+    pub async fn set_on_call(
+        &self,
+        tx: &mut Tx,
+        handles: &[String],
+        now: Timestamp,
+    ) -> sqlx::Result<()> {
         sqlx::query("update officers set on_call = 0, updated_at = $1 where on_call = 1")
             .bind(now)
             .execute(&mut **tx)
@@ -206,11 +223,11 @@ impl Store {
         tx: &mut Tx,
         actor_key: &str,
         actor_handle: Option<&str>,
-        action: &str,
+        action: AuditAction,
         target: Option<&str>,
-        outcome: &str,
+        outcome: Outcome,
         sealed_detail: Option<&[u8]>,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "insert into audit_log (at, actor_key, actor_handle, action, target, outcome, detail)

@@ -1,7 +1,11 @@
 //! `outbox`: messages to residents, written in the same transaction as the change that caused
 //! them, delivered by the delivery workers in per-recipient order.
 
+use std::time::Duration;
+
 use super::{Store, Tx};
+use crate::ids::UserKey;
+use crate::time::Timestamp;
 
 /// A message to queue.
 #[derive(Debug, Clone)]
@@ -11,7 +15,7 @@ pub struct NewOutbound {
     /// The event that caused it, if any.
     pub inbox_id: Option<i64>,
     /// Keyed hash of the recipient.
-    pub recipient_key: String,
+    pub recipient_key: UserKey,
     /// Sealed request.
     pub payload: Vec<u8>,
     /// 0 urgent, 1 conversation, 2 bulk: see [`Priority`].
@@ -33,19 +37,57 @@ pub enum Priority {
 /// Share of each delivery claim that bulk messages may take while other messages wait.
 const BULK_SHARE: f64 = 0.25;
 
+/// Where a queued message stands (`outbox.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxState {
+    /// Due at `next_attempt_at`.
+    Pending,
+    /// Waiting for the resident to write again (Zalo's reply window is closed).
+    Parked,
+    /// Zalo accepted it.
+    Sent,
+    /// Given up: permanent error or attempts exhausted.
+    Failed,
+}
+
+impl OutboxState {
+    /// Every state.
+    pub const ALL: [OutboxState; 4] = [
+        OutboxState::Pending,
+        OutboxState::Parked,
+        OutboxState::Sent,
+        OutboxState::Failed,
+    ];
+
+    /// Stable id, stored.
+    pub fn id(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Parked => "parked",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    /// Parses an id.
+    pub fn from_id(id: &str) -> Option<OutboxState> {
+        OutboxState::ALL.into_iter().find(|s| s.id() == id)
+    }
+}
+
 /// A queued message a delivery worker has leased.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ClaimedOutbound {
     /// Row id.
     pub id: i64,
     /// Keyed hash of the recipient.
-    pub recipient_key: String,
+    pub recipient_key: UserKey,
     /// Sealed request.
     pub payload: Vec<u8>,
     /// Attempts so far, this one included.
     pub attempts: i64,
     /// The recipient's last interaction (ms), if they are a known resident: the reply window.
-    pub last_interaction_at: Option<i64>,
+    pub last_interaction_at: Option<Timestamp>,
 }
 
 /// How a delivery attempt ended, to be recorded by [`Store::record_deliveries`].
@@ -58,14 +100,14 @@ pub enum DeliveryResult {
         /// Zalo's id of the sent message.
         zalo_message_id: String,
     },
-    /// Not sent: `pending` again at `next_attempt_at`, `parked`, or `failed`.
+    /// Not sent: pending again at `next_attempt_at`, parked, or failed.
     Deferred {
         /// Outbox row.
         id: i64,
-        /// New status.
-        status: &'static str,
-        /// When it becomes due again (for `pending`).
-        next_attempt_at: i64,
+        /// New state (never `Sent`).
+        status: OutboxState,
+        /// When it becomes due again (for `Pending`).
+        next_attempt_at: Timestamp,
         /// Zalo's error code or our own reason.
         error_code: String,
         /// Readable error.
@@ -102,7 +144,7 @@ impl Store {
         tx: &mut Tx,
         msg: &NewOutbound,
         parked: bool,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "insert into outbox (dedupe_key, inbox_id, recipient_key, payload, status, next_attempt_at, created_at, priority)
@@ -112,7 +154,11 @@ impl Store {
         .bind(msg.inbox_id)
         .bind(&msg.recipient_key)
         .bind(&msg.payload)
-        .bind(if parked { "parked" } else { "pending" })
+        .bind(if parked {
+            OutboxState::Parked
+        } else {
+            OutboxState::Pending
+        })
         .bind(now)
         .bind(msg.priority as i64)
         .execute(&mut **tx)
@@ -128,13 +174,13 @@ impl Store {
     pub async fn claim_outbound(
         &self,
         worker: &str,
-        now: i64,
-        lease_ms: i64,
+        now: Timestamp,
+        lease: Duration,
         limit: i64,
     ) -> sqlx::Result<Vec<ClaimedOutbound>> {
         self.after_ingest().await;
         let mut rows = self
-            .claim_outbound_where(worker, now, lease_ms, limit, "o.priority < 2")
+            .claim_outbound_where(worker, now, lease, limit, "o.priority < 2")
             .await?;
         let room = limit - rows.len() as i64;
         if room > 0 {
@@ -145,7 +191,7 @@ impl Store {
                 room
             };
             rows.extend(
-                self.claim_outbound_where(worker, now, lease_ms, bulk, "o.priority >= 2")
+                self.claim_outbound_where(worker, now, lease, bulk, "o.priority >= 2")
                     .await?,
             );
         }
@@ -156,8 +202,8 @@ impl Store {
     async fn claim_outbound_where(
         &self,
         worker: &str,
-        now: i64,
-        lease_ms: i64,
+        now: Timestamp,
+        lease: Duration,
         limit: i64,
         filter: &str,
     ) -> sqlx::Result<Vec<ClaimedOutbound>> {
@@ -181,7 +227,7 @@ impl Store {
         );
         sqlx::query_as(&sql)
             .bind(worker)
-            .bind(now + lease_ms)
+            .bind(now.plus(lease))
             .bind(now)
             .bind(limit)
             .fetch_all(self.pool())
@@ -194,7 +240,7 @@ impl Store {
         &self,
         worker: &str,
         ids: &[i64],
-        until: i64,
+        until: Timestamp,
     ) -> sqlx::Result<Vec<i64>> {
         super::update_held(
             self.pool(),
@@ -214,7 +260,7 @@ impl Store {
         &self,
         worker: &str,
         results: &[DeliveryResult],
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         let sent: Vec<(i64, &str)> = results
             .iter()
@@ -279,7 +325,12 @@ impl Store {
     }
 
     /// The resident wrote again: their parked messages become due now. Returns how many.
-    pub async fn unpark(&self, tx: &mut Tx, recipient_key: &str, now: i64) -> sqlx::Result<u64> {
+    pub async fn unpark(
+        &self,
+        tx: &mut Tx,
+        recipient_key: &UserKey,
+        now: Timestamp,
+    ) -> sqlx::Result<u64> {
         let result = sqlx::query(
             "update outbox set status = 'pending', next_attempt_at = $1, attempts = 0
              where recipient_key = $2 and status = 'parked'",
@@ -292,8 +343,8 @@ impl Store {
     }
 
     /// Queue depth and lag.
-    pub async fn outbox_stats(&self, now: i64) -> sqlx::Result<OutboxStats> {
-        let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+    pub async fn outbox_stats(&self, now: Timestamp) -> sqlx::Result<OutboxStats> {
+        let rows: Vec<(OutboxState, i64, Option<Timestamp>)> = sqlx::query_as(
             "select status, count(*), min(created_at) from outbox
              where status <> 'sent' group by status",
         )
@@ -301,20 +352,21 @@ impl Store {
         .await?;
         let mut stats = OutboxStats::default();
         for (status, count, oldest) in rows {
-            match status.as_str() {
-                "pending" => {
+            match status {
+                OutboxState::Pending => {
                     stats.pending = count;
-                    stats.oldest_pending_ms = oldest.map(|t| (now - t).max(0)).unwrap_or(0);
+                    stats.oldest_pending_ms =
+                        oldest.map(|t| now.since(t).as_millis() as i64).unwrap_or(0);
                 }
-                "parked" => stats.parked = count,
-                _ => stats.failed = count,
+                OutboxState::Parked => stats.parked = count,
+                OutboxState::Failed | OutboxState::Sent => stats.failed = count,
             }
         }
         Ok(stats)
     }
 
     /// Deletes delivered messages older than `before`.
-    pub async fn prune_outbound(&self, before: i64) -> sqlx::Result<u64> {
+    pub async fn prune_outbound(&self, before: Timestamp) -> sqlx::Result<u64> {
         let result = sqlx::query("delete from outbox where status = 'sent' and created_at < $1")
             .bind(before)
             .execute(self.pool())

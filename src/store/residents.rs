@@ -2,16 +2,18 @@
 //! whether Zalo's 7-day customer-service window is still open.
 
 use super::{Store, Tx};
+use crate::ids::UserKey;
+use crate::time::Timestamp;
 
 impl Store {
     /// Records an interaction (a message, follow, button tap…) of the resident.
     pub async fn touch_resident(
         &self,
         tx: &mut Tx,
-        user_key: &str,
+        user_key: &UserKey,
         zalo_id_sealed: &[u8],
         last_msg_id: Option<&str>,
-        at: i64,
+        at: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query(
             "insert into residents (user_key, zalo_id_sealed, last_interaction_at, last_msg_id, created_at, updated_at)
@@ -36,11 +38,11 @@ impl Store {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResidentRow {
     /// Keyed hash.
-    pub user_key: String,
+    pub user_key: UserKey,
     /// Sealed Zalo id.
     pub zalo_id_sealed: Vec<u8>,
     /// Last interaction, ms.
-    pub last_interaction_at: i64,
+    pub last_interaction_at: Timestamp,
     /// Their last message id (quoted by relayed replies).
     pub last_msg_id: Option<String>,
     /// Khu phố, if they said.
@@ -56,7 +58,11 @@ const RESIDENT_COLUMNS: &str =
 
 impl Store {
     /// A resident by keyed hash.
-    pub async fn resident(&self, tx: &mut Tx, user_key: &str) -> sqlx::Result<Option<ResidentRow>> {
+    pub async fn resident(
+        &self,
+        tx: &mut Tx,
+        user_key: &UserKey,
+    ) -> sqlx::Result<Option<ResidentRow>> {
         sqlx::query_as(&format!(
             "select {RESIDENT_COLUMNS} from residents where user_key = $1"
         ))
@@ -69,9 +75,9 @@ impl Store {
     pub async fn set_resident_area(
         &self,
         tx: &mut Tx,
-        user_key: &str,
+        user_key: &UserKey,
         khu_pho: Option<&str>,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query("update residents set khu_pho = coalesce($1, khu_pho), area_asked = 1, updated_at = $2 where user_key = $3")
             .bind(khu_pho)
@@ -86,9 +92,9 @@ impl Store {
     pub async fn set_resident_honorific(
         &self,
         tx: &mut Tx,
-        user_key: &str,
+        user_key: &UserKey,
         honorific: &str,
-        now: i64,
+        now: Timestamp,
     ) -> sqlx::Result<()> {
         sqlx::query("update residents set honorific = $1, updated_at = $2 where user_key = $3")
             .bind(honorific)

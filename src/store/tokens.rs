@@ -2,6 +2,7 @@
 //! at a time spends the single-use refresh token.
 
 use super::{Backend, Store, Tx};
+use crate::time::Timestamp;
 
 /// The stored pair (still sealed).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -11,7 +12,7 @@ pub struct StoredTokens {
     /// Sealed refresh token.
     pub refresh_token: Vec<u8>,
     /// Expiry of the access token, ms.
-    pub access_expires_at: i64,
+    pub access_expires_at: Timestamp,
     /// Increases with every refresh.
     pub generation: i64,
 }
@@ -40,7 +41,7 @@ impl TokenRefresh<'_> {
     }
 
     /// Stores a new pair and ends the critical section.
-    pub async fn save(self, tokens: &StoredTokens, now: i64) -> sqlx::Result<()> {
+    pub async fn save(self, tokens: &StoredTokens, now: Timestamp) -> sqlx::Result<()> {
         let mut tx = match self.lock {
             Some(tx) => tx,
             None => self.store.begin().await?,

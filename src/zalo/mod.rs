@@ -10,4 +10,4 @@ pub mod sim;
 
 /// Zalo's customer-service window: a customer-service message may be sent until 7 days after
 /// the resident's last interaction (docs/PLATFORM.md §4).
-pub const REPLY_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
+pub const REPLY_WINDOW: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);

@@ -299,7 +299,17 @@ pub fn timestamp_of(event: &serde_json::Value) -> String {
 }
 
 pub fn now_ms() -> i64 {
-    ketnoi::store::now_ms()
+    ketnoi::time::Timestamp::now().as_millis()
+}
+
+/// A stored key as the store's type.
+pub fn key(key: &str) -> ketnoi::ids::UserKey {
+    ketnoi::ids::UserKey::new(key)
+}
+
+/// The moment `ms` milliseconds after the epoch (the store's time type).
+pub fn at(ms: i64) -> ketnoi::time::Timestamp {
+    ketnoi::time::Timestamp::from_millis(ms)
 }
 
 /// A `user_send_text` event as Zalo would send it now.
@@ -349,8 +359,8 @@ pub async fn say(
         .expect("simulator sends");
     assert_eq!(outcome.webhook_status, 200);
     let all = replies(&app.sim, user, before + expect).await;
-    // Give a stray extra reply a moment to show up, so counts are exact.
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Everything this message caused has gone out once nothing is queued: counts are exact.
+    settled(app).await;
     let all_now = app.sim.sent_messages(user);
     assert_eq!(
         all_now.len(),

@@ -347,24 +347,25 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
         service: settings.service_levels.clone(),
         on_call_fallback: Vec::new(),
         outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
+        clock: ketnoi::time::system_clock(),
     };
     let now = now_ms();
-    assert_eq!(sla.check(now).await.unwrap(), 0, "not overdue yet");
+    assert_eq!(sla.check(at(now)).await.unwrap(), 0, "not overdue yet");
     assert_eq!(
-        sla.check(now + 25 * 3600 * 1000).await.unwrap(),
+        sla.check(at(now + 25 * 3600 * 1000)).await.unwrap(),
         1,
         "the assignee is reminded"
     );
     let got = replies(&app.sim, AN, an_before + 2).await;
     assert!(text_of(&got[an_before + 1]).contains("[Quá hạn]"));
     assert_eq!(
-        sla.check(now + 26 * 3600 * 1000).await.unwrap(),
+        sla.check(at(now + 26 * 3600 * 1000)).await.unwrap(),
         0,
         "reminded once"
     );
     let chief_before = app.sim.sent_messages(CHIEF).len();
     assert_eq!(
-        sla.check(now + 49 * 3600 * 1000).await.unwrap(),
+        sla.check(at(now + 49 * 3600 * 1000)).await.unwrap(),
         1,
         "then the chief"
     );
@@ -397,7 +398,7 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
         app.sim.sent_messages(CHIEF).len(),
     );
     assert_eq!(
-        sla.check(now + 100 * 3600 * 1000).await.unwrap(),
+        sla.check(at(now + 100 * 3600 * 1000)).await.unwrap(),
         0,
         "nothing to remind"
     );

@@ -8,7 +8,13 @@ use ketnoi::store::{
     Priority, Store, StoredTokens,
 };
 
-use crate::helpers::TestDb;
+use std::time::Duration;
+
+use ketnoi::access::{AuditAction, CommandName, Outcome, Role};
+use ketnoi::cases::{Category, Status};
+use ketnoi::store::{NewsKind, OutboxState};
+
+use crate::helpers::{at, key, TestDb};
 
 async fn open(db: &TestDb) -> Store {
     let store = Store::connect(&db.url(), 5).await.unwrap();
@@ -18,11 +24,11 @@ async fn open(db: &TestDb) -> Store {
     store
 }
 
-fn event(key: &str, user: Option<&str>) -> NewEvent {
+fn event(dedupe: &str, user: Option<&str>) -> NewEvent {
     NewEvent {
-        dedupe_key: key.into(),
+        dedupe_key: dedupe.into(),
         event_name: "user_send_text".into(),
-        user_key: user.map(str::to_owned),
+        user_key: user.map(key),
         event_ts: 1,
         body: vec![1, 2, 3],
     }
@@ -30,29 +36,35 @@ fn event(key: &str, user: Option<&str>) -> NewEvent {
 
 async fn inbox_contract(store: &Store) {
     assert!(store
-        .insert_event(&event("a1", Some("u1")), 10)
+        .insert_event(&event("a1", Some("u1")), at(10))
         .await
         .unwrap());
     assert!(
         !store
-            .insert_event(&event("a1", Some("u1")), 11)
+            .insert_event(&event("a1", Some("u1")), at(11))
             .await
             .unwrap(),
         "dedupe"
     );
     assert!(store
-        .insert_event(&event("a2", Some("u1")), 12)
+        .insert_event(&event("a2", Some("u1")), at(12))
         .await
         .unwrap());
     assert!(store
-        .insert_event(&event("b1", Some("u2")), 13)
+        .insert_event(&event("b1", Some("u2")), at(13))
         .await
         .unwrap());
-    assert!(store.insert_event(&event("c1", None), 14).await.unwrap());
-    assert_eq!(store.inbox_depth(20).await.unwrap(), (4, 10));
+    assert!(store
+        .insert_event(&event("c1", None), at(14))
+        .await
+        .unwrap());
+    assert_eq!(store.inbox_depth(at(20)).await.unwrap(), (4, 10));
 
     // Only the oldest pending event of each resident is claimable.
-    let claimed = store.claim_events("w1", 100, 1000, 10).await.unwrap();
+    let claimed = store
+        .claim_events("w1", at(100), Duration::from_millis(1000), 10)
+        .await
+        .unwrap();
     let ids: Vec<_> = claimed.iter().map(|c| c.id).collect();
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert!(claimed
@@ -60,7 +72,7 @@ async fn inbox_contract(store: &Store) {
         .all(|c| c.attempts == 1 && c.body == vec![1, 2, 3]));
     // Leased rows are not claimable again until the lease runs out.
     assert!(store
-        .claim_events("w2", 200, 1000, 10)
+        .claim_events("w2", at(200), Duration::from_millis(1000), 10)
         .await
         .unwrap()
         .is_empty());
@@ -68,19 +80,28 @@ async fn inbox_contract(store: &Store) {
     // A worker that lost its lease cannot finish the event.
     let first = claimed[0].id;
     let mut tx = store.begin().await.unwrap();
-    assert!(!store.finish_event(&mut tx, first, "w2", 300).await.unwrap());
-    assert!(store.finish_event(&mut tx, first, "w1", 300).await.unwrap());
+    assert!(!store
+        .finish_event(&mut tx, first, "w2", at(300))
+        .await
+        .unwrap());
+    assert!(store
+        .finish_event(&mut tx, first, "w1", at(300))
+        .await
+        .unwrap());
     tx.commit().await.unwrap();
 
     // After the lease expires, another worker takes the rest; u1's second event is now free.
-    let retaken = store.claim_events("w2", 5000, 1000, 10).await.unwrap();
+    let retaken = store
+        .claim_events("w2", at(5000), Duration::from_millis(1000), 10)
+        .await
+        .unwrap();
     assert_eq!(retaken.len(), 3);
     assert!(retaken.iter().any(|c| c.attempts == 2));
     // A whole batch finishes in one statement, and only rows whose lease is still held.
     let ids: Vec<i64> = retaken.iter().map(|c| c.id).collect();
     let mut tx = store.begin().await.unwrap();
     assert!(store
-        .finish_events(&mut tx, &ids, "w1", 5001)
+        .finish_events(&mut tx, &ids, "w1", at(5001))
         .await
         .unwrap()
         .is_empty());
@@ -88,14 +109,14 @@ async fn inbox_contract(store: &Store) {
     sorted.sort_unstable();
     assert_eq!(
         store
-            .finish_events(&mut tx, &ids, "w2", 5001)
+            .finish_events(&mut tx, &ids, "w2", at(5001))
             .await
             .unwrap(),
         sorted
     );
     tx.commit().await.unwrap();
-    assert_eq!(store.inbox_depth(6000).await.unwrap().0, 0);
-    assert_eq!(store.prune_events(100).await.unwrap(), 4);
+    assert_eq!(store.inbox_depth(at(6000)).await.unwrap().0, 0);
+    assert_eq!(store.prune_events(at(100)).await.unwrap(), 4);
     assert_eq!(store.count_events().await.unwrap(), 0);
 }
 
@@ -116,7 +137,7 @@ async fn outbox_priority_contract(store: &Store) {
                 &mut tx,
                 &msg(&format!("bulk{i}"), &format!("b{i}"), Priority::Bulk),
                 false,
-                1,
+                at(1),
             )
             .await
             .unwrap();
@@ -131,18 +152,26 @@ async fn outbox_priority_contract(store: &Store) {
                     Priority::Conversation,
                 ),
                 false,
-                2,
+                at(2),
             )
             .await
             .unwrap();
     }
     // The resident b0 has an alert queued, then an emergency answer.
     store
-        .enqueue(&mut tx, &msg("urgent", "b0", Priority::Urgent), false, 3)
+        .enqueue(
+            &mut tx,
+            &msg("urgent", "b0", Priority::Urgent),
+            false,
+            at(3),
+        )
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let claimed = store.claim_outbound("p1", 10, 1000, 8).await.unwrap();
+    let claimed = store
+        .claim_outbound("p1", at(10), Duration::from_millis(1000), 8)
+        .await
+        .unwrap();
     let keys: Vec<String> = claimed
         .iter()
         .map(|c| String::from_utf8(c.payload.clone()).unwrap())
@@ -155,7 +184,10 @@ async fn outbox_priority_contract(store: &Store) {
         "bulk takes at most a quarter of the claim: {keys:?}"
     );
     // With nothing else waiting, bulk may use the whole claim.
-    let claimed = store.claim_outbound("p1", 10, 1000, 8).await.unwrap();
+    let claimed = store
+        .claim_outbound("p1", at(10), Duration::from_millis(1000), 8)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 8);
 }
 
@@ -169,29 +201,32 @@ async fn outbox_contract(store: &Store) {
         priority: Priority::Conversation,
     };
     store
-        .enqueue(&mut tx, &msg("m1", "r1"), false, 10)
+        .enqueue(&mut tx, &msg("m1", "r1"), false, at(10))
         .await
         .unwrap();
     store
-        .enqueue(&mut tx, &msg("m1", "r1"), false, 10)
+        .enqueue(&mut tx, &msg("m1", "r1"), false, at(10))
         .await
         .unwrap(); // ignored
     store
-        .enqueue(&mut tx, &msg("m2", "r1"), false, 11)
+        .enqueue(&mut tx, &msg("m2", "r1"), false, at(11))
         .await
         .unwrap();
     store
-        .enqueue(&mut tx, &msg("m3", "r2"), true, 12)
+        .enqueue(&mut tx, &msg("m3", "r2"), true, at(12))
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let stats = store.outbox_stats(20).await.unwrap();
+    let stats = store.outbox_stats(at(20)).await.unwrap();
     assert_eq!(
         (stats.pending, stats.parked, stats.oldest_pending_ms),
         (2, 1, 10)
     );
 
-    let claimed = store.claim_outbound("d1", 100, 1000, 10).await.unwrap();
+    let claimed = store
+        .claim_outbound("d1", at(100), Duration::from_millis(1000), 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 1, "per-recipient order, parked rows wait");
     assert_eq!(claimed[0].payload, b"m1");
     assert_eq!(claimed[0].last_interaction_at, None, "r1 never wrote");
@@ -204,15 +239,22 @@ async fn outbox_contract(store: &Store) {
         error: "from Zalo".into(),
     };
     store
-        .record_deliveries("d1", &[retry(claimed[0].id, "pending", 500, "-32")], 110)
+        .record_deliveries(
+            "d1",
+            &[retry(claimed[0].id, OutboxState::Pending, at(500), "-32")],
+            at(110),
+        )
         .await
         .unwrap();
     assert!(store
-        .claim_outbound("d1", 200, 1000, 10)
+        .claim_outbound("d1", at(200), Duration::from_millis(1000), 10)
         .await
         .unwrap()
         .is_empty());
-    let again = store.claim_outbound("d1", 600, 1000, 10).await.unwrap();
+    let again = store
+        .claim_outbound("d1", at(600), Duration::from_millis(1000), 10)
+        .await
+        .unwrap();
     assert_eq!((again.len(), again[0].attempts), (1, 2));
     let sent = DeliveryResult::Sent {
         id: again[0].id,
@@ -222,12 +264,12 @@ async fn outbox_contract(store: &Store) {
     store
         .record_deliveries(
             "someone-else",
-            &[retry(again[0].id, "pending", 9000, "-32")],
-            605,
+            &[retry(again[0].id, OutboxState::Pending, at(9000), "-32")],
+            at(605),
         )
         .await
         .unwrap();
-    assert_eq!(store.outbox_stats(606).await.unwrap().pending, 2);
+    assert_eq!(store.outbox_stats(at(606)).await.unwrap().pending, 2);
     let (due,): (i64,) = sqlx::query_as("select next_attempt_at from outbox where id = $1")
         .bind(again[0].id)
         .fetch_one(store.pool())
@@ -240,7 +282,7 @@ async fn outbox_contract(store: &Store) {
     // ...but a message it sent is recorded as sent, whoever holds the lease now: it did go out
     // (a record held back by a storage outage lands after the lease ended).
     store
-        .record_deliveries("someone-else", &[sent], 610)
+        .record_deliveries("someone-else", &[sent], at(610))
         .await
         .unwrap();
     let (status, message_id): (String, Option<String>) =
@@ -253,47 +295,57 @@ async fn outbox_contract(store: &Store) {
         (status.as_str(), message_id.as_deref()),
         ("sent", Some("zalo-1"))
     );
-    let next = store.claim_outbound("d1", 620, 1000, 10).await.unwrap();
+    let next = store
+        .claim_outbound("d1", at(620), Duration::from_millis(1000), 10)
+        .await
+        .unwrap();
     assert_eq!(next[0].payload, b"m2");
     store
-        .record_deliveries("d1", &[retry(next[0].id, "parked", 630, "-230")], 630)
+        .record_deliveries(
+            "d1",
+            &[retry(next[0].id, OutboxState::Parked, at(630), "-230")],
+            at(630),
+        )
         .await
         .unwrap();
 
     // The resident writes again: parked messages become due.
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(store.unpark(&mut tx, "r1", 700).await.unwrap(), 1);
-    assert_eq!(store.unpark(&mut tx, "r2", 700).await.unwrap(), 1);
+    assert_eq!(store.unpark(&mut tx, &key("r1"), at(700)).await.unwrap(), 1);
+    assert_eq!(store.unpark(&mut tx, &key("r2"), at(700)).await.unwrap(), 1);
     store
-        .touch_resident(&mut tx, "r1", b"sealed", None, 650)
+        .touch_resident(&mut tx, &key("r1"), b"sealed", None, at(650))
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let both = store.claim_outbound("d2", 800, 1000, 10).await.unwrap();
+    let both = store
+        .claim_outbound("d2", at(800), Duration::from_millis(1000), 10)
+        .await
+        .unwrap();
     assert_eq!(both.len(), 2);
     assert_eq!(
         both.iter()
             .map(|r| (r.recipient_key.as_str(), r.last_interaction_at))
             .collect::<Vec<_>>(),
-        vec![("r1", Some(650)), ("r2", None)],
+        vec![("r1", Some(at(650))), ("r2", None)],
         "the claim carries each recipient's reply window"
     );
     // Only the holder renews a lease.
     let both_ids: Vec<i64> = both.iter().map(|r| r.id).collect();
     assert!(store
-        .renew_outbound_leases("x", &both_ids, 5000)
+        .renew_outbound_leases("x", &both_ids, at(5000))
         .await
         .unwrap()
         .is_empty());
     let mut renewed = store
-        .renew_outbound_leases("d2", &both_ids, 5000)
+        .renew_outbound_leases("d2", &both_ids, at(5000))
         .await
         .unwrap();
     renewed.sort_unstable();
     assert_eq!(renewed, both_ids);
     assert!(
         store
-            .claim_outbound("d3", 2500, 1000, 10)
+            .claim_outbound("d3", at(2500), Duration::from_millis(1000), 10)
             .await
             .unwrap()
             .is_empty(),
@@ -307,7 +359,10 @@ async fn outbox_contract(store: &Store) {
             zalo_message_id: format!("z-{}", r.recipient_key),
         })
         .collect();
-    store.record_deliveries("d2", &results, 810).await.unwrap();
+    store
+        .record_deliveries("d2", &results, at(810))
+        .await
+        .unwrap();
     let ids: Vec<(String, Option<String>)> = sqlx::query_as(
         "select recipient_key, zalo_message_id from outbox where status = 'sent' order by id",
     )
@@ -322,26 +377,26 @@ async fn outbox_contract(store: &Store) {
             ("r2".to_owned(), Some("z-r2".to_owned())),
         ]
     );
-    assert_eq!(store.prune_outbound(10_000).await.unwrap(), 3);
+    assert_eq!(store.prune_outbound(at(10_000)).await.unwrap(), 3);
 }
 
 async fn residents_and_tokens_contract(store: &Store) {
     let mut tx = store.begin().await.unwrap();
     store
-        .touch_resident(&mut tx, "k1", b"sealed", Some("m1"), 100)
+        .touch_resident(&mut tx, &key("k1"), b"sealed", Some("m1"), at(100))
         .await
         .unwrap();
     store
-        .touch_resident(&mut tx, "k1", b"sealed", None, 50)
+        .touch_resident(&mut tx, &key("k1"), b"sealed", None, at(50))
         .await
         .unwrap(); // older: ignored
     tx.commit().await.unwrap();
-    let last_interaction = |key: &'static str| async move {
+    let last_interaction = |resident: &'static str| async move {
         let mut tx = store.begin().await.unwrap();
-        let row = store.resident(&mut tx, key).await.unwrap();
+        let row = store.resident(&mut tx, &key(resident)).await.unwrap();
         row.map(|r| r.last_interaction_at)
     };
-    assert_eq!(last_interaction("k1").await, Some(100));
+    assert_eq!(last_interaction("k1").await, Some(at(100)));
     assert_eq!(last_interaction("nobody").await, None);
 
     assert!(store.load_tokens().await.unwrap().is_none());
@@ -350,16 +405,16 @@ async fn residents_and_tokens_contract(store: &Store) {
     let tokens = StoredTokens {
         access_token: b"a1".to_vec(),
         refresh_token: b"r1".to_vec(),
-        access_expires_at: 1000,
+        access_expires_at: at(1000),
         generation: 1,
     };
-    section.save(&tokens, 1).await.unwrap();
+    section.save(&tokens, at(1)).await.unwrap();
     let mut section = store.begin_token_refresh().await.unwrap();
     assert_eq!(section.load().await.unwrap().unwrap().generation, 1);
     // Another connection writes meanwhile (on SQLite this used to break the save).
     let mut other = store.begin().await.unwrap();
     store
-        .touch_resident(&mut other, "k2", b"s", None, 1)
+        .touch_resident(&mut other, &key("k2"), b"s", None, at(1))
         .await
         .unwrap();
     other.commit().await.unwrap();
@@ -369,7 +424,7 @@ async fn residents_and_tokens_contract(store: &Store) {
                 generation: 2,
                 ..tokens
             },
-            2,
+            at(2),
         )
         .await
         .unwrap();
@@ -394,7 +449,7 @@ fn new_case(code: &str, reporter: &str, urgent: bool, khu_pho: Option<&str>) -> 
         code: code.into(),
         reporter_key: reporter.into(),
         pseudonym: format!("Người báo {reporter}"),
-        category: "theft".into(),
+        category: Category::Theft,
         urgent,
         khu_pho: khu_pho.map(str::to_owned),
         details: code.as_bytes().to_vec(),
@@ -406,11 +461,8 @@ fn codes(rows: &[CaseRow]) -> Vec<&str> {
 }
 
 /// The statuses an officer's lists call open.
-fn open_statuses() -> Vec<String> {
-    ["received", "processing", "need_info"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+fn open_statuses() -> Vec<Status> {
+    Status::OPEN.to_vec()
 }
 
 /// Cases: creation (a taken code), the reporter's views, the officers' list filters and their
@@ -421,13 +473,13 @@ async fn cases_contract(store: &Store) {
         .create_case(
             &mut tx,
             &new_case("PA-AAAAAA", "r1", false, Some("Khu phố 1")),
-            100,
+            at(100),
         )
         .await
         .unwrap()
         .expect("a new code");
     let taken = store
-        .create_case(&mut tx, &new_case("PA-AAAAAA", "r9", true, None), 101)
+        .create_case(&mut tx, &new_case("PA-AAAAAA", "r9", true, None), at(101))
         .await
         .unwrap();
     assert_eq!(
@@ -438,7 +490,7 @@ async fn cases_contract(store: &Store) {
         .create_case(
             &mut tx,
             &new_case("PA-BBBBBB", "r1", true, Some("Khu phố 2")),
-            110,
+            at(110),
         )
         .await
         .unwrap()
@@ -447,13 +499,13 @@ async fn cases_contract(store: &Store) {
         .create_case(
             &mut tx,
             &new_case("PA-CCCCCC", "r2", false, Some("Khu phố 1")),
-            120,
+            at(120),
         )
         .await
         .unwrap()
         .unwrap();
     let d = store
-        .create_case(&mut tx, &new_case("PA-DDDDDD", "r2", true, None), 130)
+        .create_case(&mut tx, &new_case("PA-DDDDDD", "r2", true, None), at(130))
         .await
         .unwrap()
         .unwrap();
@@ -471,9 +523,9 @@ async fn cases_contract(store: &Store) {
             row.id,
             row.reporter_key.as_str(),
             row.pseudonym.as_str(),
-            row.category.as_str(),
+            row.category.id(),
             row.urgent,
-            row.status.as_str(),
+            row.status.id(),
             row.khu_pho.as_deref(),
             row.details.as_slice(),
         ),
@@ -498,7 +550,7 @@ async fn cases_contract(store: &Store) {
             row.reminded_at,
             row.escalated_at
         ),
-        (100, 100, None, None, None, None, None)
+        (at(100), at(100), None, None, None, None, None)
     );
     let d_row = store
         .case_by_code(&mut tx, "PA-DDDDDD")
@@ -514,25 +566,35 @@ async fn cases_contract(store: &Store) {
 
     // A resident sees only their own cases, newest first.
     let own = store
-        .case_of_reporter(&mut tx, "PA-AAAAAA", "r1")
+        .case_of_reporter(&mut tx, "PA-AAAAAA", &key("r1"))
         .await
         .unwrap();
     assert_eq!(own.map(|r| r.id), Some(a));
     assert!(store
-        .case_of_reporter(&mut tx, "PA-AAAAAA", "r2")
+        .case_of_reporter(&mut tx, "PA-AAAAAA", &key("r2"))
         .await
         .unwrap()
         .is_none());
     assert_eq!(
-        codes(&store.cases_of_reporter(&mut tx, "r1", 10).await.unwrap()),
+        codes(
+            &store
+                .cases_of_reporter(&mut tx, &key("r1"), 10)
+                .await
+                .unwrap()
+        ),
         ["PA-BBBBBB", "PA-AAAAAA"]
     );
     assert_eq!(
-        codes(&store.cases_of_reporter(&mut tx, "r2", 1).await.unwrap()),
+        codes(
+            &store
+                .cases_of_reporter(&mut tx, &key("r2"), 1)
+                .await
+                .unwrap()
+        ),
         ["PA-DDDDDD"]
     );
     assert!(store
-        .cases_of_reporter(&mut tx, "nobody", 10)
+        .cases_of_reporter(&mut tx, &key("nobody"), 10)
         .await
         .unwrap()
         .is_empty());
@@ -560,33 +622,33 @@ async fn cases_contract(store: &Store) {
     // Officers act: a claim, a status change, an assignment by the system.
     let mut tx = store.begin().await.unwrap();
     store
-        .assign_case(&mut tx, a, "off-an", "off-an", 200)
+        .assign_case(&mut tx, a, &key("off-an"), "off-an", at(200))
         .await
         .unwrap();
     store
-        .set_case_status(&mut tx, a, "processing", 201)
+        .set_case_status(&mut tx, a, Status::Processing, at(201))
         .await
         .unwrap();
     store
-        .assign_case(&mut tx, c, "off-an", "system", 210)
+        .assign_case(&mut tx, c, &key("off-an"), "system", at(210))
         .await
         .unwrap();
     store
-        .assign_case(&mut tx, d, "off-binh", "system", 220)
+        .assign_case(&mut tx, d, &key("off-binh"), "system", at(220))
         .await
         .unwrap();
     store
-        .set_case_status(&mut tx, d, "need_info", 221)
+        .set_case_status(&mut tx, d, Status::NeedInfo, at(221))
         .await
         .unwrap();
     store
-        .add_case_event(&mut tx, a, "note", "off-an", Some(b"sealed note"), 202)
+        .add_case_event(&mut tx, a, "note", "off-an", Some(b"sealed note"), at(202))
         .await
         .unwrap();
     tx.commit().await.unwrap();
 
     let received = CaseQuery {
-        statuses: vec!["received".into()],
+        statuses: vec![Status::Received],
         ..CaseQuery::default()
     };
     assert_eq!(list(received, 50).await, ["PA-BBBBBB", "PA-CCCCCC"]);
@@ -624,7 +686,7 @@ async fn cases_contract(store: &Store) {
     // Stamps: the first response once, the resolution while closed only.
     let mut tx = store.begin().await.unwrap();
     store
-        .set_case_status(&mut tx, a, "resolved", 300)
+        .set_case_status(&mut tx, a, Status::Resolved, at(300))
         .await
         .unwrap();
     let row = store
@@ -634,19 +696,28 @@ async fn cases_contract(store: &Store) {
         .unwrap();
     assert_eq!(
         (
-            row.status.as_str(),
-            row.assigned_to.as_deref(),
+            row.status.id(),
+            row.assigned_to.as_ref().map(|k| k.as_str()),
             row.first_response_at,
             row.resolved_at,
             row.updated_at
         ),
-        ("resolved", Some("off-an"), Some(201), Some(300), 300)
+        (
+            "resolved",
+            Some("off-an"),
+            Some(at(201)),
+            Some(at(300)),
+            at(300)
+        )
     );
     store
-        .set_case_status(&mut tx, a, "processing", 400)
+        .set_case_status(&mut tx, a, Status::Processing, at(400))
         .await
         .unwrap();
-    store.mark_first_response(&mut tx, a, 500).await.unwrap();
+    store
+        .mark_first_response(&mut tx, a, at(500))
+        .await
+        .unwrap();
     let row = store
         .case_by_code(&mut tx, "PA-AAAAAA")
         .await
@@ -654,11 +725,11 @@ async fn cases_contract(store: &Store) {
         .unwrap();
     assert_eq!(
         (row.first_response_at, row.resolved_at),
-        (Some(201), None),
+        (Some(at(201)), None),
         "reopened: no resolution; the first response stays the first"
     );
     store
-        .set_case_status(&mut tx, b, "rejected", 410)
+        .set_case_status(&mut tx, b, Status::Rejected, at(410))
         .await
         .unwrap();
     let row = store
@@ -668,7 +739,7 @@ async fn cases_contract(store: &Store) {
         .unwrap();
     assert_eq!(
         (row.first_response_at, row.resolved_at),
-        (Some(410), Some(410))
+        (Some(at(410)), Some(at(410)))
     );
 
     // The timeline, oldest first.
@@ -677,7 +748,7 @@ async fn cases_contract(store: &Store) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.at, e.kind, e.actor, e.body))
+        .map(|e| (e.at.as_millis(), e.kind, e.actor, e.body))
         .collect();
     assert_eq!(
         timeline,
@@ -696,7 +767,7 @@ async fn cases_contract(store: &Store) {
 
     // Statistics and service levels.
     assert_eq!(
-        codes(&store.cases_since(&mut tx, 110).await.unwrap()).len(),
+        codes(&store.cases_since(&mut tx, at(110)).await.unwrap()).len(),
         3,
         "created at or after the start"
     );
@@ -706,11 +777,11 @@ async fn cases_contract(store: &Store) {
         "received and never answered (an assignment is no answer)"
     );
     store
-        .mark_case_reminded(&mut tx, c, false, 600)
+        .mark_case_reminded(&mut tx, c, false, at(600))
         .await
         .unwrap();
     store
-        .mark_case_reminded(&mut tx, c, true, 700)
+        .mark_case_reminded(&mut tx, c, true, at(700))
         .await
         .unwrap();
     let row = store
@@ -720,18 +791,24 @@ async fn cases_contract(store: &Store) {
         .unwrap();
     assert_eq!(
         (row.reminded_at, row.escalated_at, row.first_response_at),
-        (Some(600), Some(700), None)
+        (Some(at(600)), Some(at(700)), None)
     );
     tx.commit().await.unwrap();
-    let mut counts = store.case_counts().await.unwrap();
+    let mut counts: Vec<(&str, i64)> = store
+        .case_counts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(status, n)| (status.id(), n))
+        .collect();
     counts.sort();
     assert_eq!(
         counts,
         vec![
-            ("need_info".to_owned(), 1),
-            ("processing".to_owned(), 1),
-            ("received".to_owned(), 1),
-            ("rejected".to_owned(), 1),
+            ("need_info", 1),
+            ("processing", 1),
+            ("received", 1),
+            ("rejected", 1),
         ]
     );
 }
@@ -741,7 +818,7 @@ fn officer_view(row: &OfficerRow) -> (&str, &str, &str, &str, &str, i64, i64) {
         row.user_key.as_str(),
         row.handle.as_str(),
         row.name.as_str(),
-        row.role.as_str(),
+        row.role.id(),
         row.areas.as_str(),
         row.on_call,
         row.may_alert_all,
@@ -753,20 +830,32 @@ fn officer_view(row: &OfficerRow) -> (&str, &str, &str, &str, &str, i64, i64) {
 /// append-only audit log.
 async fn officers_and_audit_contract(store: &Store) {
     let mut tx = store.begin().await.unwrap();
-    for (key, handle, name, role) in [
-        ("k-chief", "truong", "Trần Văn Trưởng", "chief"),
-        ("k-an", "an", "Nguyễn Văn An", "officer"),
-        ("k-an2", "an2", "Lê An", "officer"),
-        ("k-an-z", "an-z", "Phạm An", "officer"),
-        ("k-an_d", "an_d", "Đỗ An", "officer"),
-        ("k-binh", "binh", "Lê Thị Bình", "officer"),
+    for (officer_key, handle, name, role) in [
+        ("k-chief", "truong", "Trần Văn Trưởng", Role::Chief),
+        ("k-an", "an", "Nguyễn Văn An", Role::Officer),
+        ("k-an2", "an2", "Lê An", Role::Officer),
+        ("k-an-z", "an-z", "Phạm An", Role::Officer),
+        ("k-an_d", "an_d", "Đỗ An", Role::Officer),
+        ("k-binh", "binh", "Lê Thị Bình", Role::Officer),
     ] {
         store
-            .upsert_officer(&mut tx, key, key.as_bytes(), handle, name, role, 100)
+            .upsert_officer(
+                &mut tx,
+                &key(officer_key),
+                officer_key.as_bytes(),
+                handle,
+                name,
+                role,
+                at(100),
+            )
             .await
             .unwrap();
     }
-    let chief = store.officer(&mut tx, "k-chief").await.unwrap().unwrap();
+    let chief = store
+        .officer(&mut tx, &key("k-chief"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         officer_view(&chief),
         ("k-chief", "truong", "Trần Văn Trưởng", "chief", "", 0, 0)
@@ -778,9 +867,13 @@ async fn officers_and_audit_contract(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(an.user_key, "k-an");
+    assert_eq!(an.user_key, key("k-an"));
     assert!(!an.is_chief() && !an.may_alert_everyone());
-    assert!(store.officer(&mut tx, "k-nobody").await.unwrap().is_none());
+    assert!(store
+        .officer(&mut tx, &key("k-nobody"))
+        .await
+        .unwrap()
+        .is_none());
     assert!(store
         .officer_by_handle(&mut tx, "An")
         .await
@@ -798,31 +891,31 @@ async fn officers_and_audit_contract(store: &Store) {
             &mut tx,
             "an",
             &["Khu phố 1".into(), "Khu phố 2".into()],
-            110
+            at(110)
         )
         .await
         .unwrap());
     assert!(!store
-        .set_officer_areas(&mut tx, "nobody", &["Khu phố 1".into()], 110)
+        .set_officer_areas(&mut tx, "nobody", &["Khu phố 1".into()], at(110))
         .await
         .unwrap());
     assert!(store
-        .set_may_alert_all(&mut tx, "an", true, 120)
+        .set_may_alert_all(&mut tx, "an", true, at(120))
         .await
         .unwrap());
     assert!(!store
-        .set_may_alert_all(&mut tx, "nobody", true, 120)
+        .set_may_alert_all(&mut tx, "nobody", true, at(120))
         .await
         .unwrap());
     store
-        .set_on_call(&mut tx, &["an".into(), "binh".into()], 130)
+        .set_on_call(&mut tx, &["an".into(), "binh".into()], at(130))
         .await
         .unwrap();
     store
-        .set_on_call(&mut tx, &["binh".into(), "truong".into()], 140)
+        .set_on_call(&mut tx, &["binh".into(), "truong".into()], at(140))
         .await
         .unwrap();
-    let an = store.officer(&mut tx, "k-an").await.unwrap().unwrap();
+    let an = store.officer(&mut tx, &key("k-an")).await.unwrap().unwrap();
     assert_eq!(
         officer_view(&an),
         (
@@ -847,12 +940,12 @@ async fn officers_and_audit_contract(store: &Store) {
         .collect();
     assert_eq!(on_call, ["binh", "truong"]);
     assert!(store
-        .set_may_alert_all(&mut tx, "an", false, 150)
+        .set_may_alert_all(&mut tx, "an", false, at(150))
         .await
         .unwrap());
     assert_eq!(
         store
-            .officer(&mut tx, "k-an")
+            .officer(&mut tx, &key("k-an"))
             .await
             .unwrap()
             .unwrap()
@@ -862,14 +955,18 @@ async fn officers_and_audit_contract(store: &Store) {
 
     // Removal: gone from every look-up, off the roster; the row stays for the audit log.
     assert!(store
-        .deactivate_officer(&mut tx, "binh", 200)
+        .deactivate_officer(&mut tx, "binh", at(200))
         .await
         .unwrap());
     assert!(!store
-        .deactivate_officer(&mut tx, "binh", 201)
+        .deactivate_officer(&mut tx, "binh", at(201))
         .await
         .unwrap());
-    assert!(store.officer(&mut tx, "k-binh").await.unwrap().is_none());
+    assert!(store
+        .officer(&mut tx, &key("k-binh"))
+        .await
+        .unwrap()
+        .is_none());
     assert!(store
         .officer_by_handle(&mut tx, "binh")
         .await
@@ -880,17 +977,20 @@ async fn officers_and_audit_contract(store: &Store) {
         ["an", "an-z", "an2", "an_d", "truong"]
     );
     // The removed officer's handle goes to someone new; an active one's is not touched.
-    store.release_handle(&mut tx, "binh", 300).await.unwrap();
-    store.release_handle(&mut tx, "an", 300).await.unwrap();
+    store
+        .release_handle(&mut tx, "binh", at(300))
+        .await
+        .unwrap();
+    store.release_handle(&mut tx, "an", at(300)).await.unwrap();
     store
         .upsert_officer(
             &mut tx,
-            "k-binh2",
+            &key("k-binh2"),
             b"k-binh2",
             "binh",
             "Võ Bình",
-            "officer",
-            310,
+            Role::Officer,
+            at(310),
         )
         .await
         .unwrap();
@@ -908,7 +1008,7 @@ async fn officers_and_audit_contract(store: &Store) {
             .unwrap()
             .unwrap()
             .user_key,
-        "k-binh2"
+        key("k-binh2")
     );
     assert_eq!(
         store
@@ -917,23 +1017,26 @@ async fn officers_and_audit_contract(store: &Store) {
             .unwrap()
             .unwrap()
             .user_key,
-        "k-an"
+        key("k-an")
     );
     // Registering a known Zalo id again renames and re-activates; areas and rights stay.
-    store.deactivate_officer(&mut tx, "an", 400).await.unwrap();
+    store
+        .deactivate_officer(&mut tx, "an", at(400))
+        .await
+        .unwrap();
     store
         .upsert_officer(
             &mut tx,
-            "k-an",
+            &key("k-an"),
             b"k-an",
             "an.moi",
             "Nguyễn An",
-            "chief",
-            410,
+            Role::Chief,
+            at(410),
         )
         .await
         .unwrap();
-    let an = store.officer(&mut tx, "k-an").await.unwrap().unwrap();
+    let an = store.officer(&mut tx, &key("k-an")).await.unwrap().unwrap();
     assert_eq!(
         officer_view(&an),
         (
@@ -957,11 +1060,11 @@ async fn officers_and_audit_contract(store: &Store) {
             &mut tx,
             "k-chief",
             Some("truong"),
-            "officer",
+            AuditAction::from(CommandName::Officer),
             None,
-            "ok",
+            Outcome::Ok,
             Some(b"add an"),
-            500,
+            at(500),
         )
         .await
         .unwrap();
@@ -970,11 +1073,11 @@ async fn officers_and_audit_contract(store: &Store) {
             &mut tx,
             "k-an",
             Some("an"),
-            "reveal",
+            AuditAction::from(CommandName::Reveal),
             Some("PA-AAAAAA"),
-            "refused",
+            Outcome::Refused,
             None,
-            510,
+            at(510),
         )
         .await
         .unwrap();
@@ -983,11 +1086,11 @@ async fn officers_and_audit_contract(store: &Store) {
             &mut tx,
             "k-stranger",
             None,
-            "cases",
+            AuditAction::from(CommandName::Cases),
             None,
-            "refused",
+            Outcome::Refused,
             None,
-            520,
+            at(520),
         )
         .await
         .unwrap();
@@ -999,21 +1102,25 @@ async fn officers_and_audit_contract(store: &Store) {
             &mut tx,
             "k-an",
             Some("an"),
-            "claim",
+            AuditAction::from(CommandName::Claim),
             Some("PA-BBBBBB"),
-            "ok",
+            Outcome::Ok,
             None,
-            530,
+            at(530),
         )
         .await
         .unwrap();
     store
-        .deactivate_officer(&mut tx, "truong", 530)
+        .deactivate_officer(&mut tx, "truong", at(530))
         .await
         .unwrap();
     tx.rollback().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    assert!(store.officer(&mut tx, "k-chief").await.unwrap().is_some());
+    assert!(store
+        .officer(&mut tx, &key("k-chief"))
+        .await
+        .unwrap()
+        .is_some());
     tx.commit().await.unwrap();
 
     type AuditRow = (
@@ -1080,32 +1187,41 @@ async fn news_contract(store: &Store) {
     let mut tx = store.begin().await.unwrap();
     let (items, more) = store.news_page(&mut tx, 0, 3).await.unwrap();
     assert!(items.is_empty() && !more);
-    tx.commit().await.unwrap();
     let mut ids = Vec::new();
     for (kind, title, link, published) in [
-        ("news", "Họp tổ dân phố", None, 1_000),
+        (NewsKind::News, "Họp tổ dân phố", None, 1_000),
         (
-            "warning",
+            NewsKind::Warning,
             "Cảnh báo lừa đảo qua điện thoại",
             Some("https://example.vn/a"),
             3_000,
         ),
         (
-            "news",
+            NewsKind::News,
             "Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
             None,
             2_000,
         ),
-        ("warning", "Cảnh báo trộm xe", None, 3_000),
-        ("news", "Lịch tiếp công dân", None, 500),
+        (NewsKind::Warning, "Cảnh báo trộm xe", None, 3_000),
+        (NewsKind::News, "Lịch tiếp công dân", None, 500),
     ] {
         ids.push(
             store
-                .add_news(kind, title, "Nội dung ngắn.", link, published, "seed", 10)
+                .add_news(
+                    &mut tx,
+                    kind,
+                    title,
+                    "Nội dung ngắn.",
+                    link,
+                    at(published),
+                    "seed",
+                    at(10),
+                )
                 .await
                 .unwrap(),
         );
     }
+    tx.commit().await.unwrap();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
     assert_eq!(store.news_count().await.unwrap(), 5);
     let page = |offset: i64, limit: i64| {
@@ -1133,7 +1249,7 @@ async fn news_contract(store: &Store) {
     assert_eq!(
         (
             item.id,
-            item.kind.as_str(),
+            item.kind.id(),
             item.body.as_str(),
             item.link.as_deref(),
             item.published_at
@@ -1143,7 +1259,7 @@ async fn news_contract(store: &Store) {
             "warning",
             "Nội dung ngắn.",
             Some("https://example.vn/a"),
-            3_000
+            at(3_000)
         )
     );
     assert_eq!(first[0].link, None);
@@ -1176,55 +1292,68 @@ async fn news_contract(store: &Store) {
 /// transaction commits.
 async fn dialogues_contract(store: &Store) {
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(store.load_dialogue(&mut tx, "d1").await.unwrap(), None);
+    assert_eq!(
+        store.load_dialogue(&mut tx, &key("d1")).await.unwrap(),
+        None
+    );
     store
-        .save_dialogue(&mut tx, "d1", b"state one", 100)
+        .save_dialogue(&mut tx, &key("d1"), b"state one", at(100))
         .await
         .unwrap();
     store
-        .save_dialogue(&mut tx, "d2", b"other", 100)
+        .save_dialogue(&mut tx, &key("d2"), b"other", at(100))
         .await
         .unwrap();
     assert_eq!(
-        store.load_dialogue(&mut tx, "d1").await.unwrap(),
-        Some((b"state one".to_vec(), 100)),
+        store.load_dialogue(&mut tx, &key("d1")).await.unwrap(),
+        Some((b"state one".to_vec(), at(100))),
         "read back inside the transaction"
     );
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     store
-        .save_dialogue(&mut tx, "d1", b"state two", 200)
+        .save_dialogue(&mut tx, &key("d1"), b"state two", at(200))
         .await
         .unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     store
-        .save_dialogue(&mut tx, "d1", b"rolled back", 300)
+        .save_dialogue(&mut tx, &key("d1"), b"rolled back", at(300))
         .await
         .unwrap();
-    store.clear_dialogue(&mut tx, "d2").await.unwrap();
+    store.clear_dialogue(&mut tx, &key("d2")).await.unwrap();
     tx.rollback().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     assert_eq!(
-        store.load_dialogue(&mut tx, "d1").await.unwrap(),
-        Some((b"state two".to_vec(), 200))
+        store.load_dialogue(&mut tx, &key("d1")).await.unwrap(),
+        Some((b"state two".to_vec(), at(200)))
     );
     assert_eq!(
-        store.load_dialogue(&mut tx, "d2").await.unwrap(),
-        Some((b"other".to_vec(), 100))
+        store.load_dialogue(&mut tx, &key("d2")).await.unwrap(),
+        Some((b"other".to_vec(), at(100)))
     );
-    store.clear_dialogue(&mut tx, "d1").await.unwrap();
-    store.clear_dialogue(&mut tx, "d1").await.unwrap(); // nothing to end: no error
-    store.clear_dialogue(&mut tx, "nobody").await.unwrap();
+    store.clear_dialogue(&mut tx, &key("d1")).await.unwrap();
+    store.clear_dialogue(&mut tx, &key("d1")).await.unwrap(); // nothing to end: no error
+    store.clear_dialogue(&mut tx, &key("nobody")).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(store.load_dialogue(&mut tx, "d1").await.unwrap(), None);
-    assert!(store.load_dialogue(&mut tx, "d2").await.unwrap().is_some());
-    // An empty state is a state.
-    store.save_dialogue(&mut tx, "d3", b"", 400).await.unwrap();
     assert_eq!(
-        store.load_dialogue(&mut tx, "d3").await.unwrap(),
-        Some((Vec::new(), 400))
+        store.load_dialogue(&mut tx, &key("d1")).await.unwrap(),
+        None
+    );
+    assert!(store
+        .load_dialogue(&mut tx, &key("d2"))
+        .await
+        .unwrap()
+        .is_some());
+    // An empty state is a state.
+    store
+        .save_dialogue(&mut tx, &key("d3"), b"", at(400))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.load_dialogue(&mut tx, &key("d3")).await.unwrap(),
+        Some((Vec::new(), at(400)))
     );
     tx.commit().await.unwrap();
 }

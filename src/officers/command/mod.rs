@@ -60,6 +60,8 @@ mod words;
 pub use cases::CaseFilter;
 pub use roster::{OfficerAction, OnCallAction};
 
+pub use crate::access::{CommandName, Role};
+use crate::cases::Status;
 use crate::lang::nfc;
 use roster::ONCALL_SET_HELP;
 use words::{code_and_text, take_code, title_and_text, Words};
@@ -92,7 +94,7 @@ pub enum Command {
     /// Change a case's status (`received|processing|need_info|transferred|resolved|rejected`).
     Status {
         code: String,
-        status: String,
+        status: Status,
         note: Option<String>,
     },
     /// Internal note on a case (not sent to the resident).
@@ -115,63 +117,7 @@ pub enum Command {
     Officer(OfficerAction),
 }
 
-/// The commands, by canonical name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CommandName {
-    /// `/help`.
-    Help,
-    /// `/cases`.
-    Cases,
-    /// `/case`.
-    Case,
-    /// `/claim`.
-    Claim,
-    /// `/assign`.
-    Assign,
-    /// `/status`.
-    Status,
-    /// `/note`.
-    Note,
-    /// `/reply`.
-    Reply,
-    /// `/news`.
-    News,
-    /// `/warn`.
-    Warn,
-    /// `/alert`.
-    Alert,
-    /// `/reveal`.
-    Reveal,
-    /// `/stats`.
-    Stats,
-    /// `/oncall`.
-    OnCall,
-    /// `/officer`.
-    Officer,
-}
-
 impl CommandName {
-    /// Canonical English name, for audit rows and help.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommandName::Help => "help",
-            CommandName::Cases => "cases",
-            CommandName::Case => "case",
-            CommandName::Claim => "claim",
-            CommandName::Assign => "assign",
-            CommandName::Status => "status",
-            CommandName::Note => "note",
-            CommandName::Reply => "reply",
-            CommandName::News => "news",
-            CommandName::Warn => "warn",
-            CommandName::Alert => "alert",
-            CommandName::Reveal => "reveal",
-            CommandName::Stats => "stats",
-            CommandName::OnCall => "oncall",
-            CommandName::Officer => "officer",
-        }
-    }
-
     /// Its spec: aliases, usage, help line and role.
     fn spec(self) -> &'static Spec {
         SPECS
@@ -179,15 +125,6 @@ impl CommandName {
             .find(|s| s.name == self)
             .expect("every command has a spec (tested)")
     }
-}
-
-/// Who may run a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Every registered officer.
-    Officer,
-    /// The chief (Trưởng Công an phường) only.
-    Chief,
 }
 
 impl Command {

@@ -1,7 +1,7 @@
 //! `/oncall` and `/officer`: the on-call roster and the officers themselves.
 
 use super::words::{handle, keyword, Words};
-use super::{officer_usage, usage, Command, ParseError, MAX_HANDLE, MAX_NAME};
+use super::{officer_usage, usage, Command, ParseError, Role, MAX_HANDLE, MAX_NAME};
 
 /// `/oncall`: show the roster, or (chief) replace it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +25,8 @@ pub enum OfficerAction {
         handle: String,
         /// Display name, as typed.
         name: String,
-        /// Whether the new officer is a chief.
-        chief: bool,
+        /// The new officer's role.
+        role: Role,
     },
     /// Deactivate an officer.
     Remove {
@@ -149,13 +149,13 @@ pub(super) const OFFICER_SUBS: &[(&str, OfficerKey)] = &[
     ("diaban", OfficerKey::Area),
 ];
 
-pub(super) const ROLES: &[(&str, bool)] = &[
-    ("chief", true),
-    ("truong", true),
-    ("chihuy", true),
-    ("officer", false),
-    ("canbo", false),
-    ("cb", false),
+pub(super) const ROLES: &[(&str, Role)] = &[
+    ("chief", Role::Chief),
+    ("truong", Role::Chief),
+    ("chihuy", Role::Chief),
+    ("officer", Role::Officer),
+    ("canbo", Role::Officer),
+    ("cb", Role::Officer),
 ];
 
 /// A handle fit to be stored: ASCII letters, digits, `_ - .`, at most MAX_HANDLE.
@@ -184,7 +184,7 @@ pub(super) fn parse_officer(rest: &str) -> Result<Command, ParseError> {
             }
             let handle = new_handle(args.word(1)).ok_or_else(bad)?;
             let role = Words::new(args.rest(2));
-            let (chief, _) = keyword(&role, ROLES, 1).ok_or_else(bad)?;
+            let (role_value, _) = keyword(&role, ROLES, 1).ok_or_else(bad)?;
             let name = role.rest(1);
             if !(1..=MAX_NAME).contains(&name.chars().count()) {
                 return Err(bad());
@@ -193,7 +193,7 @@ pub(super) fn parse_officer(rest: &str) -> Result<Command, ParseError> {
                 zalo_id: zalo_id.to_string(),
                 handle,
                 name: name.to_string(),
-                chief,
+                role: role_value,
             }
         }
         OfficerKey::Remove => {

@@ -2,30 +2,31 @@
 
 use super::words::{bounded_text, keyword, take_code, Words};
 use super::{usage, Command, ParseError};
+use crate::cases::Status;
 
-pub(super) const STATUSES: &[(&str, &str)] = &[
-    ("received", "received"),
-    ("tiepnhan", "received"),
-    ("datiepnhan", "received"),
-    ("processing", "processing"),
-    ("xuly", "processing"),
-    ("dangxuly", "processing"),
-    ("needinfo", "need_info"),
-    ("bosung", "need_info"),
-    ("canbosung", "need_info"),
-    ("transferred", "transferred"),
-    ("chuyen", "transferred"),
-    ("dachuyen", "transferred"),
-    ("resolved", "resolved"),
-    ("xong", "resolved"),
-    ("daxong", "resolved"),
-    ("daxuly", "resolved"),
-    ("xulyxong", "resolved"),
-    ("giaiquyet", "resolved"),
-    ("dagiaiquyet", "resolved"),
-    ("hoanthanh", "resolved"),
-    ("rejected", "rejected"),
-    ("tuchoi", "rejected"),
+pub(super) const STATUSES: &[(&str, Status)] = &[
+    ("received", Status::Received),
+    ("tiepnhan", Status::Received),
+    ("datiepnhan", Status::Received),
+    ("processing", Status::Processing),
+    ("xuly", Status::Processing),
+    ("dangxuly", Status::Processing),
+    ("needinfo", Status::NeedInfo),
+    ("bosung", Status::NeedInfo),
+    ("canbosung", Status::NeedInfo),
+    ("transferred", Status::Transferred),
+    ("chuyen", Status::Transferred),
+    ("dachuyen", Status::Transferred),
+    ("resolved", Status::Resolved),
+    ("xong", Status::Resolved),
+    ("daxong", Status::Resolved),
+    ("daxuly", Status::Resolved),
+    ("xulyxong", Status::Resolved),
+    ("giaiquyet", Status::Resolved),
+    ("dagiaiquyet", Status::Resolved),
+    ("hoanthanh", Status::Resolved),
+    ("rejected", Status::Rejected),
+    ("tuchoi", Status::Rejected),
 ];
 
 pub(super) fn parse_status(rest: &str) -> Result<Command, ParseError> {
@@ -41,9 +42,5 @@ pub(super) fn parse_status(rest: &str) -> Result<Command, ParseError> {
     } else {
         Some(bounded_text(note).ok_or_else(|| usage("status"))?)
     };
-    Ok(Command::Status {
-        code,
-        status: status.to_string(),
-        note,
-    })
+    Ok(Command::Status { code, status, note })
 }

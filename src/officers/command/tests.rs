@@ -404,18 +404,21 @@ fn status_ids_and_aliases() {
     ] {
         assert_eq!(
             st(&format!("/tt PA-7K3M9Q {typed}")),
-            (want.to_string(), None),
+            (Status::from_id(want).unwrap(), None),
             "{typed}"
         );
         assert_eq!(
             st(&format!("/trạng thái pa7k3m9q {typed} Ghi chú: ĐÃ gọi")),
-            (want.to_string(), Some("Ghi chú: ĐÃ gọi".into())),
+            (
+                Status::from_id(want).unwrap(),
+                Some("Ghi chú: ĐÃ gọi".into())
+            ),
             "{typed}"
         );
     }
     assert_eq!(
         st("/status PA-7K3M9Q chuyển - Công an quận"),
-        ("transferred".into(), Some("Công an quận".into()))
+        (Status::Transferred, Some("Công an quận".into()))
     );
     assert_eq!(usage_of("/tt PA-7K3M9Q"), "status");
     assert_eq!(usage_of("/tt PA-7K3M9Q done"), "status");
@@ -594,7 +597,7 @@ fn officer_management() {
             zalo_id: "1234567890123".into(),
             handle: "an".into(),
             name: "Nguyễn Văn An".into(),
-            chief: false
+            role: Role::Officer
         }
     );
     assert_eq!(
@@ -603,7 +606,7 @@ fn officer_management() {
             zalo_id: "99".into(),
             handle: "binh".into(),
             name: "Trần Thị Bình".into(),
-            chief: true
+            role: Role::Chief
         }
     );
     assert_eq!(
@@ -612,7 +615,7 @@ fn officer_management() {
             zalo_id: "u-1".into(),
             handle: "tu.le".into(),
             name: "Lê Tư".into(),
-            chief: true
+            role: Role::Chief
         }
     );
     for text in [
