@@ -4,17 +4,19 @@
 //!
 //! Submodules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
 //! (`message/cs` validation), `upload` (image upload), `tags` (tags and user detail),
-//! `event` (event JSON shapes),
+//! `event` (event JSON shapes), `mac` (the webhook MAC), `date` (dates in Vietnam's time zone),
 //! `resident` (building, signing and posting events), `inspect` (read-only views and test
 //! knobs), `faults` (injected misbehaviour), `state` (the shared state).
 //!
 //! State lives only in memory: a restart of the simulator is a fresh Zalo sandbox.
 
+mod date;
 mod event;
 mod faults;
 mod input;
 mod inspect;
 pub mod load;
+mod mac;
 mod oauth;
 mod platform;
 mod resident;
@@ -39,6 +41,9 @@ pub use state::{SentMessage, SimStats};
 
 use state::State;
 
+/// Zalo's OA API quota: 4000 calls in any 60 s per app, `-32` beyond it (docs/PLATFORM.md §7).
+pub const CALLS_PER_MINUTE: u32 = 4000;
+
 /// Identities and secrets of the simulated app and OA.
 #[derive(Clone)]
 pub struct SimConfig {
@@ -55,7 +60,7 @@ pub struct SimConfig {
     pub webhook_url: Option<String>,
     /// Lifetime of access tokens; Zalo's is 25 h.
     pub access_token_ttl: Duration,
-    /// Zalo's OA API quota per app, calls in any 60 s (4000, answered `-32` beyond it);
+    /// Zalo's OA API quota per app, calls in any 60 s ([`CALLS_PER_MINUTE`], `-32` beyond it);
     /// `None` for load runs that measure the bot's own pipeline.
     pub api_calls_per_minute: Option<u32>,
 }
@@ -71,7 +76,7 @@ impl SimConfig {
             initial_refresh_token: "sandbox-bootstrap-refresh-token".to_owned(),
             webhook_url: Some("http://127.0.0.1:8080/webhook/zalo".to_owned()),
             access_token_ttl: Duration::from_secs(90_000),
-            api_calls_per_minute: Some(crate::config::ZALO_CALLS_PER_MINUTE),
+            api_calls_per_minute: Some(CALLS_PER_MINUTE),
         }
     }
 }
