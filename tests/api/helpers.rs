@@ -158,17 +158,22 @@ pub fn test_settings(db_url: &str, embedded_sim: bool) -> Settings {
     s
 }
 
-/// A simulator of its own (not embedded), for tests that restart or multiply the app.
-pub async fn spawn_sim() -> (Simulator, SocketAddr, CancellationToken) {
-    let sim = Simulator::new(SimConfig {
+/// A simulator playing Zalo for the test app's identities and secrets.
+fn test_sim(webhook_url: Option<String>) -> Simulator {
+    Simulator::new(SimConfig {
         app_id: APP_ID.into(),
         oa_id: OA_ID.into(),
         oa_secret_key: OA_SECRET.into(),
         app_secret: APP_SECRET.into(),
         initial_refresh_token: REFRESH.into(),
-        webhook_url: None,
+        webhook_url,
         ..SimConfig::sandbox_defaults()
-    });
+    })
+}
+
+/// A simulator of its own (not embedded), for tests that restart or multiply the app.
+pub async fn spawn_sim() -> (Simulator, SocketAddr, CancellationToken) {
+    let sim = test_sim(None);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let stop = CancellationToken::new();
@@ -209,13 +214,15 @@ pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Te
     let db = db.or_suite().await;
     let mut settings = test_settings(&db.url(), true);
     tweak(&mut settings);
-    let app = Application::build(settings).await.expect("app builds");
+    let mut app = Application::build(settings).await.expect("app builds");
+    // Embedded as `ketnoi serve` embeds it in sandbox mode.
+    let sim = test_sim(Some(app.webhook_url()));
+    let embedded = sim.clone();
+    app.serve_sandbox(move |listener, stop| embedded.serve(listener, stop))
+        .expect("sandbox mode");
     let address = app.address();
     let ops_address = app.ops_address();
-    let (sim, sim_address) = app
-        .simulator()
-        .map(|(s, a)| (s.clone(), a))
-        .expect("sandbox");
+    let sim_address = app.sandbox_address().expect("sandbox");
     let store = app.store().clone();
     let stop = CancellationToken::new();
     let task = tokio::spawn(app.run(stop.clone()));
