@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use ketnoi::config::Settings;
 use ketnoi::startup::Application;
-use ketnoi::zalo::sim::{SimConfig, Simulator};
+use zalo_sim::{SimConfig, Simulator};
 
 #[derive(Parser)]
 #[command(
@@ -241,7 +241,7 @@ async fn sim(
         listener.local_addr()?
     );
     let serving = tokio::spawn(simulator.clone().serve(listener, stop.clone()));
-    let config = ketnoi::zalo::sim::load::LoadConfig {
+    let config = zalo_sim::load::LoadConfig {
         webhooks: webhook,
         rate,
         duration: std::time::Duration::from_secs_f64(duration),
@@ -251,7 +251,7 @@ async fn sim(
         connections,
         ladder_factor,
     };
-    let report = ketnoi::zalo::sim::load::run(&simulator, &config).await;
+    let report = zalo_sim::load::run(&simulator, &config).await;
     println!("{}", serde_json::to_string(&report)?);
     eprintln!("{report}");
     stop.cancel();

@@ -2,8 +2,9 @@
 //! stand-in Zalo is served on), connects and migrates the database, starts the server and the
 //! workers, and stops them in order on shutdown.
 //!
-//! The library does not start the simulator: in sandbox mode the caller serves it on the
-//! listener bound here ([`Application::serve_sandbox`]), as `ketnoi serve` and the tests do.
+//! The library does not know the simulator (`crates/zalo-sim`): in sandbox mode the caller
+//! serves it on the listener bound here ([`Application::serve_sandbox`]), as `ketnoi serve` and
+//! the tests do.
 
 use std::future::Future;
 use std::net::SocketAddr;

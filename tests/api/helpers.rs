@@ -8,8 +8,8 @@ use ketnoi::config::{default_config_dir, Settings};
 use ketnoi::startup::Application;
 use ketnoi::store::Store;
 use ketnoi::zalo::signature;
-use ketnoi::zalo::sim::{SentMessage, SimConfig, Simulator};
 use tokio_util::sync::CancellationToken;
+use zalo_sim::{SentMessage, SimConfig, Simulator};
 
 pub const APP_ID: &str = "1234567890123456789";
 pub const OA_ID: &str = "9876543210987654321";
@@ -345,7 +345,7 @@ pub async fn replies(sim: &Simulator, user: &str, n: usize) -> Vec<SentMessage> 
 pub async fn say(
     app: &TestApp,
     user: &str,
-    input: ketnoi::zalo::sim::ResidentInput,
+    input: zalo_sim::ResidentInput,
     expect: usize,
 ) -> Vec<SentMessage> {
     let before = app.sim.sent_messages(user).len();
@@ -461,7 +461,7 @@ pub async fn before_marker(
 ) -> Vec<SentMessage> {
     let start = sim.sent_messages(user).len();
     let sent = sim
-        .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(marker))
+        .send_as_user(user, zalo_sim::ResidentInput::text(marker))
         .await
         .expect("simulator sends");
     assert_eq!(sent.webhook_status, 200);
@@ -494,7 +494,7 @@ pub async fn before_markers(
     let mut quoted = Vec::new();
     for user in users {
         let sent = sim
-            .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(marker))
+            .send_as_user(user, zalo_sim::ResidentInput::text(marker))
             .await
             .expect("simulator sends");
         assert_eq!(sent.webhook_status, 200);

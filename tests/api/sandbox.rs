@@ -3,8 +3,8 @@
 //! without it.
 
 use ketnoi::startup::Application;
-use ketnoi::zalo::sim::SimConfig;
 use tokio_util::sync::CancellationToken;
+use zalo_sim::SimConfig;
 
 use crate::helpers::*;
 
@@ -36,4 +36,29 @@ fn the_simulators_quota_is_the_ceiling_start_up_checks() {
         SimConfig::sandbox_defaults().api_calls_per_minute,
         Some(ketnoi::config::ZALO_CALLS_PER_MINUTE)
     );
+}
+
+#[test]
+fn the_library_does_not_use_the_simulator() {
+    // Cargo gives the library every dependency the binary has; this keeps `zalo-sim` the
+    // binary's and the tests' alone.
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let users: Vec<_> = files
+        .iter()
+        .filter(|f| **f != src.join("main.rs"))
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("zalo_sim"))
+        .collect();
+    assert!(users.is_empty(), "{users:?}");
 }

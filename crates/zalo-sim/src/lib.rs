@@ -1,12 +1,27 @@
-//! The Zalo platform simulator: a faithful, in-memory stand-in for Zalo (docs/DESIGN.md, "The Zalo
-//! simulator"; docs/PLATFORM.md). This module owns the public `Simulator` handle, its
-//! configuration, the router that mounts every endpoint, and the helpers Rust tests use.
+//! zalo-sim: an in-memory stand-in for the Zalo platform, so that ketnoi runs, and is tested,
+//! with no Zalo account and no network. It plays the other side of the wire: the OA API
+//! (`message/cs`, the retired `message`, image upload, user detail, tags), the OAuth v4 token
+//! endpoint, and residents, whose events it builds, signs with the webhook MAC and POSTs to the
+//! bot's webhook; `load` plays Zalo under load for benchmarks.
 //!
-//! Submodules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
+//! How faithful: built from docs/PLATFORM.md, which gives a source for every fact. Requests are
+//! validated as Zalo documents them and answered with Zalo's envelopes and error codes (`-216`
+//! for an unknown token, `-220` for an expired one, `-32` past 4000 calls a minute, `-230`
+//! outside the 7-day reply window; refresh tokens are single-use, access tokens live 25 h);
+//! events have Zalo's JSON shapes, MAC and, on request, byte-identical redelivery. What the sources leave open (docs/PLATFORM.md §8) is the documentation's reading,
+//! not a measurement of the real platform. On top of Zalo: `/sim/...` endpoints to act as a
+//! resident, inspect what the bot sent, move the clock and inject faults (docs/DESIGN.md, "The
+//! Zalo simulator").
+//!
+//! Nothing of ketnoi's is used here, not even its MAC or dates (`mac`, `date`): a simulator that
+//! shared the bot's code would agree with the bot's mistakes.
+//!
+//! Modules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
 //! (`message/cs` validation), `upload` (image upload), `tags` (tags and user detail),
 //! `event` (event JSON shapes), `mac` (the webhook MAC), `date` (dates in Vietnam's time zone),
 //! `resident` (building, signing and posting events), `inspect` (read-only views and test
-//! knobs), `faults` (injected misbehaviour), `state` (the shared state).
+//! knobs), `faults` (injected misbehaviour), `state` (the shared state), `load` (the load
+//! generator).
 //!
 //! State lives only in memory: a restart of the simulator is a fresh Zalo sandbox.
 

@@ -6,10 +6,10 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::zalo::sim::event::{build_event, Kind};
-use crate::zalo::sim::mac;
-use crate::zalo::sim::resident::prepare;
-use crate::zalo::sim::ResidentInput;
+use crate::event::{build_event, Kind};
+use crate::mac;
+use crate::resident::prepare;
+use crate::ResidentInput;
 
 // Computed outside Rust with coreutils, e.g.
 //   printf '%s' '4318826701985012345{"event_name":…}1718000200000sandbox-oa-secret-key' | sha256sum

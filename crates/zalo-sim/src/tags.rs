@@ -11,10 +11,10 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::date::vn_date;
-use super::platform::{parse_data_param, parse_json, str_field, ApiError};
-use super::state::user_id_by_app;
-use super::Simulator;
+use crate::date::vn_date;
+use crate::platform::{parse_data_param, parse_json, str_field, ApiError};
+use crate::state::user_id_by_app;
+use crate::Simulator;
 
 const TAG_NAME_LIMIT: usize = 100;
 

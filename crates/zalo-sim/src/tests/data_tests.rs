@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::zalo::sim::date::vn_date;
+use crate::date::vn_date;
 
 fn multipart(file: &[u8]) -> (String, Vec<u8>) {
     let mut body = b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; \

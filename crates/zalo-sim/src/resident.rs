@@ -12,11 +12,11 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::json;
 
-use super::event::{build_event, Kind};
-use super::input::ResidentInput;
-use super::mac;
-use super::state::DeliveredEvent;
-use super::Simulator;
+use crate::event::{build_event, Kind};
+use crate::input::ResidentInput;
+use crate::mac;
+use crate::state::DeliveredEvent;
+use crate::Simulator;
 
 /// The result of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
