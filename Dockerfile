@@ -2,14 +2,20 @@
 # as an unprivileged user. Commands match the README (`ketnoi serve`, config/ beside the binary).
 FROM rust:1.95-slim-bookworm AS build
 WORKDIR /src
-# Dependencies first, so code changes do not rebuild them.
+# Dependencies first, so code changes do not rebuild them: the workspace's manifests over empty
+# sources (the simulator, crates/zalo-sim, is a dependency of the binary; Cargo.toml names the
+# bench, so its file must exist too).
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
-    && cargo build --release --locked && rm -rf src
+COPY crates/zalo-sim/Cargo.toml crates/zalo-sim/
+RUN mkdir -p src crates/zalo-sim/src benches && echo 'fn main() {}' > src/main.rs \
+    && touch src/lib.rs crates/zalo-sim/src/lib.rs benches/hot_paths.rs \
+    && cargo build --release --locked && rm -rf src crates/zalo-sim/src benches
 COPY src src
+COPY crates crates
+COPY benches benches
 COPY migrations migrations
 COPY config config
-RUN touch src/main.rs src/lib.rs && cargo build --release --locked
+RUN touch src/main.rs src/lib.rs crates/zalo-sim/src/lib.rs && cargo build --release --locked
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Import cycles between the crate's modules, from `crate::…` paths in the source.
 
-A module here is a top-level module of src/ (`bot`, `officers`, `store`, …), with `zalo::sim`
-counted on its own since it is meant to stand apart. Prints the module
-graph and every cycle; exits 1 when there is one.
+A module here is a top-level module of src/ (`bot`, `officers`, `store`, …); the simulator,
+which stands apart, is a crate of its own (crates/zalo-sim). Prints the module graph and every
+cycle; exits 1 when there is one.
 
     python3 scripts/import-cycles.py
 """
@@ -12,15 +12,10 @@ import re
 import sys
 
 SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
-SPLIT = {("zalo", "sim")}
 
 
 def module_of(parts):
-    if not parts:
-        return None
-    if len(parts) > 1 and (parts[0], parts[1]) in SPLIT:
-        return f"{parts[0]}::{parts[1]}"
-    return parts[0]
+    return parts[0] if parts else None
 
 
 def file_module(path):

@@ -1,13 +1,17 @@
 //! The `ketnoi` command: `serve`, `sim`, `classify`, `migrate`.
+//!
+//! The simulator is started here, not in the library: `serve` in sandbox mode and `sim` both
+//! play Zalo with the identities and secrets of the settings ([`sim_config`]).
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use tokio_util::sync::CancellationToken;
 
 use ketnoi::config::Settings;
 use ketnoi::startup::Application;
+use zalo_sim::{SimConfig, Simulator};
 
 #[derive(Parser)]
 #[command(
@@ -145,18 +149,41 @@ fn shutdown_on_signal() -> CancellationToken {
     token
 }
 
+/// The simulator as Zalo for the app of these settings, posting residents' events to `webhook`.
+fn sim_config(settings: &Settings, webhook: Option<String>) -> SimConfig {
+    let secret = |s: &SecretString| s.expose_secret().to_owned();
+    SimConfig {
+        app_id: settings.zalo.app_id.clone(),
+        oa_id: settings.zalo.oa_id.clone(),
+        oa_secret_key: secret(&settings.zalo.oa_secret_key),
+        app_secret: secret(&settings.zalo.app_secret),
+        initial_refresh_token: secret(&settings.zalo.refresh_token),
+        webhook_url: webhook,
+        ..SimConfig::sandbox_defaults()
+    }
+}
+
 async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let app = Application::build(settings).await?;
-    let address = app.address();
-    tracing::info!(%address, "webhook listening on http://{address}/webhook/zalo");
-    if let Some((_, sim)) = app.simulator() {
+    // Taken before `build` consumes the settings; the webhook is known once it has bound.
+    let sandbox = settings.sim.enabled.then(|| sim_config(&settings, None));
+    let mut app = Application::build(settings).await?;
+    if let Some(config) = sandbox {
+        let simulator = Simulator::new(SimConfig {
+            webhook_url: Some(app.webhook_url()),
+            ..config
+        });
+        app.serve_sandbox(move |listener, stop| simulator.serve(listener, stop))?;
+    }
+    let (address, webhook) = (app.address(), app.webhook_url());
+    tracing::info!(%address, "webhook listening on {webhook}");
+    if let Some(sim) = app.sandbox_address() {
         println!("ketnoi is running in SANDBOX mode with the Zalo simulator at http://{sim}");
         println!("Chat with the bot as a resident:");
         println!("  curl -s -XPOST http://{sim}/sim/users/1001/send -H 'content-type: application/json' -d '{{\"text\":\"xin chào\"}}'");
         println!("See what the bot answered:");
         println!("  curl -s 'http://{sim}/sim/messages?user_id=1001'");
         let ops = app.ops_address();
-        println!("Webhook: http://{address}/webhook/zalo   Metrics: http://{ops}/metrics");
+        println!("Webhook: {webhook}   Metrics: http://{ops}/metrics");
         if let Some(chief) = app.sandbox_chief() {
             println!(
                 "Officers: user {chief} is the chief and on call (emergencies are paged to them)."
@@ -179,27 +206,16 @@ async fn sim(
     webhook: Option<String>,
     action: Option<SimAction>,
 ) -> anyhow::Result<()> {
-    use ketnoi::zalo::sim::{SimConfig, Simulator};
     let listen = listen.unwrap_or_else(|| settings.sim.listen.clone());
     let webhook =
         webhook.unwrap_or_else(|| format!("http://{}/webhook/zalo", settings.server.listen));
-    let secret = |s: &secrecy::SecretString| s.expose_secret().to_owned();
-    let simulator = Simulator::new(SimConfig {
-        app_id: settings.zalo.app_id.clone(),
-        oa_id: settings.zalo.oa_id.clone(),
-        oa_secret_key: secret(&settings.zalo.oa_secret_key),
-        app_secret: secret(&settings.zalo.app_secret),
-        initial_refresh_token: secret(&settings.zalo.refresh_token),
-        webhook_url: Some(webhook.clone()),
-        // A load run measures the bot's pipeline, which may be allowed more than Zalo's quota
-        // against a simulator (see `zalo.rate_limit_per_minute`); `sim` alone plays Zalo whole.
-        api_calls_per_minute: if matches!(action, Some(SimAction::Load { .. })) {
-            None
-        } else {
-            Some(ketnoi::config::ZALO_CALLS_PER_MINUTE)
-        },
-        ..SimConfig::sandbox_defaults()
-    });
+    let mut config = sim_config(&settings, Some(webhook.clone()));
+    // A load run measures the bot's pipeline, which may be allowed more than Zalo's quota
+    // against a simulator (see `zalo.rate_limit_per_minute`); `sim` alone plays Zalo whole.
+    if matches!(action, Some(SimAction::Load { .. })) {
+        config.api_calls_per_minute = None;
+    }
+    let simulator = Simulator::new(config);
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     let Some(SimAction::Load {
         webhook,
@@ -225,7 +241,7 @@ async fn sim(
         listener.local_addr()?
     );
     let serving = tokio::spawn(simulator.clone().serve(listener, stop.clone()));
-    let config = ketnoi::zalo::sim::load::LoadConfig {
+    let config = zalo_sim::load::LoadConfig {
         webhooks: webhook,
         rate,
         duration: std::time::Duration::from_secs_f64(duration),
@@ -235,7 +251,7 @@ async fn sim(
         connections,
         ladder_factor,
     };
-    let report = ketnoi::zalo::sim::load::run(&simulator, &config).await;
+    let report = zalo_sim::load::run(&simulator, &config).await;
     println!("{}", serde_json::to_string(&report)?);
     eprintln!("{report}");
     stop.cancel();

@@ -1,12 +1,18 @@
-//! Wires the application together: binds the listeners (and the simulator in sandbox mode),
-//! connects and migrates the database, starts the server and the workers, and stops them in
-//! order on shutdown.
+//! Wires the application together: binds the listeners (and, in sandbox mode, the one the
+//! stand-in Zalo is served on), connects and migrates the database, starts the server and the
+//! workers, and stops them in order on shutdown.
+//!
+//! The library does not know the simulator (`crates/zalo-sim`): in sandbox mode the caller
+//! serves it on the listener bound here ([`Application::serve_sandbox`]), as `ketnoi serve` and
+//! the tests do.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
+use futures::future::BoxFuture;
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
@@ -30,7 +36,6 @@ use crate::store::Store;
 use crate::time::Timestamp;
 use crate::vault::Vault;
 use crate::zalo::client::{ClientConfig, ZaloClient};
-use crate::zalo::sim::{SimConfig, Simulator};
 
 /// A built, not yet running, application.
 pub struct Application {
@@ -38,7 +43,7 @@ pub struct Application {
     address: SocketAddr,
     ops_listener: TcpListener,
     ops_address: SocketAddr,
-    sim: Option<(Simulator, TcpListener, SocketAddr)>,
+    sandbox: Option<Sandbox>,
     settings: Settings,
     store: Store,
     vault: Vault,
@@ -47,9 +52,23 @@ pub struct Application {
     texts: Texts,
 }
 
+/// Sandbox mode's stand-in for Zalo, as the library sees it: the listener bound at `sim.listen`,
+/// which the bot's Zalo URLs point at, until [`Application::serve_sandbox`] hands it over, and
+/// then what serves it.
+struct Sandbox {
+    address: SocketAddr,
+    listener: Option<TcpListener>,
+    server: Option<PlatformServer>,
+}
+
+/// Serves the sandbox platform until the shutdown token it is given is cancelled.
+type PlatformServer =
+    Box<dyn FnOnce(CancellationToken) -> BoxFuture<'static, std::io::Result<()>> + Send>;
+
 impl Application {
-    /// Binds, connects, migrates. In sandbox mode the simulator is bound too, and the bot's
-    /// Zalo URLs and the simulator's webhook URL point at each other, whatever the ports.
+    /// Binds, connects, migrates. In sandbox mode the stand-in Zalo's listener is bound too and
+    /// the bot's Zalo URLs point at it, whatever the port; [`Application::webhook_url`] is where
+    /// that platform is to post residents' events.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&settings.server.listen)
             .await
@@ -73,7 +92,7 @@ impl Application {
                 settings.officers.on_call = vec![settings.sim.default_chief.clone()];
             }
         }
-        let sim = if settings.sim.enabled {
+        let sandbox = if settings.sim.enabled {
             let sim_listener = TcpListener::bind(&settings.sim.listen).await.map_err(|e| {
                 anyhow::anyhow!("cannot listen on sim.listen={}: {e}", settings.sim.listen)
             })?;
@@ -81,8 +100,11 @@ impl Application {
             let base = format!("http://{sim_address}");
             settings.zalo.api_base = base.clone();
             settings.zalo.oauth_base = base;
-            let simulator = Simulator::new(sim_config(&settings, address));
-            Some((simulator, sim_listener, sim_address))
+            Some(Sandbox {
+                address: sim_address,
+                listener: Some(sim_listener),
+                server: None,
+            })
         } else {
             None
         };
@@ -92,7 +114,7 @@ impl Application {
         )
         .await?;
         store.migrate().await?;
-        if sim.is_some() {
+        if sandbox.is_some() {
             store.forget_tokens().await?;
         }
         if store.backend() == crate::store::Backend::Sqlite {
@@ -128,7 +150,7 @@ impl Application {
         bot.warm_up();
         let bot = Arc::new(bot);
         bootstrap_chief(&store, &vault, &settings.officers.chief_id).await?;
-        if sim.is_some() && settings.bot.seed_news_in_sandbox {
+        if sandbox.is_some() && settings.bot.seed_news_in_sandbox {
             crate::seed::sandbox_news(&store).await?;
         }
         Ok(Application {
@@ -136,7 +158,7 @@ impl Application {
             address,
             ops_listener,
             ops_address,
-            sim,
+            sandbox,
             settings,
             store,
             vault,
@@ -156,15 +178,41 @@ impl Application {
         self.ops_address
     }
 
+    /// Where Zalo (or the stand-in) posts events to this application.
+    pub fn webhook_url(&self) -> String {
+        format!("http://{}/webhook/zalo", self.address)
+    }
+
     /// The chief registered from settings (in sandbox mode `sim.default_chief` by default).
     pub fn sandbox_chief(&self) -> Option<&str> {
         let chief = self.settings.officers.chief_id.trim();
-        (self.sim.is_some() && !chief.is_empty()).then_some(chief)
+        (self.sandbox.is_some() && !chief.is_empty()).then_some(chief)
     }
 
-    /// The embedded simulator and its address, in sandbox mode.
-    pub fn simulator(&self) -> Option<(&Simulator, SocketAddr)> {
-        self.sim.as_ref().map(|(sim, _, addr)| (sim, *addr))
+    /// In sandbox mode, the address of the stand-in Zalo the bot talks to.
+    pub fn sandbox_address(&self) -> Option<SocketAddr> {
+        self.sandbox.as_ref().map(|sandbox| sandbox.address)
+    }
+
+    /// In sandbox mode, hands the stand-in Zalo's listener to `serve`, which `run` then runs
+    /// among the service's tasks: it gets the same shutdown token and must return once that is
+    /// cancelled, and its failure shuts the service down like any task's. Outside sandbox mode,
+    /// or called twice, it is an error.
+    pub fn serve_sandbox<F, Fut>(&mut self, serve: F) -> anyhow::Result<()>
+    where
+        F: FnOnce(TcpListener, CancellationToken) -> Fut + Send + 'static,
+        Fut: Future<Output = std::io::Result<()>> + Send + 'static,
+    {
+        let sandbox = self
+            .sandbox
+            .as_mut()
+            .ok_or_else(|| anyhow::anyhow!("not in sandbox mode (sim.enabled is false)"))?;
+        let listener = sandbox
+            .listener
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("the sandbox platform is already served"))?;
+        sandbox.server = Some(Box::new(move |stop| Box::pin(serve(listener, stop))));
+        Ok(())
     }
 
     /// The store.
@@ -178,7 +226,7 @@ impl Application {
         let Application {
             listener,
             ops_listener,
-            sim,
+            sandbox,
             settings,
             store,
             vault,
@@ -187,6 +235,16 @@ impl Application {
             texts,
             ..
         } = self;
+        // The bot must not run in sandbox mode with nothing answering as Zalo.
+        let platform = match sandbox {
+            Some(Sandbox {
+                server: None,
+                address,
+                ..
+            }) => anyhow::bail!("sandbox mode, but nothing serves Zalo at {address}"),
+            Some(Sandbox { server, .. }) => server,
+            None => None,
+        };
         let inbox_ready = Arc::new(Notify::new());
         let outbox_ready = Arc::new(Notify::new());
         let workers = &settings.workers;
@@ -212,14 +270,9 @@ impl Application {
         );
 
         let mut tasks = JoinSet::new();
-        if let Some((simulator, sim_listener, _)) = sim {
+        if let Some(platform) = platform {
             let stop = shutdown.clone();
-            tasks.spawn(async move {
-                simulator
-                    .serve(sim_listener, stop)
-                    .await
-                    .map_err(anyhow::Error::from)
-            });
+            tasks.spawn(async move { platform(stop).await.map_err(anyhow::Error::from) });
         }
         let header_timeout = Duration::from_millis(settings.server.header_timeout_ms);
         for (listener, router) in [(ops_listener, ops_router), (listener, router)] {
@@ -337,19 +390,6 @@ fn webhook_config(settings: &Settings) -> WebhookConfig {
         max_age_ms: settings.server.max_event_age_secs as i64 * 1000,
         max_future_ms: settings.server.max_event_future_secs as i64 * 1000,
         store_deadline: Duration::from_millis(settings.server.request_timeout_ms * 3 / 5),
-    }
-}
-
-fn sim_config(settings: &Settings, webhook: SocketAddr) -> SimConfig {
-    let secret = |s: &SecretString| s.expose_secret().to_owned();
-    SimConfig {
-        app_id: settings.zalo.app_id.clone(),
-        oa_id: settings.zalo.oa_id.clone(),
-        oa_secret_key: secret(&settings.zalo.oa_secret_key),
-        app_secret: secret(&settings.zalo.app_secret),
-        initial_refresh_token: secret(&settings.zalo.refresh_token),
-        webhook_url: Some(format!("http://{webhook}/webhook/zalo")),
-        ..SimConfig::sandbox_defaults()
     }
 }
 

@@ -1,12 +1,12 @@
 //! The Zalo platform, and nothing of ours: wire types, the webhook MAC, the OA API client,
-//! error codes, the reply window, and the simulator that stands in for Zalo offline.
+//! error codes, the reply window. The simulator that stands in for Zalo offline is a crate of
+//! its own (`crates/zalo-sim`), which the library does not use.
 
 pub mod client;
 pub mod error;
 pub mod events;
 pub mod messages;
 pub mod signature;
-pub mod sim;
 
 /// Zalo's customer-service window: a customer-service message may be sent until 7 days after
 /// the resident's last interaction (docs/PLATFORM.md §4).

@@ -2,9 +2,9 @@
 //! sent by Zalo as `X-ZEvent-Signature: mac=<hex>` (docs/PLATFORM.md §1.1).
 //!
 //! This is a plain hash of a concatenation, not an HMAC; that is what Zalo's official Java SDK
-//! (`MacUtils.buildMac`) computes. `sign` lives next to `verify` so the simulator and the tests
-//! build requests with the same recipe, and independent vectors in the tests catch a mistake in
-//! both at once.
+//! (`MacUtils.buildMac`) computes. `sign` lives next to `verify` for the tests, benches and fuzz
+//! targets that forge requests by hand; the simulator computes the MAC with an implementation of
+//! its own, so a mistake here does not sign its events too, and independent vectors check both.
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;

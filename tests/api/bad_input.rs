@@ -153,7 +153,7 @@ async fn database_files_are_readable_by_their_owner_only() {
     say(
         &app,
         "7900001",
-        ketnoi::zalo::sim::ResidentInput::text("xin chào"),
+        zalo_sim::ResidentInput::text("xin chào"),
         2,
     )
     .await;
@@ -185,7 +185,7 @@ async fn a_flood_is_answered_once_and_spends_no_more_calls_and_reports_merge() {
         let text = format!("alo alo tin nhắn số {i}");
         let sent = app
             .sim
-            .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(text))
+            .send_as_user(user, zalo_sim::ResidentInput::text(text))
             .await
             .unwrap();
         assert_eq!(sent.webhook_status, 200);
@@ -210,33 +210,15 @@ async fn a_flood_is_answered_once_and_spends_no_more_calls_and_reports_merge() {
         .unwrap();
     assert!(stored >= 30, "{stored}");
     // An emergency in the middle of a flood is still answered at once.
-    let r = say(
-        &app,
-        user,
-        ketnoi::zalo::sim::ResidentInput::text("cứu với"),
-        1,
-    )
-    .await;
+    let r = say(&app, user, zalo_sim::ResidentInput::text("cứu với"), 1).await;
     assert!(text_of(&r[0]).contains("KHẨN CẤP"));
 
     // Reports past the hourly limit merge into the open case.
     let reporter = "7900102";
     let report = "Tối qua lúc 10 giờ xe máy của tôi bị trộm ở trước nhà số 8 hẻm 5 khu phố 1";
     for _ in 0..3 {
-        say(
-            &app,
-            reporter,
-            ketnoi::zalo::sim::ResidentInput::text(report),
-            2,
-        )
-        .await;
-        say(
-            &app,
-            reporter,
-            ketnoi::zalo::sim::ResidentInput::text("gửi"),
-            1,
-        )
-        .await;
+        say(&app, reporter, zalo_sim::ResidentInput::text(report), 2).await;
+        say(&app, reporter, zalo_sim::ResidentInput::text("gửi"), 1).await;
     }
     let (cases,): (i64,) = sqlx::query_as("select count(*) from cases where urgent = 0")
         .fetch_one(app.store.pool())

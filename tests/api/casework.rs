@@ -4,7 +4,7 @@
 //! questions and ends with the case. Also the "is this a scam?" answer. In sandbox mode user
 //! 9001 is the chief.
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

@@ -1,7 +1,7 @@
 //! A first conversation end to end: resident → simulator → webhook → inbox → bot → outbox →
 //! OA API (the simulator) → what the resident sees.
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use ketnoi::startup::Application;
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

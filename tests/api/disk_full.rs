@@ -72,8 +72,8 @@ async fn events_acknowledged_around_a_full_disk_are_all_stored() {
 /// mounted (not root).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_on_a_full_tmpfs_killed_and_restarted_loses_no_acknowledged_event() {
-    use ketnoi::zalo::sim::ResidentInput;
     use std::time::Duration;
+    use zalo_sim::ResidentInput;
     let dir = tempfile::tempdir().unwrap();
     let mount = std::process::Command::new("mount")
         .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])

@@ -3,7 +3,7 @@
 //! the hesitation question, and no promise when nobody can be paged. In sandbox mode user
 //! 9001 is the chief and on call.
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
-use ketnoi::zalo::sim::{ResidentInput, SendOutcome, Simulator};
+use zalo_sim::{ResidentInput, SendOutcome, Simulator};
 
 /// The lease for these tests: longer than any send on a loaded CI machine, so only the fault
 /// under test can make a message go out twice (a 3 s lease can end while a slow call is still

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

@@ -8,8 +8,8 @@ use ketnoi::config::{default_config_dir, Settings};
 use ketnoi::startup::Application;
 use ketnoi::store::Store;
 use ketnoi::zalo::signature;
-use ketnoi::zalo::sim::{SentMessage, SimConfig, Simulator};
 use tokio_util::sync::CancellationToken;
+use zalo_sim::{SentMessage, SimConfig, Simulator};
 
 pub const APP_ID: &str = "1234567890123456789";
 pub const OA_ID: &str = "9876543210987654321";
@@ -158,17 +158,22 @@ pub fn test_settings(db_url: &str, embedded_sim: bool) -> Settings {
     s
 }
 
-/// A simulator of its own (not embedded), for tests that restart or multiply the app.
-pub async fn spawn_sim() -> (Simulator, SocketAddr, CancellationToken) {
-    let sim = Simulator::new(SimConfig {
+/// A simulator playing Zalo for the test app's identities and secrets.
+fn test_sim(webhook_url: Option<String>) -> Simulator {
+    Simulator::new(SimConfig {
         app_id: APP_ID.into(),
         oa_id: OA_ID.into(),
         oa_secret_key: OA_SECRET.into(),
         app_secret: APP_SECRET.into(),
         initial_refresh_token: REFRESH.into(),
-        webhook_url: None,
+        webhook_url,
         ..SimConfig::sandbox_defaults()
-    });
+    })
+}
+
+/// A simulator of its own (not embedded), for tests that restart or multiply the app.
+pub async fn spawn_sim() -> (Simulator, SocketAddr, CancellationToken) {
+    let sim = test_sim(None);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let stop = CancellationToken::new();
@@ -209,13 +214,15 @@ pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Te
     let db = db.or_suite().await;
     let mut settings = test_settings(&db.url(), true);
     tweak(&mut settings);
-    let app = Application::build(settings).await.expect("app builds");
+    let mut app = Application::build(settings).await.expect("app builds");
+    // Embedded as `ketnoi serve` embeds it in sandbox mode.
+    let sim = test_sim(Some(app.webhook_url()));
+    let embedded = sim.clone();
+    app.serve_sandbox(move |listener, stop| embedded.serve(listener, stop))
+        .expect("sandbox mode");
     let address = app.address();
     let ops_address = app.ops_address();
-    let (sim, sim_address) = app
-        .simulator()
-        .map(|(s, a)| (s.clone(), a))
-        .expect("sandbox");
+    let sim_address = app.sandbox_address().expect("sandbox");
     let store = app.store().clone();
     let stop = CancellationToken::new();
     let task = tokio::spawn(app.run(stop.clone()));
@@ -348,7 +355,7 @@ pub async fn replies(sim: &Simulator, user: &str, n: usize) -> Vec<SentMessage> 
 pub async fn say(
     app: &TestApp,
     user: &str,
-    input: ketnoi::zalo::sim::ResidentInput,
+    input: zalo_sim::ResidentInput,
     expect: usize,
 ) -> Vec<SentMessage> {
     let before = app.sim.sent_messages(user).len();
@@ -464,7 +471,7 @@ pub async fn before_marker(
 ) -> Vec<SentMessage> {
     let start = sim.sent_messages(user).len();
     let sent = sim
-        .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(marker))
+        .send_as_user(user, zalo_sim::ResidentInput::text(marker))
         .await
         .expect("simulator sends");
     assert_eq!(sent.webhook_status, 200);
@@ -497,7 +504,7 @@ pub async fn before_markers(
     let mut quoted = Vec::new();
     for user in users {
         let sent = sim
-            .send_as_user(user, ketnoi::zalo::sim::ResidentInput::text(marker))
+            .send_as_user(user, zalo_sim::ResidentInput::text(marker))
             .await
             .expect("simulator sends");
         assert_eq!(sent.webhook_status, 200);

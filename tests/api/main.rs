@@ -19,6 +19,7 @@ mod pg_restart;
 mod poison;
 mod process_kill;
 mod resident;
+mod sandbox;
 mod store_contract;
 mod typed;
 mod webhook;

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use ketnoi::startup::Application;
-use ketnoi::zalo::sim::ResidentInput;
 use tokio_util::sync::CancellationToken;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

@@ -1,6 +1,6 @@
 //! The officers' console against residents' conversations, end to end through the simulator.
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 
@@ -416,7 +416,7 @@ async fn say_shown(
     user: &str,
     text: impl Into<String>,
     n: usize,
-) -> Vec<ketnoi::zalo::sim::SentMessage> {
+) -> Vec<zalo_sim::SentMessage> {
     let text = text.into();
     let who = if user == AN {
         "officer an"

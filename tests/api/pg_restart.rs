@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::exactly_once::{kill_restart_and_check, readyz, serve_with_sim, Acked};
 
@@ -156,15 +156,14 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_event() {
     };
     let mut acked: Vec<Acked> = Vec::new();
     let mut refused = 0;
-    let mut keep =
-        |i: usize, user: String, outcome: ketnoi::zalo::sim::SendOutcome, up: bool| match outcome
-            .webhook_status
-        {
-            200 => acked.push(Acked::new(&user, outcome)),
-            503 if !up => refused += 1,
-            503 => panic!("event {i} refused with the database up"),
-            other => panic!("an event not stored must be answered 503, got {other}"),
-        };
+    let mut keep = |i: usize, user: String, outcome: zalo_sim::SendOutcome, up: bool| match outcome
+        .webhook_status
+    {
+        200 => acked.push(Acked::new(&user, outcome)),
+        503 if !up => refused += 1,
+        503 => panic!("event {i} refused with the database up"),
+        other => panic!("an event not stored must be answered 503, got {other}"),
+    };
     // Up, then a crash while replies are being sent, then events while the server is down
     // (sent at once, as Zalo would: each waits for the database at most its deadline), then up
     // again.

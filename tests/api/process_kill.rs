@@ -7,8 +7,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use base64::Engine as _;
-use ketnoi::zalo::sim::load::{run, LoadConfig};
 use tokio::process::{Child, Command};
+use zalo_sim::load::{run, LoadConfig};
 
 use crate::helpers::*;
 

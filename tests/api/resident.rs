@@ -1,7 +1,7 @@
 //! Resident conversations end to end through the simulator: report intake, cancel, restart,
 //! emergency, procedures, news, case status, contact.
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 
@@ -269,9 +269,8 @@ async fn a_question_without_diacritics_gets_the_same_procedure_as_its_accented_t
         "{}",
         text_of(&accented[0])
     );
-    let texts = |r: &[ketnoi::zalo::sim::SentMessage]| {
-        r.iter().map(|m| text_of(m).to_owned()).collect::<Vec<_>>()
-    };
+    let texts =
+        |r: &[zalo_sim::SentMessage]| r.iter().map(|m| text_of(m).to_owned()).collect::<Vec<_>>();
     assert_eq!(texts(&accented), texts(&plain));
 }
 

@@ -2,7 +2,7 @@
 //! diacritics; ways out ("hủy", "quay lại", "menu") work in the middle of a report; nothing a
 //! resident types is swallowed in silence.
 
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

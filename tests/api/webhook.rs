@@ -1,7 +1,7 @@
 //! `POST /webhook/zalo`: what is accepted, what is refused, and that refusals store nothing.
 
 use ketnoi::zalo::signature;
-use ketnoi::zalo::sim::ResidentInput;
+use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
 

@@ -14,6 +14,7 @@
 //! - `pg_restart`: runs a PostgreSQL cluster of its own (already in `tests/api`).
 //! - `multi_instance`: PostgreSQL only already; it runs in `tests/api`.
 //! - `store_contract`: runs on both backends in `tests/api`.
+//! - `sandbox`: start-up wiring and constants; the database plays no part.
 //! - `exactly_once`: helpers of `disk_full` and `pg_restart`, no tests.
 //!
 //! Two tests of the included files read the SQLite file itself and stay on SQLite here (see

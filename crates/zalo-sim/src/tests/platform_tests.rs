@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::zalo::sim::platform::appsecret_proof;
+use crate::platform::appsecret_proof;
 
 const USER: &str = "5551234567";
 

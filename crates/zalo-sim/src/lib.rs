@@ -1,20 +1,37 @@
-//! The Zalo platform simulator: a faithful, in-memory stand-in for Zalo (docs/DESIGN.md, "The Zalo
-//! simulator"; docs/PLATFORM.md). This module owns the public `Simulator` handle, its
-//! configuration, the router that mounts every endpoint, and the helpers Rust tests use.
+//! zalo-sim: an in-memory stand-in for the Zalo platform, so that ketnoi runs, and is tested,
+//! with no Zalo account and no network. It plays the other side of the wire: the OA API
+//! (`message/cs`, the retired `message`, image upload, user detail, tags), the OAuth v4 token
+//! endpoint, and residents, whose events it builds, signs with the webhook MAC and POSTs to the
+//! bot's webhook; `load` plays Zalo under load for benchmarks.
 //!
-//! Submodules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
+//! How faithful: built from docs/PLATFORM.md, which gives a source for every fact. Requests are
+//! validated as Zalo documents them and answered with Zalo's envelopes and error codes (`-216`
+//! for an unknown token, `-220` for an expired one, `-32` past 4000 calls a minute, `-230`
+//! outside the 7-day reply window; refresh tokens are single-use, access tokens live 25 h);
+//! events have Zalo's JSON shapes, MAC and, on request, byte-identical redelivery. What the sources leave open (docs/PLATFORM.md §8) is the documentation's reading,
+//! not a measurement of the real platform. On top of Zalo: `/sim/...` endpoints to act as a
+//! resident, inspect what the bot sent, move the clock and inject faults (docs/DESIGN.md, "The
+//! Zalo simulator").
+//!
+//! Nothing of ketnoi's is used here, not even its MAC or dates (`mac`, `date`): a simulator that
+//! shared the bot's code would agree with the bot's mistakes.
+//!
+//! Modules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
 //! (`message/cs` validation), `upload` (image upload), `tags` (tags and user detail),
-//! `event` (event JSON shapes),
+//! `event` (event JSON shapes), `mac` (the webhook MAC), `date` (dates in Vietnam's time zone),
 //! `resident` (building, signing and posting events), `inspect` (read-only views and test
-//! knobs), `faults` (injected misbehaviour), `state` (the shared state).
+//! knobs), `faults` (injected misbehaviour), `state` (the shared state), `load` (the load
+//! generator).
 //!
 //! State lives only in memory: a restart of the simulator is a fresh Zalo sandbox.
 
+mod date;
 mod event;
 mod faults;
 mod input;
 mod inspect;
 pub mod load;
+mod mac;
 mod oauth;
 mod platform;
 mod resident;
@@ -39,6 +56,9 @@ pub use state::{SentMessage, SimStats};
 
 use state::State;
 
+/// Zalo's OA API quota: 4000 calls in any 60 s per app, `-32` beyond it (docs/PLATFORM.md §7).
+pub const CALLS_PER_MINUTE: u32 = 4000;
+
 /// Identities and secrets of the simulated app and OA.
 #[derive(Clone)]
 pub struct SimConfig {
@@ -55,7 +75,7 @@ pub struct SimConfig {
     pub webhook_url: Option<String>,
     /// Lifetime of access tokens; Zalo's is 25 h.
     pub access_token_ttl: Duration,
-    /// Zalo's OA API quota per app, calls in any 60 s (4000, answered `-32` beyond it);
+    /// Zalo's OA API quota per app, calls in any 60 s ([`CALLS_PER_MINUTE`], `-32` beyond it);
     /// `None` for load runs that measure the bot's own pipeline.
     pub api_calls_per_minute: Option<u32>,
 }
@@ -71,7 +91,7 @@ impl SimConfig {
             initial_refresh_token: "sandbox-bootstrap-refresh-token".to_owned(),
             webhook_url: Some("http://127.0.0.1:8080/webhook/zalo".to_owned()),
             access_token_ttl: Duration::from_secs(90_000),
-            api_calls_per_minute: Some(crate::config::ZALO_CALLS_PER_MINUTE),
+            api_calls_per_minute: Some(CALLS_PER_MINUTE),
         }
     }
 }

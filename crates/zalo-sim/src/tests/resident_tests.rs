@@ -6,10 +6,10 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::zalo::signature;
-use crate::zalo::sim::event::{build_event, Kind};
-use crate::zalo::sim::resident::prepare;
-use crate::zalo::sim::ResidentInput;
+use crate::event::{build_event, Kind};
+use crate::mac;
+use crate::resident::prepare;
+use crate::ResidentInput;
 
 // Computed outside Rust with coreutils, e.g.
 //   printf '%s' '4318826701985012345{"event_name":…}1718000200000sandbox-oa-secret-key' | sha256sum
@@ -49,7 +49,7 @@ const FIXED_FOLLOW_MAC: &str = "8770ad6b225350cfb01bda1c6bbbde5f8e8f2a732c621952
 fn signing_matches_independent_vectors() {
     for (app_id, body, ts, secret, mac) in VECTORS {
         assert_eq!(
-            signature::sign(app_id, body.as_bytes(), ts, secret),
+            mac::sign(app_id, body.as_bytes(), ts, secret),
             format!("mac={mac}")
         );
     }
@@ -127,10 +127,7 @@ async fn posted_events_are_signed_and_real_shaped() {
     assert_eq!(got.len(), 7);
     for (headers, body) in &got {
         assert_eq!(headers["content-type"], "application/json");
-        assert_eq!(
-            headers[signature::SIGNATURE_HEADER],
-            recompute(body).as_str()
-        );
+        assert_eq!(headers[mac::SIGNATURE_HEADER], recompute(body).as_str());
     }
     let events: Vec<Value> = got
         .iter()
@@ -178,8 +175,8 @@ async fn redelivery_sends_identical_bytes_with_num_retry() {
     let got = seen(&received);
     assert_eq!(got[0].1, got[1].1);
     assert_eq!(
-        got[0].0[signature::SIGNATURE_HEADER],
-        got[1].0[signature::SIGNATURE_HEADER]
+        got[0].0[mac::SIGNATURE_HEADER],
+        got[1].0[mac::SIGNATURE_HEADER]
     );
     assert!(got[0].0.get("num_retry").is_none());
     assert_eq!(got[1].0["num_retry"], "1");

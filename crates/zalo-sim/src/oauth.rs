@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::state::{random_token, RefreshToken, REFRESH_TOKEN_TTL_MS};
-use super::Simulator;
+use crate::state::{random_token, RefreshToken, REFRESH_TOKEN_TTL_MS};
+use crate::Simulator;
 
 fn oauth_error(code: i64, name: &str, reason: &str, description: &str) -> (i64, Value) {
     (

@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use super::Simulator;
+use crate::Simulator;
 
 /// A Zalo API failure: negative code and message text.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,9 +4,9 @@
 
 use serde_json::{json, Value};
 
-use super::input::{Location, ResidentInput};
-use super::state::user_id_by_app;
-use super::SimConfig;
+use crate::input::{Location, ResidentInput};
+use crate::state::user_id_by_app;
+use crate::SimConfig;
 
 /// One resident action, validated.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 //! `POST /v2.0/oa/upload/image` (docs/PLATFORM.md §6, §7): multipart field `file`, jpg or png up
-//! to 1 MB → `data.attachment_id`. The main crate's axum has no `multipart` feature, so the
-//! small subset of multipart/form-data needed here is parsed by hand.
+//! to 1 MB → `data.attachment_id`. The small subset of multipart/form-data needed here is parsed
+//! by hand: axum's `multipart` feature, enabled here, would be enabled for the bot too (features
+//! unify across the workspace).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -8,8 +9,8 @@ use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use serde_json::json;
 
-use super::platform::{ApiError, ApiResult};
-use super::Simulator;
+use crate::platform::{ApiError, ApiResult};
+use crate::Simulator;
 
 const IMAGE_LIMIT: usize = 1024 * 1024;
 

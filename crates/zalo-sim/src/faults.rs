@@ -10,7 +10,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::Simulator;
+use crate::Simulator;
 
 /// Current fault settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,11 +91,11 @@ impl Simulator {
     }
 
     /// Rolls the dice for an injected `message/cs` failure.
-    pub(crate) fn injected_failure(&self) -> Option<super::platform::ApiError> {
+    pub(crate) fn injected_failure(&self) -> Option<crate::platform::ApiError> {
         let faults = self.state().faults.clone();
         if faults.error_rate > 0.0 && rand::random::<f64>() < faults.error_rate {
             let code = faults.error_code;
-            Some(super::platform::ApiError::new(code, error_message(code)))
+            Some(crate::platform::ApiError::new(code, error_message(code)))
         } else {
             None
         }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use rand::Rng;
 use serde::Serialize;
 
-use super::faults::FaultSettings;
+use crate::faults::FaultSettings;
 
 /// One message the OA API accepted.
 #[derive(Debug, Clone, PartialEq, Serialize)]

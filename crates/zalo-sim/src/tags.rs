@@ -11,10 +11,10 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::platform::{parse_data_param, parse_json, str_field, ApiError};
-use super::state::user_id_by_app;
-use super::Simulator;
-use crate::time::Timestamp;
+use crate::date::vn_date;
+use crate::platform::{parse_data_param, parse_json, str_field, ApiError};
+use crate::state::user_id_by_app;
+use crate::Simulator;
 
 const TAG_NAME_LIMIT: usize = 100;
 
@@ -48,7 +48,7 @@ pub(crate) async fn user_detail(
             "display_name": format!("Cư dân {suffix}"),
             "user_alias": "",
             "is_sensitive": false,
-            "user_last_interaction_date": user.last_interaction_ms.map(|ms| Timestamp::from_millis(ms).vn_date()).unwrap_or_default(),
+            "user_last_interaction_date": user.last_interaction_ms.map(vn_date).unwrap_or_default(),
             "user_is_follower": user.follower,
             "avatar": avatar,
             "avatars": { "120": avatar, "240": avatar.replace("s120", "s240") },

@@ -11,9 +11,9 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use unicode_normalization::UnicodeNormalization;
 
-use super::platform::{parse_json, str_at, ApiError, ApiResult};
-use super::state::SentMessage;
-use super::Simulator;
+use crate::platform::{parse_json, str_at, ApiError, ApiResult};
+use crate::state::SentMessage;
+use crate::Simulator;
 
 const TEXT_LIMIT: usize = 2000;
 const MAX_BUTTONS: usize = 5;

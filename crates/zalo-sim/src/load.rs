@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::event::Kind;
-use super::input::Location;
-use super::resident::{new_event, post};
-use super::Simulator;
+use crate::event::Kind;
+use crate::input::Location;
+use crate::resident::{new_event, post};
+use crate::Simulator;
 
 /// What to send.
 #[derive(Debug, Clone)]
@@ -255,7 +255,7 @@ pub async fn run(sim: &Simulator, config: &LoadConfig) -> LoadReport {
 }
 
 /// One delivery attempt; 0 when the webhook could not be reached.
-async fn deliver(sim: &Simulator, url: &str, event: &super::state::DeliveredEvent) -> u16 {
+async fn deliver(sim: &Simulator, url: &str, event: &crate::state::DeliveredEvent) -> u16 {
     post(sim, url, event.clone())
         .await
         .map(|o| o.webhook_status)

@@ -1,9 +1,10 @@
-//! Uploads, user detail and tags.
+//! Uploads, user detail (and its date) and tags.
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::date::vn_date;
 
 fn multipart(file: &[u8]) -> (String, Vec<u8>) {
     let mut body = b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; \
@@ -133,4 +134,21 @@ async fn serve_runs_on_a_real_listener_and_shuts_down() {
     assert!(refreshed["access_token"].is_string(), "{refreshed}");
     shutdown.cancel();
     assert!(matches!(server.await, Ok(Ok(()))));
+}
+
+#[test]
+fn interaction_dates_are_vietnam_calendar_days() {
+    // Checked with `date -u -d @$((seconds + 25200)) +%d/%m/%Y` (fixed UTC+7; tzdata would give
+    // Saigon's UTC+8 of before 1975 for the first two).
+    for (ms, date) in [
+        (0, "01/01/1970"),
+        (-25_201_000, "31/12/1969"), // before the epoch, in Vietnam too
+        (1_795_887_000_000, "29/11/2026"), // 17:30 UTC is 00:30 the next day
+        (1_709_225_999_000, "29/02/2024"), // last second of a leap day
+        (1_709_226_000_000, "01/03/2024"),
+        (4_107_517_199_000, "28/02/2100"), // 2100 is not a leap year
+        (4_107_517_200_000, "01/03/2100"),
+    ] {
+        assert_eq!(vn_date(ms), date, "{ms}");
+    }
 }

@@ -12,11 +12,11 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::json;
 
-use super::event::{build_event, Kind};
-use super::input::ResidentInput;
-use super::state::DeliveredEvent;
-use super::Simulator;
-use crate::zalo::signature;
+use crate::event::{build_event, Kind};
+use crate::input::ResidentInput;
+use crate::mac;
+use crate::state::DeliveredEvent;
+use crate::Simulator;
 
 /// The result of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,7 +91,7 @@ pub(crate) async fn send(
 /// Signs already-serialised event bytes; the event's own `timestamp` is the MAC's timestamp.
 pub(crate) fn prepare(sim: &Simulator, body: Vec<u8>, timestamp: &str) -> (Vec<u8>, String) {
     let cfg = sim.config();
-    let mac = signature::sign(&cfg.app_id, &body, timestamp, &cfg.oa_secret_key);
+    let mac = mac::sign(&cfg.app_id, &body, timestamp, &cfg.oa_secret_key);
     (body, mac)
 }
 
@@ -174,7 +174,7 @@ pub(crate) async fn post(
         .http()
         .post(url)
         .header(header::CONTENT_TYPE, "application/json")
-        .header("X-ZEvent-Signature", &event.signature)
+        .header(mac::SIGNATURE_HEADER, &event.signature)
         .body(event.body.clone());
     if event.retries > 0 {
         request = request.header("num_retry", event.retries.to_string());
