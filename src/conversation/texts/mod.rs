@@ -1,4 +1,7 @@
 //! Reply texts, loaded from `config/messages.vi.toml` so wording changes need no code change.
+//! [`template`] holds the typed entries the catalogue is moving to.
+
+pub mod template;
 
 use std::collections::HashMap;
 use std::path::Path;
