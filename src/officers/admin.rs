@@ -36,17 +36,20 @@ impl Console {
             .unwrap_or_default();
         let text = match zalo_id {
             Some(id) => {
-                let mut text = self.texts.fill(
-                    "officer_reveal",
-                    &[("code", &case.code), ("reason", reason), ("zalo_id", &id)],
-                );
+                let mut text = self.texts.officer.reveal.render(&[
+                    ("code", &case.code),
+                    ("reason", reason),
+                    ("zalo_id", &id),
+                ]);
                 text.push_str("\nNội dung gốc (không che số):\n");
                 text.push_str(&description);
                 text
             }
             None => self
                 .texts
-                .fill("officer_reveal_missing", &[("code", &case.code)]),
+                .officer
+                .reveal_missing
+                .render(&[("code", &case.code)]),
         };
         Ok(vec![self.say(turn, text)])
     }
@@ -72,12 +75,7 @@ impl Console {
         for case in &cases {
             bump(&mut by_status, self.status_label(&case.status));
             let category = Category::from_id(&case.category).unwrap_or(Category::Other);
-            bump(
-                &mut by_category,
-                self.texts
-                    .get(&format!("category_{}", category.id()))
-                    .to_owned(),
-            );
+            bump(&mut by_category, self.texts.category[category].to_owned());
         }
         let first: Vec<i64> = cases
             .iter()
@@ -139,8 +137,7 @@ impl Console {
             {
                 return Ok(vec![self.say(
                     turn,
-                    self.texts
-                        .fill("officer_no_officer", &[("handle", unknown)]),
+                    self.texts.officer.no_officer.render(&[("handle", unknown)]),
                 )]);
             }
             turn.store.set_on_call(turn.tx, handles, turn.now).await?;
@@ -170,14 +167,12 @@ impl Console {
         } else {
             roster.join(", ")
         };
-        let key = if matches!(action, OnCallAction::Set(_)) {
-            "officer_oncall_set"
+        let roster = if matches!(action, OnCallAction::Set(_)) {
+            &self.texts.officer.oncall_set
         } else {
-            "officer_oncall"
+            &self.texts.officer.oncall
         };
-        Ok(vec![
-            self.say(turn, self.texts.fill(key, &[("names", &names)]))
-        ])
+        Ok(vec![self.say(turn, roster.render(&[("names", &names)]))])
     }
 
     pub(super) async fn manage(
@@ -240,10 +235,11 @@ impl Console {
                 turn.store
                     .upsert_officer(turn.tx, &key, &sealed, &handle, &name, role, turn.now)
                     .await?;
-                self.texts.fill(
-                    "officer_added",
-                    &[("name", &name), ("handle", &handle), ("role", role)],
-                )
+                self.texts.officer.added.render(&[
+                    ("name", &name),
+                    ("handle", &handle),
+                    ("role", role),
+                ])
             }
             OfficerAction::Remove { handle } => {
                 let leaving = turn.store.officer_by_handle(turn.tx, &handle).await?;
@@ -258,7 +254,7 @@ impl Console {
                         Some(leaving) => self.hand_back_cases(turn, officer, &leaving).await?,
                         None => 0,
                     };
-                    let mut text = self.texts.fill("officer_removed", &[("handle", &handle)]);
+                    let mut text = self.texts.officer.removed.render(&[("handle", &handle)]);
                     if moved > 0 {
                         text.push_str(&format!(
                             " {moved} tin báo đang mở của cán bộ này đã chuyển về cảnh sát khu vực hoặc Trưởng Công an phường."
@@ -266,8 +262,7 @@ impl Console {
                     }
                     text
                 } else {
-                    self.texts
-                        .fill("officer_no_officer", &[("handle", &handle)])
+                    self.texts.officer.no_officer.render(&[("handle", &handle)])
                 }
             }
             OfficerAction::AlertAll { handle, allowed } => {
@@ -276,15 +271,14 @@ impl Console {
                     .set_may_alert_all(turn.tx, &handle, allowed, turn.now)
                     .await?
                 {
-                    let key = if allowed {
-                        "officer_alert_all_allowed"
+                    let told = if allowed {
+                        &self.texts.officer.alert_all_allowed
                     } else {
-                        "officer_alert_all_stopped"
+                        &self.texts.officer.alert_all_stopped
                     };
-                    self.texts.fill(key, &[("handle", &handle)])
+                    told.render(&[("handle", &handle)])
                 } else {
-                    self.texts
-                        .fill("officer_no_officer", &[("handle", &handle)])
+                    self.texts.officer.no_officer.render(&[("handle", &handle)])
                 }
             }
             OfficerAction::Areas { handle, areas } => {
@@ -297,13 +291,12 @@ impl Console {
                     .set_officer_areas(turn.tx, &handle, &names, turn.now)
                     .await?
                 {
-                    self.texts.fill(
-                        "officer_areas_set",
-                        &[("handle", &handle), ("areas", &names.join(", "))],
-                    )
-                } else {
                     self.texts
-                        .fill("officer_no_officer", &[("handle", &handle)])
+                        .officer
+                        .areas_set
+                        .render(&[("handle", &handle), ("areas", &names.join(", "))])
+                } else {
+                    self.texts.officer.no_officer.render(&[("handle", &handle)])
                 }
             }
         };

@@ -35,7 +35,9 @@ impl Console {
         Ok(vec![self.say(
             turn,
             self.texts
-                .fill("officer_news_posted", &[("kind", label), ("title", title)]),
+                .officer
+                .news_posted
+                .render(&[("kind", label), ("title", title)]),
         )])
     }
 
@@ -84,7 +86,9 @@ impl Console {
             .await?;
         let message = self
             .texts
-            .fill("alert_to_resident", &[("area", &label), ("text", text)]);
+            .news
+            .alert
+            .render(&[("area", &label), ("text", text)]);
         let mut replies = Vec::new();
         let mut unreached = 0;
         for resident in residents {
@@ -108,14 +112,11 @@ impl Console {
             Some(&format!("reached {reached}, unreached {unreached}")),
         )
         .await?;
-        let summary = self.texts.fill(
-            "officer_alert_sent",
-            &[
-                ("area", &label),
-                ("reached", &reached),
-                ("unreached", &unreached),
-            ],
-        );
+        let summary = self.texts.officer.alert_sent.render(&[
+            ("area", &label),
+            ("reached", &reached),
+            ("unreached", &unreached),
+        ]);
         replies.insert(0, self.say(turn, summary));
         Ok(replies)
     }

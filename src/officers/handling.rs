@@ -58,7 +58,7 @@ impl Console {
         self.audit(turn, officer, "cases", None, "ok", None).await?;
         if cases.is_empty() {
             return Ok(vec![
-                self.say(turn, self.texts.get("officer_list_empty").to_owned())
+                self.say(turn, self.texts.officer.list_empty.to_string())
             ]);
         }
         let officers = turn.store.officers(turn.tx).await?;
@@ -167,7 +167,7 @@ impl Console {
             .await?;
         let mut replies = vec![self.say(
             turn,
-            self.texts.fill("officer_claimed", &[("code", &case.code)]),
+            self.texts.officer.claimed.render(&[("code", &case.code)]),
         )];
         if case.status == "received" {
             replies.extend(
@@ -195,7 +195,7 @@ impl Console {
         let Some(assignee) = turn.store.officer_by_handle(turn.tx, handle).await? else {
             return Ok(vec![self.say(
                 turn,
-                self.texts.fill("officer_no_officer", &[("handle", handle)]),
+                self.texts.officer.no_officer.render(&[("handle", handle)]),
             )]);
         };
         turn.store
@@ -211,17 +211,18 @@ impl Console {
             .await?;
         let mut replies = vec![self.say(
             turn,
-            self.texts.fill(
-                "officer_assigned",
-                &[("code", &case.code), ("name", &assignee.name)],
-            ),
+            self.texts
+                .officer
+                .assigned
+                .render(&[("code", &case.code), ("name", &assignee.name)]),
         )];
         if let Ok(to) = turn.vault.open_string(&assignee.zalo_id_sealed) {
             let category = self.category_label(&case);
-            let text = self.texts.fill(
-                "officer_assigned_to_you",
-                &[("code", &case.code), ("category", &category)],
-            );
+            let text = self
+                .texts
+                .officer
+                .assigned_to_you
+                .render(&[("code", &case.code), ("category", &category)]);
             replies.push(Reply::new(to, CsMessage::text(text)));
         }
         Ok(replies)
@@ -253,10 +254,10 @@ impl Console {
             0,
             self.say(
                 turn,
-                self.texts.fill(
-                    "officer_status_set",
-                    &[("code", &case.code), ("status", &label)],
-                ),
+                self.texts
+                    .officer
+                    .status_set
+                    .render(&[("code", &case.code), ("status", &label)]),
             ),
         );
         Ok(replies)
@@ -294,15 +295,19 @@ impl Console {
         let text = match (status, note) {
             ("need_info", Some(note)) => self
                 .texts
-                .fill("need_info_request", &[("code", &case.code), ("note", note)]),
-            ("rejected" | "transferred" | "resolved", Some(reason)) => self.texts.fill(
-                "status_changed_reason",
-                &[("code", &case.code), ("status", &label), ("reason", reason)],
-            ),
-            _ => self.texts.fill(
-                "status_changed",
-                &[("code", &case.code), ("status", &label)],
-            ),
+                .need_info
+                .request
+                .render(&[("code", &case.code), ("note", note)]),
+            ("rejected" | "transferred" | "resolved", Some(reason)) => self
+                .texts
+                .case_status
+                .changed_reason
+                .render(&[("code", &case.code), ("status", &label), ("reason", reason)]),
+            _ => self
+                .texts
+                .case_status
+                .changed
+                .render(&[("code", &case.code), ("status", &label)]),
         };
         match status {
             "need_info" => {
@@ -343,7 +348,7 @@ impl Console {
             .await?;
         Ok(vec![self.say(
             turn,
-            self.texts.fill("officer_noted", &[("code", &case.code)]),
+            self.texts.officer.noted.render(&[("code", &case.code)]),
         )])
     }
 
@@ -371,11 +376,13 @@ impl Console {
             .await?;
         let message = self
             .texts
-            .fill("relay_to_resident", &[("code", &case.code), ("text", text)]);
+            .relay
+            .to_resident
+            .render(&[("code", &case.code), ("text", text)]);
         let Some((relayed, last_interaction_at)) = self.to_reporter(turn, &case, message).await?
         else {
             return Ok(vec![
-                self.say(turn, self.texts.fill("officer_no_case", &[("code", code)]))
+                self.say(turn, self.texts.officer.no_case.render(&[("code", code)]))
             ]);
         };
         crate::conversation::dialogue::open_case_relay(
@@ -386,13 +393,13 @@ impl Console {
         )
         .await?;
         let window_open = turn.now - last_interaction_at <= REPLY_WINDOW_MS;
-        let key = if window_open {
-            "officer_replied"
+        let told = if window_open {
+            &self.texts.officer.replied
         } else {
-            "officer_reply_parked"
+            &self.texts.officer.reply_parked
         };
         Ok(vec![
-            self.say(turn, self.texts.fill(key, &[("code", &case.code)])),
+            self.say(turn, told.render(&[("code", &case.code)])),
             relayed,
         ])
     }
@@ -476,7 +483,7 @@ impl Console {
     pub(super) fn no_case(&self, turn: &Turn<'_>, code: &str) -> sqlx::Result<Vec<Reply>> {
         Ok(vec![self.say(
             turn,
-            self.texts.fill("officer_no_case", &[("code", code)]),
+            self.texts.officer.no_case.render(&[("code", code)]),
         )])
     }
 

@@ -48,7 +48,9 @@ impl Console {
                 return Ok(vec![self.say(
                     turn,
                     self.texts
-                        .fill("officer_not_a_command", &[("name", &officer.name)]),
+                        .officer
+                        .not_a_command
+                        .render(&[("name", &officer.name)]),
                 )]);
             }
             Err(err) => {
@@ -64,7 +66,9 @@ impl Console {
                 return Ok(vec![self.say(
                     turn,
                     self.texts
-                        .fill("officer_unknown_command", &[("error", &err.to_string())]),
+                        .officer
+                        .unknown_command
+                        .render(&[("error", &err.to_string())]),
                 )]);
             }
         };
@@ -75,7 +79,7 @@ impl Console {
                 .await?;
             return Ok(vec![self.say(
                 turn,
-                self.texts.fill("officer_refused", &[("command", name)]),
+                self.texts.officer.refused.render(&[("command", name)]),
             )]);
         }
         metrics::counter!("ketnoi_officer_commands_total", "command" => name).increment(1);
@@ -138,16 +142,12 @@ impl Console {
 
     fn category_label(&self, case: &CaseRow) -> String {
         let category = Category::from_id(&case.category).unwrap_or(Category::Other);
-        self.texts
-            .get(&format!("category_{}", category.id()))
-            .to_owned()
+        self.texts.category[category].to_owned()
     }
 
     fn status_label(&self, status: &str) -> String {
         let status = Status::from_id(status).unwrap_or(Status::Received);
-        self.texts
-            .get(&format!("status_{}", status.id()))
-            .to_owned()
+        self.texts.status[status].to_owned()
     }
 }
 

@@ -48,10 +48,7 @@ impl Sla {
             overdue += 1;
             let category = Category::from_id(&case.category).unwrap_or(Category::Other);
             let chief_only = category.chief_only();
-            let category = self
-                .texts
-                .get(&format!("category_{}", category.id()))
-                .to_owned();
+            let category = &self.texts.category[category];
             let age = crate::officers::handling_age(waited);
             if case.reminded_at.is_none() {
                 let to = match &case.assigned_to {
@@ -61,10 +58,11 @@ impl Sla {
                     None if chief_only => self.officer_ids(&mut tx, None, true).await?,
                     None => self.pager_ids(&mut tx).await?,
                 };
-                let text = self.texts.fill(
-                    "officer_overdue",
-                    &[("code", &case.code), ("category", &category), ("age", &age)],
-                );
+                let text = self.texts.officer.overdue.render(&[
+                    ("code", &case.code),
+                    ("category", category),
+                    ("age", &age),
+                ]);
                 queued += self
                     .send(&mut tx, &to, &text, &format!("sla:{}:remind", case.id), now)
                     .await?;
@@ -83,15 +81,12 @@ impl Sla {
                         .unwrap_or_default(),
                     None => "chưa giao".to_owned(),
                 };
-                let text = self.texts.fill(
-                    "officer_overdue_chief",
-                    &[
-                        ("code", &case.code),
-                        ("category", &category),
-                        ("age", &age),
-                        ("assignee", &assignee),
-                    ],
-                );
+                let text = self.texts.officer.overdue_chief.render(&[
+                    ("code", &case.code),
+                    ("category", category),
+                    ("age", &age),
+                    ("assignee", &assignee),
+                ]);
                 queued += self
                     .send(
                         &mut tx,

@@ -1,66 +1,50 @@
-//! Reply texts, loaded from `config/messages.vi.toml` so wording changes need no code change.
-//! [`template`] holds the typed entries the catalogue is moving to.
+//! The message catalogue: every text the bot sends, to residents and to officers, read from
+//! `config/messages.vi.toml` so wording changes need no code change.
+//!
+//! The file is read into [`Texts`], one struct per `[section]` and one field per text, with
+//! unknown keys denied: a missing, misspelt or left-over key fails loading with an error naming
+//! it, at start-up; the code names texts as fields (`texts.officer.claimed`), so a misspelt name
+//! does not compile. What each entry may contain — placeholders, length — is checked as it is
+//! read ([`template`]).
 
+mod officer;
+mod resident;
 pub mod template;
 
-use std::collections::HashMap;
 use std::path::Path;
 
-/// Keys the code uses; loading fails if any is missing, so a typo shows at start-up.
-pub const REQUIRED_KEYS: &[&str] = &[
-    "other",
-    "clarify",
-    "cancelled",
-    "emergency",
-    "page_on_call",
-    "report_intro",
-    "ask_category",
-    "ask_description",
-    "ask_when",
-    "ask_where",
-    "ask_evidence",
-    "confirm",
-    "report_created",
-    "procedure_menu",
-    "news_header",
-    "news_empty",
-    "status_line",
-    "status_not_found",
-    "status_none",
-    "contact",
-    "welcome",
-    "menu_report",
-    "menu_procedure",
-    "menu_news",
-    "menu_contact",
-    "acknowledge",
-    "acknowledge_media",
-    "back_to_menu",
-];
+use serde::Deserialize;
 
-/// The loaded texts.
-#[derive(Debug, Clone)]
+pub use officer::*;
+pub use resident::*;
+pub use template::{Label, Template, Text};
+
+/// The catalogue, as the file's sections.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Texts {
-    map: HashMap<String, String>,
+    pub menu: MenuTexts,
+    pub clarify: ClarifyTexts,
+    pub in_progress: InProgressTexts,
+    pub emergency: EmergencyTexts,
+    pub report: ReportTexts,
+    pub category: CategoryTexts,
+    pub scam: ScamTexts,
+    pub procedures: ProceduresTexts,
+    pub news: NewsTexts,
+    pub case_status: CaseStatusTexts,
+    pub status: StatusTexts,
+    pub contact: ContactTexts,
+    pub area: AreaTexts,
+    pub relay: RelayTexts,
+    pub need_info: NeedInfoTexts,
+    pub officer: OfficerTexts,
 }
 
 impl Texts {
     /// Parses and checks a messages file's content.
     pub fn from_toml(text: &str) -> anyhow::Result<Texts> {
-        let map: HashMap<String, String> = toml::from_str(text)?;
-        if let Some(missing) = REQUIRED_KEYS.iter().find(|k| !map.contains_key(**k)) {
-            anyhow::bail!("messages file lacks the key `{missing}`");
-        }
-        let map = map
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    unicode_normalization::UnicodeNormalization::nfc(v.trim()).collect(),
-                )
-            })
-            .collect();
-        Ok(Texts { map })
+        Ok(toml::from_str(text)?)
     }
 
     /// Loads `messages.vi.toml` from a config directory.
@@ -68,47 +52,69 @@ impl Texts {
         let path = config_dir.join("messages.vi.toml");
         let text = std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        Self::from_toml(&text)
-    }
-
-    /// The text for `key`; a missing key falls back to the key itself (and a test checks
-    /// that every key the code uses exists).
-    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        self.map.get(key).map(String::as_str).unwrap_or(key)
-    }
-
-    /// The text for `key` with `{name}` placeholders filled in.
-    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut text = self.get(key).to_owned();
-        for (name, value) in values {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
-    }
-
-    /// Whether the file defines `key`.
-    pub fn has(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+        Self::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zalo::messages::MAX_TEXT_CHARS;
+
+    fn shipped() -> String {
+        let path = crate::config::default_config_dir().join("messages.vi.toml");
+        std::fs::read_to_string(path).unwrap()
+    }
 
     #[test]
-    fn shipped_messages_have_every_key_and_fit_zalo_limits() {
-        let texts = Texts::load(&crate::config::default_config_dir()).unwrap();
-        for key in REQUIRED_KEYS {
-            let text = texts.get(key);
-            assert!(!text.is_empty() && text.chars().count() <= 2000, "{key}");
+    fn the_shipped_file_loads_and_each_text_fits_one_message() {
+        Texts::load(&crate::config::default_config_dir()).unwrap();
+        // Longer texts would still go out, split; these are meant to be read as one.
+        let table: toml::Table = toml::from_str(&shipped()).unwrap();
+        let mut texts = Vec::new();
+        let mut sections = vec![("", &table)];
+        while let Some((_, section)) = sections.pop() {
+            for (key, value) in section {
+                match value {
+                    toml::Value::Table(inner) => sections.push((key, inner)),
+                    toml::Value::String(text) => texts.push((key.clone(), text.clone())),
+                    other => panic!("`{key}` is not a text: {other}"),
+                }
+            }
         }
-        assert!(texts.get("menu_report").chars().count() <= 100);
+        assert!(texts.len() > 100, "{} texts", texts.len());
+        for (key, text) in texts {
+            assert!(text.chars().count() <= MAX_TEXT_CHARS, "{key}");
+        }
     }
 
     #[test]
     fn a_missing_key_is_named() {
-        let err = Texts::from_toml("other = \"x\"").unwrap_err();
-        assert!(err.to_string().contains("clarify"), "{err}");
+        let without = shipped().replace("\nclaimed = ", "\n# claimed = ");
+        let err = Texts::from_toml(&without).unwrap_err().to_string();
+        assert!(
+            err.contains("[officer]") && err.contains("missing field `claimed`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_is_named() {
+        let misspelt = shipped().replace("\nclaimed = ", "\nclaimd = ");
+        let err = Texts::from_toml(&misspelt).unwrap_err().to_string();
+        assert!(err.contains("unknown field `claimd`"), "{err}");
+        let extra = format!("{}\nacknowledge = \"Đã nhận.\"\n", shipped());
+        let err = Texts::from_toml(&extra).unwrap_err().to_string();
+        assert!(err.contains("unknown field `acknowledge`"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_placeholder_is_named_with_its_key() {
+        let typo = shipped().replace("nhận xử lý tin báo {code}", "nhận xử lý tin báo {cod}");
+        let err = Texts::from_toml(&typo).unwrap_err().to_string();
+        assert!(
+            err.contains("claimed = ") && err.contains("unknown placeholder {cod}"),
+            "{err}"
+        );
     }
 }
