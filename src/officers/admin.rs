@@ -2,6 +2,7 @@
 //! officer management.
 
 use super::command::{OfficerAction, OnCallAction};
+use super::handling::age;
 use super::Console;
 use crate::cases::Category;
 use crate::conversation::{Reply, Turn};
@@ -23,7 +24,10 @@ impl Console {
         let zalo_id = resident.and_then(|r| turn.vault.open_string(&r.zalo_id_sealed).ok());
         self.audit(turn, officer, "reveal", Some(code), "ok", Some(reason))
             .await?;
-        let entry = format!("danh tính được xem bởi {}: {reason}", officer.handle);
+        let t = &self.texts.officer;
+        let entry = t
+            .reveal_entry
+            .render(&[("handle", &officer.handle), ("reason", reason)]);
         self.add_event(turn, officer, &case, "reveal", &entry)
             .await?;
         // The account as typed, numbers unmasked: what officers saw masked, the chief may see.
@@ -35,21 +39,13 @@ impl Console {
             .map(|d| d.description)
             .unwrap_or_default();
         let text = match zalo_id {
-            Some(id) => {
-                let mut text = self.texts.officer.reveal.render(&[
-                    ("code", &case.code),
-                    ("reason", reason),
-                    ("zalo_id", &id),
-                ]);
-                text.push_str("\nNội dung gốc (không che số):\n");
-                text.push_str(&description);
-                text
-            }
-            None => self
-                .texts
-                .officer
-                .reveal_missing
-                .render(&[("code", &case.code)]),
+            Some(id) => t.reveal.render(&[
+                ("code", &case.code),
+                ("reason", reason),
+                ("zalo_id", &id),
+                ("description", &description),
+            ]),
+            None => t.reveal_missing.render(&[("code", &case.code)]),
         };
         Ok(vec![self.say(turn, text)])
     }
@@ -97,28 +93,39 @@ impl Console {
             .filter(|c| c.first_response_at.is_none() && c.status == "received")
             .filter(|c| turn.now - c.created_at > self.service.target_ms(c.urgent == 1))
             .count();
-        let list = |l: &[(String, usize)]| {
-            l.iter()
+        let t = &self.texts.officer;
+        let none = || t.stats.none.to_string();
+        let list = |l: &[(String, usize)]| match l {
+            [] => none(),
+            _ => l
+                .iter()
                 .map(|(k, n)| format!("{k}: {n}"))
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "),
         };
-        let text = format!(
-            "Thống kê {days} ngày: {} tin báo\nTheo trạng thái: {}\nTheo loại: {}\nPhản hồi đầu tiên (trung vị): {}\nXử lý xong (trung vị): {}\nTin khẩn đang mở: {open_urgent}\nQuá hạn phản hồi: {overdue} (mục tiêu: khẩn {} phút, thường {} giờ)",
-            cases.len(),
-            if by_status.is_empty() { "–".into() } else { list(&by_status) },
-            if by_category.is_empty() { "–".into() } else { list(&by_category) },
-            median(first).map(super::handling::age).unwrap_or_else(|| "–".into()),
-            median(resolved).map(super::handling::age).unwrap_or_else(|| "–".into()),
-            self.service.urgent_first_response_minutes,
-            self.service.ordinary_first_response_hours,
-        );
-        let mut text = text;
+        let median_age = |values| median(values).map_or_else(none, |ms| age(&t.age, ms));
+        let mut text = t.stats.summary.render(&[
+            ("days", &days.to_string()),
+            ("cases", &cases.len().to_string()),
+            ("by_status", &list(&by_status)),
+            ("by_category", &list(&by_category)),
+            ("first_response", &median_age(first)),
+            ("resolution", &median_age(resolved)),
+            ("open_urgent", &open_urgent.to_string()),
+            ("overdue", &overdue.to_string()),
+            (
+                "urgent_minutes",
+                &self.service.urgent_first_response_minutes.to_string(),
+            ),
+            (
+                "ordinary_hours",
+                &self.service.ordinary_first_response_hours.to_string(),
+            ),
+        ]);
         if officer.is_chief() {
             let dead = turn.store.dead_lettered_since(turn.tx, since).await?;
-            text.push_str(&format!(
-                "\nTin nhắn không xử lý được (đã giữ lại, cần kiểm tra): {dead}"
-            ));
+            text.push('\n');
+            text.push_str(&t.stats.dead_letters.render(&[("count", &dead.to_string())]));
         }
         Ok(vec![self.say(turn, text)])
     }
@@ -162,17 +169,18 @@ impl Console {
             .filter(|o| o.on_call == 1)
             .map(|o| format!("{} ({})", o.name, o.handle))
             .collect();
+        let t = &self.texts.officer;
         let names = if roster.is_empty() {
-            "theo cấu hình (officers.on_call)".to_owned()
+            t.oncall_from_config.to_string()
         } else {
             roster.join(", ")
         };
-        let roster = if matches!(action, OnCallAction::Set(_)) {
-            &self.texts.officer.oncall_set
+        let told = if matches!(action, OnCallAction::Set(_)) {
+            &t.oncall_set
         } else {
-            &self.texts.officer.oncall
+            &t.oncall
         };
-        Ok(vec![self.say(turn, roster.render(&[("names", &names)]))])
+        Ok(vec![self.say(turn, told.render(&[("names", &names)]))])
     }
 
     pub(super) async fn manage(
@@ -181,6 +189,7 @@ impl Console {
         officer: &OfficerRow,
         action: OfficerAction,
     ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.officer;
         let text = match action {
             OfficerAction::List => {
                 let officers = turn.store.officers(turn.tx).await?;
@@ -188,23 +197,17 @@ impl Console {
                     .iter()
                     .map(|o| {
                         let areas = o.area_list().join(", ");
-                        format!(
-                            "{} · {} · {}{}{}{}",
-                            o.handle,
-                            o.name,
-                            o.role,
-                            if areas.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" · {areas}")
-                            },
-                            if o.on_call == 1 { " · trực" } else { "" },
-                            if o.may_alert_all == 1 && !o.is_chief() {
-                                " · được gửi /alert all"
-                            } else {
-                                ""
-                            }
-                        )
+                        let mut parts = vec![o.handle.as_str(), o.name.as_str(), o.role.as_str()];
+                        if !areas.is_empty() {
+                            parts.push(&areas);
+                        }
+                        if o.on_call == 1 {
+                            parts.push(&t.roster_on_call);
+                        }
+                        if o.may_alert_all == 1 && !o.is_chief() {
+                            parts.push(&t.roster_may_alert_all);
+                        }
+                        parts.join(" · ")
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -223,9 +226,8 @@ impl Console {
                     .await?
                     .is_some_and(|o| o.user_key != key)
                 {
-                    return Ok(vec![
-                        self.say(turn, format!("Tên gọi \"{handle}\" đã có người dùng."))
-                    ]);
+                    let taken = t.handle_taken.render(&[("handle", &handle)]);
+                    return Ok(vec![self.say(turn, taken)]);
                 }
                 let role = if chief { "chief" } else { "officer" };
                 // A removed officer's handle may be given to someone new.
@@ -235,16 +237,13 @@ impl Console {
                 turn.store
                     .upsert_officer(turn.tx, &key, &sealed, &handle, &name, role, turn.now)
                     .await?;
-                self.texts.officer.added.render(&[
-                    ("name", &name),
-                    ("handle", &handle),
-                    ("role", role),
-                ])
+                t.added
+                    .render(&[("name", &name), ("handle", &handle), ("role", role)])
             }
             OfficerAction::Remove { handle } => {
                 let leaving = turn.store.officer_by_handle(turn.tx, &handle).await?;
                 if handle == officer.handle {
-                    "Không thể tự cho mình nghỉ.".to_owned()
+                    t.cannot_remove_self.to_string()
                 } else if turn
                     .store
                     .deactivate_officer(turn.tx, &handle, turn.now)
@@ -254,15 +253,15 @@ impl Console {
                         Some(leaving) => self.hand_back_cases(turn, officer, &leaving).await?,
                         None => 0,
                     };
-                    let mut text = self.texts.officer.removed.render(&[("handle", &handle)]);
+                    let mut text = t.removed.render(&[("handle", &handle)]);
                     if moved > 0 {
-                        text.push_str(&format!(
-                            " {moved} tin báo đang mở của cán bộ này đã chuyển về cảnh sát khu vực hoặc Trưởng Công an phường."
-                        ));
+                        text.push(' ');
+                        let moved = moved.to_string();
+                        text.push_str(&t.removed_cases_handed_back.render(&[("count", &moved)]));
                     }
                     text
                 } else {
-                    self.texts.officer.no_officer.render(&[("handle", &handle)])
+                    t.no_officer.render(&[("handle", &handle)])
                 }
             }
             OfficerAction::AlertAll { handle, allowed } => {
@@ -272,13 +271,13 @@ impl Console {
                     .await?
                 {
                     let told = if allowed {
-                        &self.texts.officer.alert_all_allowed
+                        &t.alert_all_allowed
                     } else {
-                        &self.texts.officer.alert_all_stopped
+                        &t.alert_all_stopped
                     };
                     told.render(&[("handle", &handle)])
                 } else {
-                    self.texts.officer.no_officer.render(&[("handle", &handle)])
+                    t.no_officer.render(&[("handle", &handle)])
                 }
             }
             OfficerAction::Areas { handle, areas } => {
@@ -291,12 +290,10 @@ impl Console {
                     .set_officer_areas(turn.tx, &handle, &names, turn.now)
                     .await?
                 {
-                    self.texts
-                        .officer
-                        .areas_set
+                    t.areas_set
                         .render(&[("handle", &handle), ("areas", &names.join(", "))])
                 } else {
-                    self.texts.officer.no_officer.render(&[("handle", &handle)])
+                    t.no_officer.render(&[("handle", &handle)])
                 }
             }
         };

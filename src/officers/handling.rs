@@ -4,6 +4,7 @@
 use super::command::CaseFilter;
 use super::Console;
 use crate::cases::{Details, Place};
+use crate::conversation::texts::{OfficerAgeTexts, OfficerCaseTexts, Text};
 use crate::conversation::{Reply, Turn};
 use crate::store::{CaseQuery, CaseRow, OfficerRow};
 use crate::zalo::messages::CsMessage;
@@ -56,10 +57,9 @@ impl Console {
             .filter(|case| may_see(officer, case))
             .collect();
         self.audit(turn, officer, "cases", None, "ok", None).await?;
+        let t = &self.texts.officer;
         if cases.is_empty() {
-            return Ok(vec![
-                self.say(turn, self.texts.officer.list_empty.to_string())
-            ]);
+            return Ok(vec![self.say(turn, t.list_empty.to_string())]);
         }
         let officers = turn.store.officers(turn.tx).await?;
         let lines: Vec<String> = cases
@@ -69,17 +69,15 @@ impl Console {
                     .assigned_to
                     .as_ref()
                     .and_then(|k| officers.iter().find(|o| &o.user_key == k))
-                    .map(|o| o.handle.clone())
-                    .unwrap_or_else(|| "chưa giao".into());
-                format!(
-                    "{}{} · {} · {} · {} · {}",
-                    if c.urgent == 1 { "🔴 " } else { "" },
-                    c.code,
-                    self.category_label(c),
-                    age(turn.now - c.created_at),
-                    self.status_label(&c.status),
-                    assignee
-                )
+                    .map_or(t.unassigned.as_str(), |o| o.handle.as_str());
+                let line = t.case.line.render(&[
+                    ("code", &c.code),
+                    ("category", &self.category_label(c)),
+                    ("age", &age(&t.age, turn.now - c.created_at)),
+                    ("status", &self.status_label(&c.status)),
+                    ("assignee", assignee),
+                ]);
+                urgent_marked(&t.case.urgent_mark, c, line)
             })
             .collect();
         Ok(vec![self.say(turn, lines.join("\n"))])
@@ -102,34 +100,39 @@ impl Console {
             .ok()
             .and_then(|d| serde_json::from_slice(&d).ok())
             .unwrap_or_default();
-        let mut text = format!(
-            "{}{} · {} · {}\nBí danh người báo: {} ({})\nKhu phố: {}\nNội dung:\n{}\nThời gian: {}\nĐịa điểm: {}",
-            if case.urgent == 1 { "🔴 KHẨN " } else { "" },
-            case.code,
-            self.category_label(&case),
-            self.status_label(&case.status),
-            case.pseudonym,
-            // An emergency was never asked about contact: it must not read as a refusal.
-            match (case.urgent == 1, details.contact_ok) {
-                (_, true) => "đồng ý được liên hệ lại",
-                (true, false) => "tin khẩn, chưa hỏi ý kiến liên hệ; trả lời qua /reply",
-                (false, false) => "chọn không cần liên hệ lại",
-            },
-            case.khu_pho.as_deref().unwrap_or("chưa rõ"),
-            crate::conversation::quote::for_officers(&details.description),
-            details.when.as_deref().unwrap_or("chưa rõ"),
-            place_text(details.place.as_ref()),
-        );
+        let t = &self.texts.officer.case;
+        // An emergency was never asked about contact: it must not read as a refusal.
+        let contact = match (case.urgent == 1, details.contact_ok) {
+            (_, true) => &t.contact_allowed,
+            (true, false) => &t.contact_not_asked,
+            (false, false) => &t.contact_refused,
+        };
+        let card = t.card.render(&[
+            ("code", &case.code),
+            ("category", &self.category_label(&case)),
+            ("status", &self.status_label(&case.status)),
+            ("pseudonym", &case.pseudonym),
+            ("contact", contact),
+            ("area", case.khu_pho.as_deref().unwrap_or(&t.unknown)),
+            (
+                "description",
+                &crate::conversation::quote::for_officers(&details.description),
+            ),
+            ("when", details.when.as_deref().unwrap_or(&t.unknown)),
+            ("place", &place_text(t, details.place.as_ref())),
+        ]);
+        let mut text = urgent_marked(&t.urgent_card_mark, &case, card);
         for (i, evidence) in details.evidence.iter().enumerate() {
-            text.push_str(&format!(
-                "\nTệp {}: {} {}",
-                i + 1,
-                evidence.kind,
-                evidence.url
-            ));
+            text.push('\n');
+            text.push_str(&t.file.render(&[
+                ("number", &(i + 1).to_string()),
+                ("kind", &evidence.kind),
+                ("url", &evidence.url),
+            ]));
         }
         let events = turn.store.case_events(turn.tx, case.id).await?;
-        text.push_str("\nDiễn biến:");
+        text.push('\n');
+        text.push_str(&t.timeline);
         for event in events.iter().rev().take(10).rev() {
             let body = event
                 .body
@@ -142,13 +145,14 @@ impl Console {
             } else {
                 body
             };
-            let line = format!(
-                "\n• {} {} {}",
-                crate::vn_time::vn_time(event.at),
-                event_label(&event.kind),
-                body
-            );
-            text.push_str(line.trim_end());
+            let entry = t.timeline_entry.render(&[
+                ("time", &crate::vn_time::vn_time(event.at)),
+                ("event", self.texts.officer.events.of(&event.kind)),
+                ("text", &body),
+            ]);
+            // An entry without text ends at its label.
+            text.push('\n');
+            text.push_str(entry.trim_end());
         }
         Ok(vec![self.say(turn, text)])
     }
@@ -499,21 +503,17 @@ fn may_see(officer: &OfficerRow, case: &CaseRow) -> bool {
         || !crate::cases::Category::from_id(&case.category).is_some_and(|c| c.chief_only())
 }
 
-/// Timeline entry kinds in the officers' language.
-fn event_label(kind: &str) -> &str {
-    match kind {
-        "created" => "tiếp nhận",
-        "status" => "trạng thái:",
-        "note" => "ghi chú:",
-        "reply" => "trả lời người báo:",
-        "resident_message" => "người báo nhắn:",
-        "assigned" => "phân công",
-        "reveal" => "xem danh tính:",
-        other => other,
+/// An urgent case's line or card starts with its mark.
+fn urgent_marked(mark: &Text, case: &CaseRow, text: String) -> String {
+    if case.urgent == 1 {
+        format!("{mark} {text}")
+    } else {
+        text
     }
 }
 
-fn place_text(place: Option<&Place>) -> String {
+/// Where it happened: as typed, or a shared location's name and map link.
+fn place_text(t: &OfficerCaseTexts, place: Option<&Place>) -> String {
     match place {
         Some(Place {
             latitude: Some(lat),
@@ -522,24 +522,26 @@ fn place_text(place: Option<&Place>) -> String {
         }) => {
             format!(
                 "{} https://maps.google.com/?q={lat},{lon}",
-                text.as_deref().unwrap_or("vị trí")
+                text.as_deref().unwrap_or(&t.location)
             )
         }
         Some(Place {
             text: Some(text), ..
         }) => text.clone(),
-        _ => "chưa rõ".into(),
+        _ => t.unknown.to_string(),
     }
 }
 
-/// "5 phút", "3 giờ", "2 ngày".
-pub(super) fn age(ms: i64) -> String {
+/// How long ago: minutes under an hour, hours under two days, then days ("5 phút", "3 giờ",
+/// "2 ngày").
+pub(super) fn age(t: &OfficerAgeTexts, ms: i64) -> String {
     let minutes = (ms / 60_000).max(0);
-    if minutes < 60 {
-        format!("{minutes} phút")
+    let (unit, count) = if minutes < 60 {
+        (&t.minutes, minutes)
     } else if minutes < 48 * 60 {
-        format!("{} giờ", minutes / 60)
+        (&t.hours, minutes / 60)
     } else {
-        format!("{} ngày", minutes / (24 * 60))
-    }
+        (&t.days, minutes / (24 * 60))
+    };
+    unit.render(&[("count", &count.to_string())])
 }

@@ -42,16 +42,12 @@ impl Console {
         officer: &OfficerRow,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.officer;
         let command = match command::parse(text) {
             Ok(command) => command,
             Err(ParseError::NotACommand) => {
-                return Ok(vec![self.say(
-                    turn,
-                    self.texts
-                        .officer
-                        .not_a_command
-                        .render(&[("name", &officer.name)]),
-                )]);
+                let hello = t.not_a_command.render(&[("name", &officer.name)]);
+                return Ok(vec![self.say(turn, hello)]);
             }
             Err(err) => {
                 self.audit(
@@ -63,13 +59,8 @@ impl Console {
                     Some(&err.to_string()),
                 )
                 .await?;
-                return Ok(vec![self.say(
-                    turn,
-                    self.texts
-                        .officer
-                        .unknown_command
-                        .render(&[("error", &err.to_string())]),
-                )]);
+                let wrong = t.unknown_command.render(&[("error", &err.to_string())]);
+                return Ok(vec![self.say(turn, wrong)]);
             }
         };
         let name = command.name().as_str();
@@ -77,10 +68,8 @@ impl Console {
             let target = command_target(&command);
             self.audit(turn, officer, name, target.as_deref(), "refused", None)
                 .await?;
-            return Ok(vec![self.say(
-                turn,
-                self.texts.officer.refused.render(&[("command", name)]),
-            )]);
+            let refused = t.refused.render(&[("command", name)]);
+            return Ok(vec![self.say(turn, refused)]);
         }
         metrics::counter!("ketnoi_officer_commands_total", "command" => name).increment(1);
         match command {
@@ -167,6 +156,6 @@ fn command_target(command: &Command) -> Option<String> {
 }
 
 /// How long ago, for officers' messages ("5 phút", "3 giờ", "2 ngày").
-pub(crate) fn handling_age(ms: i64) -> String {
-    handling::age(ms)
+pub(crate) fn handling_age(texts: &Texts, ms: i64) -> String {
+    handling::age(&texts.officer.age, ms)
 }

@@ -49,7 +49,7 @@ impl Sla {
             let category = Category::from_id(&case.category).unwrap_or(Category::Other);
             let chief_only = category.chief_only();
             let category = &self.texts.category[category];
-            let age = crate::officers::handling_age(waited);
+            let age = crate::officers::handling_age(&self.texts, waited);
             if case.reminded_at.is_none() {
                 let to = match &case.assigned_to {
                     Some(key) => self.officer_ids(&mut tx, Some(key), false).await?,
@@ -79,7 +79,7 @@ impl Sla {
                         .await?
                         .map(|o| o.name)
                         .unwrap_or_default(),
-                    None => "chưa giao".to_owned(),
+                    None => self.texts.officer.unassigned.to_string(),
                 };
                 let text = self.texts.officer.overdue_chief.render(&[
                     ("code", &case.code),

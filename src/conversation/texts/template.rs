@@ -376,6 +376,14 @@ mod tests {
     }
 
     #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "template takes [\"code\"], given [\"cod\"]")]
+    fn rendering_with_other_names_than_the_type_is_a_bug() {
+        let t: Template<Code> = read("Mã {code}.").unwrap();
+        t.render(&[("cod", "PA-1")]);
+    }
+
+    #[test]
     fn a_template_uses_exactly_its_placeholders() {
         assert!(read::<Template<Code>>("Mã {code}.").is_ok());
         let err = read::<Template<Code>>("Mã {cod}.").unwrap_err();
