@@ -1,11 +1,13 @@
 //! The message catalogue: every text the bot sends, to residents and to officers, read from
 //! `config/messages.vi.toml` so wording changes need no code change.
 //!
-//! The file is read into [`Texts`], one struct per `[section]` and one field per text, with
-//! unknown keys denied: a missing, misspelt or left-over key fails loading with an error naming
-//! it, at start-up; the code names texts as fields (`texts.officer.claimed`), so a misspelt name
-//! does not compile. What each entry may contain — placeholders, length — is checked as it is
-//! read ([`template`]).
+//! The file is read into [`Texts`], one struct per `[section]` (the resident conversation's
+//! parts, then `[officer]` and its sub-tables) and one field per text, with unknown keys denied:
+//! a missing, misspelt or left-over key fails loading with an error naming it, at start-up. The
+//! code names texts as fields (`texts.officer.claimed`, `texts.category[c]`), so a misspelt name
+//! does not compile. Each entry is read NFC-normalised and trimmed and checked for what it may
+//! contain — a template exactly the placeholders its type names, a button title Zalo's length —
+//! in [`template`]; code fills a template with `render(&[("code", …)])`, by those same names.
 
 mod officer;
 mod resident;

@@ -77,11 +77,6 @@ impl<S: Slots> Template<S> {
         }
         out
     }
-
-    /// The text as written in the file, placeholders included.
-    pub fn source(&self) -> &str {
-        &self.text
-    }
 }
 
 impl Text {
