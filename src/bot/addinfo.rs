@@ -44,13 +44,13 @@ impl Bot {
                     .await?;
                 // The forward's acknowledgement, in the words of this step.
                 let handlers = self.case_handlers(turn, &case).await?;
-                let key = if self.any_reachable(turn, &handlers).await? {
-                    "need_info_added"
+                let added = if self.any_reachable(turn, &handlers).await? {
+                    &t.need_info.added
                 } else {
-                    "need_info_added_recorded"
+                    &t.need_info.added_recorded
                 };
                 replies[0] = turn.reply(
-                    CsMessage::text(t.fill(key, &[("code", code)]))
+                    CsMessage::text(added.render(&[("code", code)]))
                         .with_buttons(self.menu_buttons()),
                 );
                 Ok(replies)
@@ -59,7 +59,7 @@ impl Bot {
                 self.save_dialogue(turn, &waiting(case_id, code, None))
                     .await?;
                 Ok(vec![turn.reply(
-                    CsMessage::text(t.fill("cancelled_addition", &[("code", code)]))
+                    CsMessage::text(t.in_progress.cancelled_addition.render(&[("code", code)]))
                         .with_buttons(self.menu_buttons()),
                 )])
             }
@@ -91,11 +91,16 @@ impl Bot {
                     .await?;
                 Ok(vec![turn.reply(
                     CsMessage::text(
-                        t.fill("need_info_confirm", &[("code", code), ("text", &preview)]),
+                        t.need_info
+                            .confirm
+                            .render(&[("code", code), ("text", &preview)]),
                     )
                     .with_buttons(vec![
-                        Button::query(t.get("need_info_send"), Payload::AddInfo(true).encode()),
-                        Button::query(t.get("need_info_not"), Payload::AddInfo(false).encode()),
+                        Button::query(&t.need_info.send, Payload::AddInfo(true).encode()),
+                        Button::query(
+                            &t.need_info.not_an_addition,
+                            Payload::AddInfo(false).encode(),
+                        ),
                     ]),
                 )])
             }

@@ -34,7 +34,7 @@ impl Bot {
             return vec![turn.reply(self.procedure_menu())];
         };
         let mut buttons = vec![Button::query(
-            self.texts.get("procedure_details"),
+            &self.texts.procedures.details,
             Payload::ProcedureDetails(procedure.id.clone()).encode(),
         )];
         buttons.extend(
@@ -45,10 +45,7 @@ impl Bot {
                 .take(MAX_BUTTONS - 3)
                 .map(|p| Button::query(p.short_title(), Payload::Procedure(p.id.clone()).encode())),
         );
-        buttons.push(Button::query(
-            self.texts.get("back_to_menu"),
-            Payload::Menu.encode(),
-        ));
+        buttons.push(Button::query(&self.texts.menu.back, Payload::Menu.encode()));
         vec![turn.reply(CsMessage::text(procedure.render_summary()).with_buttons(buttons))]
     }
 
@@ -69,21 +66,18 @@ impl Bot {
             .map(|p| turn.reply(CsMessage::text(p)))
             .collect();
         replies.push(turn.reply(CsMessage::text(last).with_buttons(vec![
-            Button::query(
-                self.texts.get("menu_procedure"),
-                Payload::Procedures.encode(),
-            ),
-            Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
+            Button::query(&self.texts.menu.procedure, Payload::Procedures.encode()),
+            Button::query(&self.texts.menu.back, Payload::Menu.encode()),
         ])));
         replies
     }
 
     /// "Is this a scam?": the answer first, then the offer to report it.
     pub(super) fn scam_answer(&self) -> CsMessage {
-        CsMessage::text(self.texts.get("scam_check")).with_buttons(vec![
-            Button::query(self.texts.get("scam_report"), Payload::ScamReport.encode()),
-            Button::query(self.texts.get("menu_news"), Payload::News(0).encode()),
-            Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
+        CsMessage::text(&self.texts.scam.check).with_buttons(vec![
+            Button::query(&self.texts.scam.report, Payload::ScamReport.encode()),
+            Button::query(&self.texts.menu.news, Payload::News(0).encode()),
+            Button::query(&self.texts.menu.back, Payload::Menu.encode()),
         ])
     }
 
@@ -92,7 +86,7 @@ impl Bot {
         let text = format!(
             "{}\n\n{}",
             topic.answer.trim(),
-            self.texts.get("out_of_scope_footer")
+            &self.texts.menu.out_of_scope_footer
         );
         CsMessage::text(text).with_buttons(self.menu_buttons())
     }
@@ -103,11 +97,8 @@ impl Bot {
             .filter_map(|id| self.catalogue.get(id))
             .map(|p| Button::query(p.short_title(), Payload::Procedure(p.id.clone()).encode()))
             .collect();
-        buttons.push(Button::query(
-            self.texts.get("back_to_menu"),
-            Payload::Menu.encode(),
-        ));
-        CsMessage::text(self.texts.get("procedure_menu")).with_buttons(buttons)
+        buttons.push(Button::query(&self.texts.menu.back, Payload::Menu.encode()));
+        CsMessage::text(&self.texts.procedures.menu).with_buttons(buttons)
     }
 
     /// A page of news and warnings, newest first, with "Xem thêm" while more remain.
@@ -116,20 +107,20 @@ impl Bot {
         let page = i64::from(self.config.bot.news_page_size);
         let (items, more) = turn.store.news_page(turn.tx, offset, page).await?;
         if items.is_empty() {
-            let key = if offset == 0 {
-                "news_empty"
+            let text = if offset == 0 {
+                &t.news.empty
             } else {
-                "news_none_left"
+                &t.news.none_left
             };
-            return Ok(vec![turn.reply(
-                CsMessage::text(t.get(key)).with_buttons(self.menu_buttons()),
-            )]);
+            return Ok(vec![
+                turn.reply(CsMessage::text(text).with_buttons(self.menu_buttons()))
+            ]);
         }
-        let mut text = String::from(t.get("news_header"));
+        let mut text = String::from(&t.news.header);
         for item in &items {
             text.push_str("\n\n");
             if item.kind == NewsKind::Warning {
-                text.push_str(t.get("news_warning_label"));
+                text.push_str(&t.news.warning_label);
                 text.push(' ');
             }
             text.push_str(&format!(
@@ -152,11 +143,11 @@ impl Bot {
         let mut buttons = Vec::new();
         if more {
             buttons.push(Button::query(
-                t.get("news_more"),
+                &t.news.more,
                 Payload::News(offset + page).encode(),
             ));
         }
-        buttons.push(Button::query(t.get("back_to_menu"), Payload::Menu.encode()));
+        buttons.push(Button::query(&t.menu.back, Payload::Menu.encode()));
         replies.push(turn.reply(CsMessage::text(last).with_buttons(buttons)));
         Ok(replies)
     }
@@ -176,7 +167,7 @@ impl Bot {
             {
                 Some(case) => self.status_line(&case),
                 // Someone else's code and an unknown code get the same answer: nothing leaks.
-                None => t.fill("status_not_found", &[("code", &code)]),
+                None => t.case_status.not_found.render(&[("code", &code)]),
             },
             None => {
                 let cases = turn
@@ -184,79 +175,66 @@ impl Bot {
                     .cases_of_reporter(turn.tx, turn.user_key, 3)
                     .await?;
                 if cases.is_empty() {
-                    t.get("status_none").to_owned()
+                    t.case_status.none.to_string()
                 } else {
                     let lines: Vec<String> = cases
                         .iter()
                         .map(|c| format!("• {}", self.status_line(c)))
                         .collect();
-                    format!("{}\n{}", t.get("status_recent"), lines.join("\n"))
+                    format!("{}\n{}", t.case_status.recent, lines.join("\n"))
                 }
             }
         };
         Ok(vec![turn.reply(CsMessage::text(text).with_buttons(vec![
-            Button::query(t.get("menu_report"), Payload::Report.encode()),
-            Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
+            Button::query(&t.menu.report, Payload::Report.encode()),
+            Button::query(&t.menu.back, Payload::Menu.encode()),
         ]))])
     }
 
     fn status_line(&self, case: &CaseRow) -> String {
         let t = &self.texts;
-        let (category, status) = (case.category, case.status);
-        t.fill(
-            "status_line",
-            &[
-                ("code", &case.code),
-                ("category", t.get(&format!("category_{}", category.id()))),
-                ("date", &case.created_at.vn_date()),
-                ("status", t.get(&format!("status_{}", status.id()))),
-            ],
-        )
+        t.case_status.line.render(&[
+            ("code", &case.code),
+            ("category", &t.category[case.category]),
+            ("date", &case.created_at.vn_date()),
+            ("status", &t.status[case.status]),
+        ])
     }
 
     /// The station's details, plus the area officer of a khu phố named in the message.
     pub(super) fn contact(&self, message: &str, resident_area: Option<String>) -> CsMessage {
         let t = &self.texts;
         let s = &self.config.station;
-        let mut text = t.fill(
-            "contact",
-            &[
-                ("name", &s.name),
-                ("address", &s.address),
-                ("phone", &s.phone),
-                ("hours", &s.hours),
-            ],
-        );
+        let mut text = t.contact.card.render(&[
+            ("name", &s.name),
+            ("address", &s.address),
+            ("phone", &s.phone),
+            ("hours", &s.hours),
+        ]);
         let named = self.area_in(message).or(resident_area);
         match named.and_then(|name| s.areas.iter().find(|a| a.name == name)) {
             Some(area) => {
                 text.push('\n');
-                text.push_str(&t.fill(
-                    "contact_area",
-                    &[
-                        ("area", &area.name),
-                        ("officer", &area.officer_name),
-                        ("officer_phone", &area.officer_phone),
-                    ],
-                ));
+                text.push_str(&t.contact.area.render(&[
+                    ("area", &area.name),
+                    ("officer", &area.officer_name),
+                    ("officer_phone", &area.officer_phone),
+                ]));
             }
             None if !s.areas.is_empty() => {
                 text.push('\n');
-                text.push_str(t.get("contact_areas_hint"));
+                text.push_str(&t.contact.areas_hint);
             }
             None => {}
         }
         let mut buttons = vec![Button::Phone {
-            title: t.get("call_station").to_owned(),
+            title: t.contact.call_station.to_string(),
             phone: dial_code(&s.phone),
         }];
         if !s.areas.is_empty() {
-            buttons.push(Button::query(
-                t.get("change_area"),
-                Payload::ChangeArea.encode(),
-            ));
+            buttons.push(Button::query(&t.area.change, Payload::ChangeArea.encode()));
         }
-        buttons.push(Button::query(t.get("back_to_menu"), Payload::Menu.encode()));
+        buttons.push(Button::query(&t.menu.back, Payload::Menu.encode()));
         CsMessage::text(text).with_buttons(buttons)
     }
 

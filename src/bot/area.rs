@@ -38,21 +38,22 @@ impl Bot {
             .map(|(i, area)| Button::query(area.name.clone(), Payload::Area(Some(i)).encode()))
             .collect();
         buttons.push(Button::query(
-            self.texts.get("area_skip"),
+            &self.texts.area.skip,
             Payload::Area(None).encode(),
         ));
-        let mut text = self.texts.get("ask_area").to_owned();
+        let mut text = self.texts.area.ask.to_string();
         if areas.len() > MAX_BUTTONS - 1 {
             let rest: Vec<&str> = areas[MAX_BUTTONS - 1..]
                 .iter()
                 .map(|a| a.name.as_str())
                 .collect();
             text.push('\n');
-            text.push_str(
-                &self
-                    .texts
-                    .fill("ask_area_more", &[("list", &rest.join(", "))]),
-            );
+            let more = self
+                .texts
+                .area
+                .ask_more
+                .render(&[("list", &rest.join(", "))]);
+            text.push_str(&more);
         }
         CsMessage::text(text).with_buttons(buttons)
     }
@@ -76,7 +77,7 @@ impl Bot {
         let mut message = self.ask_area();
         message.text = format!(
             "{}\n\n{}",
-            self.texts.fill("area_unknown", &[("text", &short)]),
+            self.texts.area.unknown.render(&[("text", &short)]),
             message.text
         );
         message
@@ -105,7 +106,7 @@ impl Bot {
                 .set_resident_area(turn.tx, turn.user_key, None, turn.now)
                 .await?;
             return Ok(vec![turn.reply(
-                CsMessage::text(self.texts.get("area_skipped")).with_buttons(self.menu_buttons()),
+                CsMessage::text(&self.texts.area.skipped).with_buttons(self.menu_buttons()),
             )]);
         };
         let previous = turn
@@ -128,7 +129,7 @@ impl Bot {
             path: "/v2.0/oa/tag/tagfollower".into(),
             body: serde_json::json!({"user_id": turn.user_id, "tag_name": area}),
         });
-        let text = self.texts.fill("area_saved", &[("area", &area)]);
+        let text = self.texts.area.saved.render(&[("area", &area)]);
         Ok(vec![turn.reply(
             CsMessage::text(text).with_buttons(self.menu_buttons()),
         )])

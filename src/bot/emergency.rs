@@ -10,6 +10,7 @@ use super::report::Input;
 use super::Bot;
 use crate::cases::{Category, Details};
 use crate::conversation::dialogue::Dialogue;
+use crate::conversation::texts::Label;
 use crate::conversation::{Reply, Turn};
 use crate::ids::ZaloId;
 use crate::lang::infer_category;
@@ -39,29 +40,27 @@ impl Bot {
             .await?;
         metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "true").increment(1);
         let paged = self.responders(turn, area.as_deref()).await?;
-        let key = if self.any_reachable(turn, &paged).await? {
-            "emergency"
+        let answer = if self.any_reachable(turn, &paged).await? {
+            &t.emergency.answer
         } else {
             tracing::warn!(
                 paged = paged.len(),
                 "urgent case created but no paged officer can receive it now"
             );
-            "emergency_nobody"
+            &t.emergency.answer_nobody
         };
         let mut replies = vec![turn
             .reply(
-                CsMessage::text(t.fill(key, &[("code", &code)])).with_buttons(self.call_buttons()),
+                CsMessage::text(answer.render(&[("code", &code)]))
+                    .with_buttons(self.call_buttons()),
             )
             .urgent()];
         let short: String = text.chars().take(1500).collect();
-        let page = t.fill(
-            "page_on_call",
-            &[
-                ("code", &code),
-                ("time", &turn.now.vn_time()),
-                ("text", &short),
-            ],
-        );
+        let page = t.officer.page.render(&[
+            ("code", &code),
+            ("time", &turn.now.vn_time()),
+            ("text", &short),
+        ]);
         replies.extend(Reply::to_each(paged, &page).map(Reply::urgent));
         if let Some(case) = turn.store.case_by_code(turn.tx, &code).await? {
             self.save_dialogue(
@@ -116,20 +115,21 @@ impl Bot {
             },
         )
         .await?;
-        let key = if self.any_reachable(turn, &paged).await? {
-            "emergency_followup"
+        let t = &self.texts;
+        let answer = if self.any_reachable(turn, &paged).await? {
+            &t.emergency.followup
         } else {
-            "emergency_followup_nobody"
+            &t.emergency.followup_nobody
         };
         let mut replies = vec![turn
             .reply(
-                CsMessage::text(self.texts.fill(key, &[("code", code)]))
-                    .with_buttons(self.call_buttons()),
+                CsMessage::text(answer.render(&[("code", code)])).with_buttons(self.call_buttons()),
             )
             .urgent()];
-        let page = self
-            .texts
-            .fill("page_followup", &[("code", code), ("text", &text)]);
+        let page = t
+            .officer
+            .page_followup
+            .render(&[("code", code), ("text", &text)]);
         replies.extend(Reply::to_each(paged, &page).map(Reply::urgent));
         Ok(replies)
     }
@@ -149,27 +149,27 @@ impl Bot {
         )
         .await?;
         let mut buttons = vec![
-            Button::query(t.get("danger_now"), Payload::DangerNow(true).encode()),
-            Button::query(t.get("danger_past"), Payload::DangerNow(false).encode()),
+            Button::query(&t.emergency.danger_now, Payload::DangerNow(true).encode()),
+            Button::query(&t.emergency.danger_past, Payload::DangerNow(false).encode()),
         ];
         buttons.extend(self.call_buttons().into_iter().take(3));
         Ok(vec![turn.reply(
-            CsMessage::text(t.get("danger_check")).with_buttons(buttons),
+            CsMessage::text(&t.emergency.danger_check).with_buttons(buttons),
         )])
     }
 
     /// 113, 114, 115 as call buttons, and the way back to the menu.
     fn call_buttons(&self) -> Vec<Button> {
         let t = &self.texts;
-        let phone = |key: &str, number: &str| Button::Phone {
-            title: t.get(key).to_owned(),
+        let phone = |title: &Label, number: &str| Button::Phone {
+            title: title.to_string(),
             phone: number.to_owned(),
         };
         vec![
-            phone("emergency_call_113", "113"),
-            phone("emergency_call_114", "114"),
-            phone("emergency_call_115", "115"),
-            Button::query(t.get("back_to_menu"), Payload::Menu.encode()),
+            phone(&t.emergency.call_113, "113"),
+            phone(&t.emergency.call_114, "114"),
+            phone(&t.emergency.call_115, "115"),
+            Button::query(&t.menu.back, Payload::Menu.encode()),
         ]
     }
 

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use crate::cases::code;
 use crate::conversation::dialogue::{Dialogue, ReportDraft};
-use crate::conversation::texts::Texts;
+use crate::conversation::texts::{Label, Texts};
 use crate::conversation::{BotConfig, Reply, Turn};
 use crate::lang;
 use crate::lang::Intent;
@@ -241,17 +241,15 @@ impl Bot {
         }
         let Some(c) = classification else {
             // Photos, files or a location without words and without a report in progress.
-            let key = if input.location.is_some() {
-                "location_outside_report"
+            let text = if input.location.is_some() {
+                &self.texts.menu.location_outside_report
             } else {
-                "media_outside_report"
+                &self.texts.menu.media_outside_report
             };
-            return Ok(vec![turn.reply(
-                CsMessage::text(self.texts.get(key)).with_buttons(vec![
-                    Button::query(self.texts.get("menu_report"), Payload::Report.encode()),
-                    Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
-                ]),
-            )]);
+            return Ok(vec![turn.reply(CsMessage::text(text).with_buttons(vec![
+                Button::query(&self.texts.menu.report, Payload::Report.encode()),
+                Button::query(&self.texts.menu.back, Payload::Menu.encode()),
+            ]))]);
         };
         let may_be_scam_check = !matches!(
             c.intent,
@@ -310,13 +308,13 @@ impl Bot {
                 self.continue_report(turn, draft, input, None, None).await
             }
             (_, _) if report_step => {
-                let key = if expired {
-                    "dialogue_expired"
+                let text = if expired {
+                    &self.texts.in_progress.expired
                 } else {
-                    "nothing_to_cancel"
+                    &self.texts.in_progress.nothing_to_cancel
                 };
                 Ok(vec![turn.reply(
-                    CsMessage::text(self.texts.get(key)).with_buttons(self.menu_buttons()),
+                    CsMessage::text(text).with_buttons(self.menu_buttons()),
                 )])
             }
             (Payload::DangerNow(now), Some(Dialogue::DangerCheck { text })) => {
@@ -385,13 +383,12 @@ impl Bot {
         dialogue: Option<&Dialogue>,
     ) -> sqlx::Result<Vec<Reply>> {
         turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+        let t = &self.texts.in_progress;
         let text = match dialogue {
-            Some(Dialogue::Report(_)) => self.texts.get("cancelled_report").to_owned(),
-            Some(Dialogue::AddInfo { code, .. }) => {
-                self.texts.fill("cancelled_addition", &[("code", code)])
-            }
-            Some(_) => self.texts.get("cancelled").to_owned(),
-            None => self.texts.get("nothing_to_cancel").to_owned(),
+            Some(Dialogue::Report(_)) => t.cancelled_report.to_string(),
+            Some(Dialogue::AddInfo { code, .. }) => t.cancelled_addition.render(&[("code", code)]),
+            Some(_) => t.cancelled.to_string(),
+            None => t.nothing_to_cancel.to_string(),
         };
         Ok(vec![turn.reply(
             CsMessage::text(text).with_buttons(self.menu_buttons()),
@@ -456,7 +453,7 @@ impl Bot {
         if recent == limit + 1 {
             replies.insert(
                 0,
-                turn.reply(CsMessage::text(self.texts.get("flood_notice"))),
+                turn.reply(CsMessage::text(&self.texts.menu.flood_notice)),
             );
         }
         Ok(replies)
@@ -465,24 +462,25 @@ impl Bot {
     /// The payload of a button of an open two-choice question whose title the resident typed
     /// ("Gửi bổ sung", "Đang xảy ra, cần giúp"). Report steps match their own buttons.
     fn typed_button(&self, dialogue: Option<&Dialogue>, text: &str) -> Option<Payload> {
-        let choices: &[(&str, Payload)] = match dialogue? {
+        let t = &self.texts;
+        let choices: &[(&Label, Payload)] = match dialogue? {
             Dialogue::DangerCheck { .. } => &[
-                ("danger_now", Payload::DangerNow(true)),
-                ("danger_past", Payload::DangerNow(false)),
+                (&t.emergency.danger_now, Payload::DangerNow(true)),
+                (&t.emergency.danger_past, Payload::DangerNow(false)),
             ],
             Dialogue::AddInfo { .. } => &[
-                ("need_info_send", Payload::AddInfo(true)),
-                ("need_info_not", Payload::AddInfo(false)),
+                (&t.need_info.send, Payload::AddInfo(true)),
+                (&t.need_info.not_an_addition, Payload::AddInfo(false)),
             ],
             Dialogue::Relay {
                 pending: Some(_), ..
-            } => &[("relay_other", Payload::RelaySend(false))],
+            } => &[(&t.relay.other, Payload::RelaySend(false))],
             _ => return None,
         };
         let typed = lang::fold(text);
         choices
             .iter()
-            .find(|(key, _)| lang::fold(self.texts.get(key)) == typed)
+            .find(|(title, _)| lang::fold(title) == typed)
             .map(|(_, payload)| payload.clone())
     }
 
@@ -490,10 +488,10 @@ impl Bot {
     fn menu_buttons(&self) -> Vec<Button> {
         let t = &self.texts;
         vec![
-            Button::query(t.get("menu_report"), Payload::Report.encode()),
-            Button::query(t.get("menu_procedure"), Payload::Procedures.encode()),
-            Button::query(t.get("menu_news"), Payload::News(0).encode()),
-            Button::query(t.get("menu_contact"), Payload::Contact.encode()),
+            Button::query(&t.menu.report, Payload::Report.encode()),
+            Button::query(&t.menu.procedure, Payload::Procedures.encode()),
+            Button::query(&t.menu.news, Payload::News(0).encode()),
+            Button::query(&t.menu.contact, Payload::Contact.encode()),
         ]
     }
 
@@ -504,11 +502,11 @@ impl Bot {
 
     /// The welcome, with "Tiếp tục báo tin" when a draft is kept.
     fn welcome_with(&self, draft_kept: bool) -> CsMessage {
-        let mut text = self.texts.get("welcome").to_owned();
+        let mut text = self.texts.menu.welcome.to_string();
         let mut buttons = self.menu_buttons();
         if draft_kept {
             text.push_str("\n\n");
-            text.push_str(self.texts.get("report_kept"));
+            text.push_str(&self.texts.in_progress.report_kept);
             buttons.push(self.resume_button());
         }
         CsMessage::text(text).with_buttons(buttons)
@@ -516,7 +514,7 @@ impl Bot {
 
     fn resume_button(&self) -> Button {
         Button::query(
-            self.texts.get("resume_report"),
+            &self.texts.in_progress.resume,
             Payload::ResumeReport.encode(),
         )
     }
@@ -535,7 +533,7 @@ impl Bot {
             }
             _ => replies.push(
                 turn.reply(
-                    CsMessage::text(self.texts.get("report_kept"))
+                    CsMessage::text(&self.texts.in_progress.report_kept)
                         .with_buttons(vec![self.resume_button()]),
                 ),
             ),
@@ -571,13 +569,14 @@ impl Bot {
                 self.ask_next(turn, draft).await
             }
             None => Ok(vec![turn.reply(
-                CsMessage::text(self.texts.get("resume_nothing")).with_buttons(self.menu_buttons()),
+                CsMessage::text(&self.texts.in_progress.resume_nothing)
+                    .with_buttons(self.menu_buttons()),
             )]),
         }
     }
 
     fn other(&self) -> CsMessage {
-        CsMessage::text(self.texts.get("other")).with_buttons(self.menu_buttons())
+        CsMessage::text(&self.texts.menu.not_supported).with_buttons(self.menu_buttons())
     }
 
     /// Asks what the resident meant, offering the likely intent first.
@@ -586,27 +585,27 @@ impl Bot {
         let mut options = vec![
             (
                 Intent::Report,
-                Button::query(t.get("clarify_report"), Payload::Report.encode()),
+                Button::query(&t.clarify.report, Payload::Report.encode()),
             ),
             (
                 Intent::Procedure,
-                Button::query(t.get("clarify_procedure"), Payload::Procedures.encode()),
+                Button::query(&t.clarify.procedure, Payload::Procedures.encode()),
             ),
             (
                 Intent::News,
-                Button::query(t.get("clarify_news"), Payload::News(0).encode()),
+                Button::query(&t.clarify.news, Payload::News(0).encode()),
             ),
             (
                 Intent::CaseStatus,
-                Button::query(t.get("clarify_status"), Payload::MyReports.encode()),
+                Button::query(&t.clarify.status, Payload::MyReports.encode()),
             ),
             (
                 Intent::Contact,
-                Button::query(t.get("clarify_contact"), Payload::Contact.encode()),
+                Button::query(&t.clarify.contact, Payload::Contact.encode()),
             ),
         ];
         options.sort_by_key(|(intent, _)| *intent != guess);
-        CsMessage::text(t.get("clarify"))
+        CsMessage::text(&t.clarify.question)
             .with_buttons(options.into_iter().map(|(_, b)| b).collect())
     }
 }
@@ -622,56 +621,6 @@ fn paused_draft(dialogue: Option<&Dialogue>) -> Option<ReportDraft> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_text_key_used_by_the_code_exists() {
-        let texts = Texts::load(&crate::config::default_config_dir()).unwrap();
-        let source = [
-            include_str!("mod.rs"),
-            include_str!("report.rs"),
-            include_str!("answers.rs"),
-            include_str!("emergency.rs"),
-            include_str!("relay.rs"),
-            include_str!("addinfo.rs"),
-            include_str!("area.rs"),
-        ]
-        .concat();
-        let mut checked = 0;
-        for (i, _) in source
-            .match_indices("t.get(\"")
-            .chain(source.match_indices("texts.get(\""))
-            .chain(source.match_indices("fill(\""))
-        {
-            let rest = &source[i..];
-            let start = rest.find('"').unwrap() + 1;
-            let key = &rest[start..start + rest[start..].find('"').unwrap()];
-            assert!(texts.has(key), "messages.vi.toml lacks `{key}`");
-            checked += 1;
-        }
-        assert!(checked > 30, "found {checked} keys");
-        // Keys chosen at run time (`let key = if … { "a" } else { "b" }`).
-        for key in [
-            "emergency_nobody",
-            "emergency_followup",
-            "emergency_followup_nobody",
-            "relay_ack_recorded",
-            "need_info_added",
-            "need_info_added_recorded",
-            "report_created_complaint",
-            "contact_allowed",
-            "contact_refused",
-            "location_outside_report",
-            "cancelled_report",
-        ] {
-            assert!(texts.has(key), "messages.vi.toml lacks `{key}`");
-        }
-        for c in crate::cases::Category::ALL {
-            assert!(texts.has(&format!("category_{}", c.id())));
-        }
-        for s in crate::cases::Status::ALL {
-            assert!(texts.has(&format!("status_{}", s.id())));
-        }
-    }
 
     #[test]
     fn cancel_words_with_or_without_diacritics() {

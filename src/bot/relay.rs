@@ -63,12 +63,12 @@ impl Bot {
                     .await?;
                     let t = &self.texts;
                     return Ok(Some(vec![turn.reply(
-                        CsMessage::text(t.fill("relay_ask", &[("code", code)])).with_buttons(vec![
+                        CsMessage::text(t.relay.ask.render(&[("code", code)])).with_buttons(vec![
                             Button::query(
-                                t.fill("relay_send", &[("code", code)]),
+                                t.relay.send.render(&[("code", code)]),
                                 Payload::RelaySend(true).encode(),
                             ),
-                            Button::query(t.get("relay_other"), Payload::RelaySend(false).encode()),
+                            Button::query(&t.relay.other, Payload::RelaySend(false).encode()),
                         ]),
                     )]));
                 }
@@ -141,22 +141,18 @@ impl Bot {
     ) -> sqlx::Result<Vec<Reply>> {
         record_resident_message(turn, case.id, text).await?;
         let recipients = self.case_handlers(turn, case).await?;
-        let forwarded = self.texts.fill(
-            "officer_resident_said",
-            &[
-                ("code", &case.code),
-                ("pseudonym", &case.pseudonym),
-                ("text", &crate::conversation::quote::for_officers(text)),
-            ],
-        );
-        let key = if self.any_reachable(turn, &recipients).await? {
-            "relay_ack"
+        let forwarded = self.texts.officer.resident_said.render(&[
+            ("code", &case.code),
+            ("pseudonym", &case.pseudonym),
+            ("text", &crate::conversation::quote::for_officers(text)),
+        ]);
+        let ack = if self.any_reachable(turn, &recipients).await? {
+            &self.texts.relay.ack
         } else {
-            "relay_ack_recorded"
+            &self.texts.relay.ack_recorded
         };
         let mut replies = vec![turn.reply(
-            CsMessage::text(self.texts.fill(key, &[("code", &case.code)]))
-                .with_buttons(self.menu_buttons()),
+            CsMessage::text(ack.render(&[("code", &case.code)])).with_buttons(self.menu_buttons()),
         )];
         replies.extend(Reply::to_each(recipients, &forwarded));
         Ok(replies)

@@ -190,7 +190,7 @@ impl Bot {
             category: input.category,
             ..ReportDraft::default()
         };
-        let mut replies = vec![turn.reply(CsMessage::text(self.texts.get("report_intro")))];
+        let mut replies = vec![turn.reply(CsMessage::text(&self.texts.report.intro))];
         if let Some(text) = &input.text {
             let folded = fold(text);
             let words = folded.split_whitespace().count();
@@ -200,7 +200,7 @@ impl Bot {
             }
             if !only_asking && words >= 4 && input.payload.is_none() {
                 draft.description = Some(text.clone());
-                let in_text = self.texts.get("in_description").to_owned();
+                let in_text = self.texts.report.in_description.to_string();
                 if has_any(&folded, TIME_CUES) {
                     draft.when = Some(in_text.clone());
                 }
@@ -234,12 +234,13 @@ impl Bot {
         typed: Option<Typed>,
         classification: Option<&Classification>,
     ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.report;
         let step = draft.next_step();
         match (input.payload.as_ref(), typed) {
             (Some(Payload::Back), _) | (None, Some(Typed::Back)) => {
                 let mut replies = Vec::new();
                 if !draft.step_back() {
-                    replies.push(turn.reply(CsMessage::text(self.texts.get("back_at_start"))));
+                    replies.push(turn.reply(CsMessage::text(&t.back_at_start)));
                 }
                 replies.extend(self.ask_next(turn, draft).await?);
                 return Ok(replies);
@@ -322,7 +323,7 @@ impl Bot {
                     None if draft.description.is_some() && !text.is_empty() => {
                         // The account is kept; only the category is still unclear.
                         replies.push(turn.reply(CsMessage::text(
-                            self.texts.fill("added_to_description", &[("text", &text)]),
+                            t.added_to_description.render(&[("text", &text)]),
                         )));
                     }
                     None => {}
@@ -344,7 +345,7 @@ impl Bot {
             (ReportStep::When, None, None) if text.is_some() => draft.when = text,
             (ReportStep::Where, Some(Payload::WhereUnknown), _)
             | (ReportStep::Where, None, Some(Typed::DontKnow | Typed::Done)) => {
-                draft.place = Some(Place::typed(self.texts.get("where_unknown").into()));
+                draft.place = Some(Place::typed(t.where_unknown.to_string()));
             }
             (ReportStep::Where, None, None) if text.is_some() && !got_location => {
                 let text = text.unwrap_or_default();
@@ -363,12 +364,11 @@ impl Bot {
                 if let Some(caption) = text {
                     append(&mut draft, &caption);
                 }
-                let message =
-                    CsMessage::text(self.texts.fill("evidence_received", &[("count", &count)]))
-                        .with_buttons(vec![Button::query(
-                            self.texts.get("evidence_done"),
-                            Payload::EvidenceDone.encode(),
-                        )]);
+                let message = CsMessage::text(t.evidence_received.render(&[("count", &count)]))
+                    .with_buttons(vec![Button::query(
+                        &t.evidence_done,
+                        Payload::EvidenceDone.encode(),
+                    )]);
                 draft.evidence_done = false;
                 self.save(turn, draft).await?;
                 return Ok(vec![turn.reply(message)]);
@@ -379,7 +379,7 @@ impl Bot {
                 let text = text.unwrap_or_default();
                 append(&mut draft, &text);
                 replies.push(turn.reply(CsMessage::text(
-                    self.texts.fill("added_to_description", &[("text", &text)]),
+                    t.added_to_description.render(&[("text", &text)]),
                 )));
             }
             // A typed word that fits no choice of this step: the question is asked again.
@@ -404,12 +404,13 @@ impl Bot {
     }
 
     fn when_label(&self, which: &str) -> String {
-        let key = match which {
-            "now" => "when_just_now",
-            "today" => "when_today",
-            _ => "when_unknown",
-        };
-        self.texts.get(key).to_owned()
+        let report = &self.texts.report;
+        match which {
+            "now" => &report.when_just_now,
+            "today" => &report.when_today,
+            _ => &report.when_unknown,
+        }
+        .to_string()
     }
 
     /// A category typed by (part of) its label: "lừa đảo", "ma tuy", "viec khac".
@@ -419,7 +420,7 @@ impl Bot {
             return None;
         }
         Category::ALL.into_iter().find(|c| {
-            let label = fold(self.texts.get(&format!("category_{}", c.id())));
+            let label = fold(&self.texts.category[*c]);
             label == folded || (folded.split(' ').count() <= 4 && contains_words(&label, &folded))
         })
     }
@@ -438,28 +439,31 @@ impl Bot {
     /// The question of the draft's next step, with its buttons.
     fn question(&self, draft: &ReportDraft) -> CsMessage {
         let t = &self.texts;
-        let cancel = || Button::query(t.get("confirm_cancel"), Payload::Cancel.encode());
+        let cancel = || Button::query(&t.report.cancel, Payload::Cancel.encode());
         match draft.next_step() {
             ReportStep::Category => self.ask_category(draft),
             ReportStep::Confirm => self.summary(draft),
             ReportStep::Description => {
-                CsMessage::text(t.get("ask_description")).with_buttons(vec![cancel()])
+                CsMessage::text(&t.report.ask_description).with_buttons(vec![cancel()])
             }
-            ReportStep::When => CsMessage::text(t.get("ask_when")).with_buttons(vec![
-                Button::query(t.get("when_just_now"), Payload::When("now".into()).encode()),
-                Button::query(t.get("when_today"), Payload::When("today".into()).encode()),
+            ReportStep::When => CsMessage::text(&t.report.ask_when).with_buttons(vec![
                 Button::query(
-                    t.get("when_unknown"),
+                    &t.report.when_just_now,
+                    Payload::When("now".into()).encode(),
+                ),
+                Button::query(&t.report.when_today, Payload::When("today".into()).encode()),
+                Button::query(
+                    &t.report.when_unknown,
                     Payload::When("unknown".into()).encode(),
                 ),
                 cancel(),
             ]),
-            ReportStep::Where => CsMessage::text(t.get("ask_where")).with_buttons(vec![
-                Button::query(t.get("where_unknown"), Payload::WhereUnknown.encode()),
+            ReportStep::Where => CsMessage::text(&t.report.ask_where).with_buttons(vec![
+                Button::query(&t.report.where_unknown, Payload::WhereUnknown.encode()),
                 cancel(),
             ]),
-            ReportStep::Evidence => CsMessage::text(t.get("ask_evidence")).with_buttons(vec![
-                Button::query(t.get("evidence_none"), Payload::EvidenceDone.encode()),
+            ReportStep::Evidence => CsMessage::text(&t.report.ask_evidence).with_buttons(vec![
+                Button::query(&t.report.evidence_none, Payload::EvidenceDone.encode()),
                 cancel(),
             ]),
         }
@@ -487,28 +491,19 @@ impl Bot {
             .filter(|c| *c != Category::Other)
             .take(MAX_BUTTONS - 1)
             .chain(std::iter::once(Category::Other))
-            .map(|c| {
-                Button::query(
-                    t.get(&format!("category_{}", c.id())),
-                    Payload::Category(c.id().into()).encode(),
-                )
-            })
+            .map(|c| Button::query(&t.category[c], Payload::Category(c.id().into()).encode()))
             .collect();
         buttons.truncate(MAX_BUTTONS);
-        let mut text = t.get("ask_category").to_owned();
+        let mut text = t.report.ask_category.to_string();
         for (i, c) in Category::ALL.iter().enumerate() {
-            text.push_str(&format!(
-                "\n{}. {}",
-                i + 1,
-                t.get(&format!("category_{}", c.id()))
-            ));
+            text.push_str(&format!("\n{}. {}", i + 1, &t.category[*c]));
         }
         CsMessage::text(text).with_buttons(buttons)
     }
 
     fn summary(&self, draft: &ReportDraft) -> CsMessage {
         let t = &self.texts;
-        let not_given = t.get("not_given");
+        let not_given = t.report.not_given.as_str();
         let category = draft.category.unwrap_or(Category::Other);
         let description = draft.description.as_deref().unwrap_or(not_given);
         let short: String = if description.chars().count() > 600 {
@@ -523,34 +518,30 @@ impl Bot {
                 ..
             }) => text
                 .clone()
-                .unwrap_or_else(|| t.get("location_shared").to_owned()),
+                .unwrap_or_else(|| t.report.location_shared.to_string()),
             Some(Place {
                 text: Some(text), ..
             }) => text.clone(),
             _ => not_given.to_owned(),
         };
         let evidence = draft.evidence.len().to_string();
-        let text = t.fill(
-            "confirm",
-            &[
-                ("category", t.get(&format!("category_{}", category.id()))),
-                ("description", &short),
-                ("when", draft.when.as_deref().unwrap_or(not_given)),
-                ("where", &place),
-                ("evidence", &evidence),
-                ("contact", t.get("confirm_contact_question")),
-            ],
-        );
+        let text = t.report.confirm.render(&[
+            ("category", &t.category[category]),
+            ("description", &short),
+            ("when", draft.when.as_deref().unwrap_or(not_given)),
+            ("where", &place),
+            ("evidence", &evidence),
+        ]);
         CsMessage::text(text).with_buttons(vec![
             Button::query(
-                t.get("send_with_contact"),
+                &t.report.send_with_contact,
                 Payload::Send { contact_ok: true }.encode(),
             ),
             Button::query(
-                t.get("send_anonymous"),
+                &t.report.send_anonymous,
                 Payload::Send { contact_ok: false }.encode(),
             ),
-            Button::query(t.get("confirm_cancel"), Payload::Cancel.encode()),
+            Button::query(&t.report.cancel, Payload::Cancel.encode()),
         ])
     }
 
@@ -589,24 +580,22 @@ impl Bot {
             .route_new_case(turn, &code, category, area.as_deref())
             .await?;
         metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "false").increment(1);
-        let contact = self.texts.get(if contact_ok {
-            "contact_allowed"
+        let t = &self.texts.report;
+        let contact = if contact_ok {
+            &t.contact_allowed
         } else {
-            "contact_refused"
-        });
-        let key = if category.chief_only() {
-            "report_created_complaint"
-        } else {
-            "report_created"
+            &t.contact_refused
         };
-        let message = CsMessage::text(
-            self.texts
-                .fill(key, &[("code", &code), ("contact", contact)]),
-        )
-        .with_buttons(vec![
-            Button::query(self.texts.get("my_reports"), Payload::MyReports.encode()),
-            Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
-        ]);
+        let created = if category.chief_only() {
+            &t.created_complaint
+        } else {
+            &t.created
+        };
+        let message = CsMessage::text(created.render(&[("code", &code), ("contact", contact)]))
+            .with_buttons(vec![
+                Button::query(&self.texts.report.my_reports, Payload::MyReports.encode()),
+                Button::query(&self.texts.menu.back, Payload::Menu.encode()),
+            ]);
         replies.insert(0, turn.reply(message));
         Ok(replies)
     }
@@ -640,11 +629,12 @@ impl Bot {
         let text = format!("[Tin báo gộp thêm] {}", details.description);
         let mut replies = self.forward_to_officer(turn, &case, &text).await?;
         replies[0] = turn.reply(
-            CsMessage::text(self.texts.fill("report_merged", &[("code", &case.code)]))
-                .with_buttons(vec![
-                    Button::query(self.texts.get("my_reports"), Payload::MyReports.encode()),
-                    Button::query(self.texts.get("back_to_menu"), Payload::Menu.encode()),
-                ]),
+            CsMessage::text(self.texts.report.merged.render(&[("code", &case.code)])).with_buttons(
+                vec![
+                    Button::query(&self.texts.report.my_reports, Payload::MyReports.encode()),
+                    Button::query(&self.texts.menu.back, Payload::Menu.encode()),
+                ],
+            ),
         );
         Ok(Some(replies))
     }
@@ -693,17 +683,11 @@ impl Bot {
             }
         };
         let area_text = area.map(|a| format!(" · {a}")).unwrap_or_default();
-        let text = self.texts.fill(
-            "officer_new_case",
-            &[
-                ("code", code),
-                (
-                    "category",
-                    self.texts.get(&format!("category_{}", category.id())),
-                ),
-                ("area", &area_text),
-            ],
-        );
+        let text = self.texts.officer.new_case.render(&[
+            ("code", code),
+            ("category", &self.texts.category[category]),
+            ("area", &area_text),
+        ]);
         Ok(Reply::to_each(recipients, &text).collect())
     }
 

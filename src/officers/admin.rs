@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::command::{OfficerAction, OnCallAction};
+use super::handling::age;
 use super::Console;
 use crate::access::{CommandName, Outcome};
 use crate::cases::Status;
@@ -33,7 +34,10 @@ impl Console {
             Some(reason),
         )
         .await?;
-        let entry = format!("danh tính được xem bởi {}: {reason}", officer.handle);
+        let t = &self.texts.officer;
+        let entry = t
+            .reveal_entry
+            .render(&[("handle", &officer.handle), ("reason", reason)]);
         self.add_event(turn, officer, &case, "reveal", &entry)
             .await?;
         // The account as typed, numbers unmasked: what officers saw masked, the chief may see.
@@ -45,22 +49,13 @@ impl Console {
             .map(|d| d.description)
             .unwrap_or_default();
         let text = match zalo_id {
-            Some(id) => {
-                let mut text = self.texts.fill(
-                    "officer_reveal",
-                    &[
-                        ("code", &case.code),
-                        ("reason", reason),
-                        ("zalo_id", id.as_str()),
-                    ],
-                );
-                text.push_str("\nNội dung gốc (không che số):\n");
-                text.push_str(&description);
-                text
-            }
-            None => self
-                .texts
-                .fill("officer_reveal_missing", &[("code", &case.code)]),
+            Some(id) => t.reveal.render(&[
+                ("code", &case.code),
+                ("reason", reason),
+                ("zalo_id", id.as_str()),
+                ("description", &description),
+            ]),
+            None => t.reveal_missing.render(&[("code", &case.code)]),
         };
         Ok(vec![self.say(turn, text)])
     }
@@ -107,28 +102,39 @@ impl Console {
             .filter(|c| c.first_response_at.is_none() && c.status == Status::Received)
             .filter(|c| turn.now.since(c.created_at) > self.service.target(c.urgent == 1))
             .count();
-        let list = |l: &[(String, usize)]| {
-            l.iter()
+        let t = &self.texts.officer;
+        let none = || t.stats.none.to_string();
+        let list = |l: &[(String, usize)]| match l {
+            [] => none(),
+            _ => l
+                .iter()
                 .map(|(k, n)| format!("{k}: {n}"))
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "),
         };
-        let text = format!(
-            "Thống kê {days} ngày: {} tin báo\nTheo trạng thái: {}\nTheo loại: {}\nPhản hồi đầu tiên (trung vị): {}\nXử lý xong (trung vị): {}\nTin khẩn đang mở: {open_urgent}\nQuá hạn phản hồi: {overdue} (mục tiêu: khẩn {} phút, thường {} giờ)",
-            cases.len(),
-            if by_status.is_empty() { "–".into() } else { list(&by_status) },
-            if by_category.is_empty() { "–".into() } else { list(&by_category) },
-            median(first).map(super::handling::age).unwrap_or_else(|| "–".into()),
-            median(resolved).map(super::handling::age).unwrap_or_else(|| "–".into()),
-            self.service.urgent_first_response_minutes,
-            self.service.ordinary_first_response_hours,
-        );
-        let mut text = text;
+        let median_age = |values| median(values).map_or_else(none, |ms| age(&t.age, ms));
+        let mut text = t.stats.summary.render(&[
+            ("days", &days.to_string()),
+            ("cases", &cases.len().to_string()),
+            ("by_status", &list(&by_status)),
+            ("by_category", &list(&by_category)),
+            ("first_response", &median_age(first)),
+            ("resolution", &median_age(resolved)),
+            ("open_urgent", &open_urgent.to_string()),
+            ("overdue", &overdue.to_string()),
+            (
+                "urgent_minutes",
+                &self.service.urgent_first_response_minutes.to_string(),
+            ),
+            (
+                "ordinary_hours",
+                &self.service.ordinary_first_response_hours.to_string(),
+            ),
+        ]);
         if officer.is_chief() {
             let dead = turn.store.dead_lettered_since(turn.tx, since).await?;
-            text.push_str(&format!(
-                "\nTin nhắn không xử lý được (đã giữ lại, cần kiểm tra): {dead}"
-            ));
+            text.push('\n');
+            text.push_str(&t.stats.dead_letters.render(&[("count", &dead.to_string())]));
         }
         Ok(vec![self.say(turn, text)])
     }
@@ -147,8 +153,7 @@ impl Console {
             {
                 return Ok(vec![self.say(
                     turn,
-                    self.texts
-                        .fill("officer_no_officer", &[("handle", unknown)]),
+                    self.texts.officer.no_officer.render(&[("handle", unknown)]),
                 )]);
             }
             turn.store.set_on_call(turn.tx, handles, turn.now).await?;
@@ -173,19 +178,18 @@ impl Console {
             .filter(|o| o.on_call == 1)
             .map(|o| format!("{} ({})", o.name, o.handle))
             .collect();
+        let t = &self.texts.officer;
         let names = if roster.is_empty() {
-            "theo cấu hình (officers.on_call)".to_owned()
+            t.oncall_from_config.to_string()
         } else {
             roster.join(", ")
         };
-        let key = if matches!(action, OnCallAction::Set(_)) {
-            "officer_oncall_set"
+        let told = if matches!(action, OnCallAction::Set(_)) {
+            &t.oncall_set
         } else {
-            "officer_oncall"
+            &t.oncall
         };
-        Ok(vec![
-            self.say(turn, self.texts.fill(key, &[("names", &names)]))
-        ])
+        Ok(vec![self.say(turn, told.render(&[("names", &names)]))])
     }
 
     pub(super) async fn manage(
@@ -194,6 +198,7 @@ impl Console {
         officer: &OfficerRow,
         action: OfficerAction,
     ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.officer;
         let text = match action {
             OfficerAction::List => {
                 let officers = turn.store.officers(turn.tx).await?;
@@ -201,23 +206,17 @@ impl Console {
                     .iter()
                     .map(|o| {
                         let areas = o.area_list().join(", ");
-                        format!(
-                            "{} · {} · {}{}{}{}",
-                            o.handle,
-                            o.name,
-                            o.role.id(),
-                            if areas.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" · {areas}")
-                            },
-                            if o.on_call == 1 { " · trực" } else { "" },
-                            if o.may_alert_all == 1 && !o.is_chief() {
-                                " · được gửi /alert all"
-                            } else {
-                                ""
-                            }
-                        )
+                        let mut parts = vec![o.handle.as_str(), o.name.as_str(), o.role.id()];
+                        if !areas.is_empty() {
+                            parts.push(&areas);
+                        }
+                        if o.on_call == 1 {
+                            parts.push(&t.roster_on_call);
+                        }
+                        if o.may_alert_all == 1 && !o.is_chief() {
+                            parts.push(&t.roster_may_alert_all);
+                        }
+                        parts.join(" · ")
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -236,9 +235,8 @@ impl Console {
                     .await?
                     .is_some_and(|o| o.user_key != key)
                 {
-                    return Ok(vec![
-                        self.say(turn, format!("Tên gọi \"{handle}\" đã có người dùng."))
-                    ]);
+                    let taken = t.handle_taken.render(&[("handle", &handle)]);
+                    return Ok(vec![self.say(turn, taken)]);
                 }
                 // A removed officer's handle may be given to someone new.
                 turn.store
@@ -247,15 +245,13 @@ impl Console {
                 turn.store
                     .upsert_officer(turn.tx, &key, &sealed, &handle, &name, role, turn.now)
                     .await?;
-                self.texts.fill(
-                    "officer_added",
-                    &[("name", &name), ("handle", &handle), ("role", role.id())],
-                )
+                t.added
+                    .render(&[("name", &name), ("handle", &handle), ("role", role.id())])
             }
             OfficerAction::Remove { handle } => {
                 let leaving = turn.store.officer_by_handle(turn.tx, &handle).await?;
                 if handle == officer.handle {
-                    "Không thể tự cho mình nghỉ.".to_owned()
+                    t.cannot_remove_self.to_string()
                 } else if turn
                     .store
                     .deactivate_officer(turn.tx, &handle, turn.now)
@@ -265,16 +261,15 @@ impl Console {
                         Some(leaving) => self.hand_back_cases(turn, officer, &leaving).await?,
                         None => 0,
                     };
-                    let mut text = self.texts.fill("officer_removed", &[("handle", &handle)]);
+                    let mut text = t.removed.render(&[("handle", &handle)]);
                     if moved > 0 {
-                        text.push_str(&format!(
-                            " {moved} tin báo đang mở của cán bộ này đã chuyển về cảnh sát khu vực hoặc Trưởng Công an phường."
-                        ));
+                        text.push(' ');
+                        let moved = moved.to_string();
+                        text.push_str(&t.removed_cases_handed_back.render(&[("count", &moved)]));
                     }
                     text
                 } else {
-                    self.texts
-                        .fill("officer_no_officer", &[("handle", &handle)])
+                    t.no_officer.render(&[("handle", &handle)])
                 }
             }
             OfficerAction::AlertAll { handle, allowed } => {
@@ -283,15 +278,14 @@ impl Console {
                     .set_may_alert_all(turn.tx, &handle, allowed, turn.now)
                     .await?
                 {
-                    let key = if allowed {
-                        "officer_alert_all_allowed"
+                    let told = if allowed {
+                        &t.alert_all_allowed
                     } else {
-                        "officer_alert_all_stopped"
+                        &t.alert_all_stopped
                     };
-                    self.texts.fill(key, &[("handle", &handle)])
+                    told.render(&[("handle", &handle)])
                 } else {
-                    self.texts
-                        .fill("officer_no_officer", &[("handle", &handle)])
+                    t.no_officer.render(&[("handle", &handle)])
                 }
             }
             OfficerAction::Areas { handle, areas } => {
@@ -304,13 +298,10 @@ impl Console {
                     .set_officer_areas(turn.tx, &handle, &names, turn.now)
                     .await?
                 {
-                    self.texts.fill(
-                        "officer_areas_set",
-                        &[("handle", &handle), ("areas", &names.join(", "))],
-                    )
+                    t.areas_set
+                        .render(&[("handle", &handle), ("areas", &names.join(", "))])
                 } else {
-                    self.texts
-                        .fill("officer_no_officer", &[("handle", &handle)])
+                    t.no_officer.render(&[("handle", &handle)])
                 }
             }
         };

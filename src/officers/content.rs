@@ -34,15 +34,11 @@ impl Console {
         };
         self.audit(turn, officer, command, Some(title), Outcome::Ok, None)
             .await?;
-        let label = match kind {
-            NewsKind::Warning => "cảnh báo",
-            NewsKind::News => "tin",
+        let posted = match kind {
+            NewsKind::Warning => &self.texts.officer.warning_posted,
+            NewsKind::News => &self.texts.officer.news_posted,
         };
-        Ok(vec![self.say(
-            turn,
-            self.texts
-                .fill("officer_news_posted", &[("kind", label), ("title", title)]),
-        )])
+        Ok(vec![self.say(turn, posted.render(&[("title", title)]))])
     }
 
     /// Sends to the residents of a khu phố (or all) who can still be reached, and reports how
@@ -54,6 +50,7 @@ impl Console {
         area: &str,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.officer;
         let everyone = matches!(crate::lang::fold(area).as_str(), "all" | "tat ca" | "tatca");
         // A message to the whole ward is the chief's to send (or an officer's the chief allowed,
         // `/officer alertall`): it reaches everyone and takes the bulk share of the call budget
@@ -68,10 +65,7 @@ impl Console {
                 Some("all"),
             )
             .await?;
-            return Ok(vec![self.say(
-                turn,
-                "Thông báo toàn phường (/alert all) chỉ Trưởng Công an phường, hoặc cán bộ được Trưởng Công an phường cho phép, gửi được. Hãy gửi cho khu phố của mình, ví dụ /alert kp1 …".to_owned(),
-            )]);
+            return Ok(vec![self.say(turn, t.alert_all_refused.to_string())]);
         }
         let name = if everyone { None } else { self.area_name(area) };
         if !everyone && name.is_none() {
@@ -82,22 +76,21 @@ impl Console {
                 .iter()
                 .map(|a| a.name.as_str())
                 .collect();
-            return Ok(vec![self.say(
-                turn,
-                format!(
-                    "Không có khu phố \"{area}\". Các khu phố: {}, hoặc all.",
-                    known.join(", ")
-                ),
-            )]);
+            let unknown = t
+                .alert_unknown_area
+                .render(&[("area", area), ("list", &known.join(", "))]);
+            return Ok(vec![self.say(turn, unknown)]);
         }
-        let label = name.clone().unwrap_or_else(|| "toàn phường".into());
+        let label = name.clone().unwrap_or_else(|| t.whole_ward.to_string());
         let residents = turn
             .store
             .residents_in_area(turn.tx, name.as_deref())
             .await?;
         let message = self
             .texts
-            .fill("alert_to_resident", &[("area", &label), ("text", text)]);
+            .news
+            .alert
+            .render(&[("area", &label), ("text", text)]);
         let mut replies = Vec::new();
         let mut unreached = 0;
         for resident in residents {
@@ -121,14 +114,11 @@ impl Console {
             Some(&format!("reached {reached}, unreached {unreached}")),
         )
         .await?;
-        let summary = self.texts.fill(
-            "officer_alert_sent",
-            &[
-                ("area", &label),
-                ("reached", &reached),
-                ("unreached", &unreached),
-            ],
-        );
+        let summary = t.alert_sent.render(&[
+            ("area", &label),
+            ("reached", &reached),
+            ("unreached", &unreached),
+        ]);
         replies.insert(0, self.say(turn, summary));
         Ok(replies)
     }

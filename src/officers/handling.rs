@@ -7,6 +7,7 @@ use super::command::CaseFilter;
 use super::Console;
 use crate::access::{CommandName, Outcome};
 use crate::cases::{Details, Place, Status};
+use crate::conversation::texts::{OfficerAgeTexts, OfficerCaseTexts, Text};
 use crate::conversation::{Reply, Turn};
 use crate::store::{CaseQuery, CaseRow, OfficerRow};
 use crate::time::Timestamp;
@@ -60,10 +61,9 @@ impl Console {
             .collect();
         self.audit(turn, officer, CommandName::Cases, None, Outcome::Ok, None)
             .await?;
+        let t = &self.texts.officer;
         if cases.is_empty() {
-            return Ok(vec![
-                self.say(turn, self.texts.get("officer_list_empty").to_owned())
-            ]);
+            return Ok(vec![self.say(turn, t.list_empty.to_string())]);
         }
         let officers = turn.store.officers(turn.tx).await?;
         let lines: Vec<String> = cases
@@ -73,17 +73,15 @@ impl Console {
                     .assigned_to
                     .as_ref()
                     .and_then(|k| officers.iter().find(|o| &o.user_key == k))
-                    .map(|o| o.handle.clone())
-                    .unwrap_or_else(|| "chưa giao".into());
-                format!(
-                    "{}{} · {} · {} · {} · {}",
-                    if c.urgent == 1 { "🔴 " } else { "" },
-                    c.code,
-                    self.category_label(c),
-                    age(turn.now.since(c.created_at)),
-                    self.status_label(c.status),
-                    assignee
-                )
+                    .map_or(t.unassigned.as_str(), |o| o.handle.as_str());
+                let line = t.case.line.render(&[
+                    ("code", &c.code),
+                    ("category", &self.category_label(c)),
+                    ("age", &age(&t.age, turn.now.since(c.created_at))),
+                    ("status", &self.status_label(c.status)),
+                    ("assignee", assignee),
+                ]);
+                urgent_marked(&t.case.urgent_mark, c, line)
             })
             .collect();
         Ok(vec![self.say(turn, lines.join("\n"))])
@@ -113,34 +111,39 @@ impl Console {
             .ok()
             .and_then(|d| serde_json::from_slice(&d).ok())
             .unwrap_or_default();
-        let mut text = format!(
-            "{}{} · {} · {}\nBí danh người báo: {} ({})\nKhu phố: {}\nNội dung:\n{}\nThời gian: {}\nĐịa điểm: {}",
-            if case.urgent == 1 { "🔴 KHẨN " } else { "" },
-            case.code,
-            self.category_label(&case),
-            self.status_label(case.status),
-            case.pseudonym,
-            // An emergency was never asked about contact: it must not read as a refusal.
-            match (case.urgent == 1, details.contact_ok) {
-                (_, true) => "đồng ý được liên hệ lại",
-                (true, false) => "tin khẩn, chưa hỏi ý kiến liên hệ; trả lời qua /reply",
-                (false, false) => "chọn không cần liên hệ lại",
-            },
-            case.khu_pho.as_deref().unwrap_or("chưa rõ"),
-            crate::conversation::quote::for_officers(&details.description),
-            details.when.as_deref().unwrap_or("chưa rõ"),
-            place_text(details.place.as_ref()),
-        );
+        let t = &self.texts.officer.case;
+        // An emergency was never asked about contact: it must not read as a refusal.
+        let contact = match (case.urgent == 1, details.contact_ok) {
+            (_, true) => &t.contact_allowed,
+            (true, false) => &t.contact_not_asked,
+            (false, false) => &t.contact_refused,
+        };
+        let card = t.card.render(&[
+            ("code", &case.code),
+            ("category", &self.category_label(&case)),
+            ("status", &self.status_label(case.status)),
+            ("pseudonym", &case.pseudonym),
+            ("contact", contact),
+            ("area", case.khu_pho.as_deref().unwrap_or(&t.unknown)),
+            (
+                "description",
+                &crate::conversation::quote::for_officers(&details.description),
+            ),
+            ("when", details.when.as_deref().unwrap_or(&t.unknown)),
+            ("place", &place_text(t, details.place.as_ref())),
+        ]);
+        let mut text = urgent_marked(&t.urgent_card_mark, &case, card);
         for (i, evidence) in details.evidence.iter().enumerate() {
-            text.push_str(&format!(
-                "\nTệp {}: {} {}",
-                i + 1,
-                evidence.kind,
-                evidence.url
-            ));
+            text.push('\n');
+            text.push_str(&t.file.render(&[
+                ("number", &(i + 1).to_string()),
+                ("kind", &evidence.kind),
+                ("url", &evidence.url),
+            ]));
         }
         let events = turn.store.case_events(turn.tx, case.id).await?;
-        text.push_str("\nDiễn biến:");
+        text.push('\n');
+        text.push_str(&t.timeline);
         for event in events.iter().rev().take(10).rev() {
             let body = event
                 .body
@@ -153,13 +156,14 @@ impl Console {
             } else {
                 body
             };
-            let line = format!(
-                "\n• {} {} {}",
-                event.at.vn_time(),
-                event_label(&event.kind),
-                body
-            );
-            text.push_str(line.trim_end());
+            let entry = t.timeline_entry.render(&[
+                ("time", &event.at.vn_time()),
+                ("event", self.texts.officer.events.of(&event.kind)),
+                ("text", &body),
+            ]);
+            // An entry without text ends at its label.
+            text.push('\n');
+            text.push_str(entry.trim_end());
         }
         Ok(vec![self.say(turn, text)])
     }
@@ -185,7 +189,7 @@ impl Console {
         .await?;
         let mut replies = vec![self.say(
             turn,
-            self.texts.fill("officer_claimed", &[("code", &case.code)]),
+            self.texts.officer.claimed.render(&[("code", &case.code)]),
         )];
         if case.status == Status::Received {
             replies.extend(
@@ -213,7 +217,7 @@ impl Console {
         let Some(assignee) = turn.store.officer_by_handle(turn.tx, handle).await? else {
             return Ok(vec![self.say(
                 turn,
-                self.texts.fill("officer_no_officer", &[("handle", handle)]),
+                self.texts.officer.no_officer.render(&[("handle", handle)]),
             )]);
         };
         turn.store
@@ -236,17 +240,18 @@ impl Console {
         .await?;
         let mut replies = vec![self.say(
             turn,
-            self.texts.fill(
-                "officer_assigned",
-                &[("code", &case.code), ("name", &assignee.name)],
-            ),
+            self.texts
+                .officer
+                .assigned
+                .render(&[("code", &case.code), ("name", &assignee.name)]),
         )];
         if let Ok(to) = turn.vault.open_zalo_id(&assignee.zalo_id_sealed) {
             let category = self.category_label(&case);
-            let text = self.texts.fill(
-                "officer_assigned_to_you",
-                &[("code", &case.code), ("category", &category)],
-            );
+            let text = self
+                .texts
+                .officer
+                .assigned_to_you
+                .render(&[("code", &case.code), ("category", &category)]);
             replies.push(Reply::new(to, CsMessage::text(text)));
         }
         Ok(replies)
@@ -285,10 +290,10 @@ impl Console {
             0,
             self.say(
                 turn,
-                self.texts.fill(
-                    "officer_status_set",
-                    &[("code", &case.code), ("status", &label)],
-                ),
+                self.texts
+                    .officer
+                    .status_set
+                    .render(&[("code", &case.code), ("status", &label)]),
             ),
         );
         Ok(replies)
@@ -326,17 +331,19 @@ impl Console {
         let text = match (status, note) {
             (Status::NeedInfo, Some(note)) => self
                 .texts
-                .fill("need_info_request", &[("code", &case.code), ("note", note)]),
-            (Status::Rejected | Status::Transferred | Status::Resolved, Some(reason)) => {
-                self.texts.fill(
-                    "status_changed_reason",
-                    &[("code", &case.code), ("status", &label), ("reason", reason)],
-                )
-            }
-            _ => self.texts.fill(
-                "status_changed",
-                &[("code", &case.code), ("status", &label)],
-            ),
+                .need_info
+                .request
+                .render(&[("code", &case.code), ("note", note)]),
+            (Status::Rejected | Status::Transferred | Status::Resolved, Some(reason)) => self
+                .texts
+                .case_status
+                .changed_reason
+                .render(&[("code", &case.code), ("status", &label), ("reason", reason)]),
+            _ => self
+                .texts
+                .case_status
+                .changed
+                .render(&[("code", &case.code), ("status", &label)]),
         };
         match status {
             Status::NeedInfo => {
@@ -384,7 +391,7 @@ impl Console {
         .await?;
         Ok(vec![self.say(
             turn,
-            self.texts.fill("officer_noted", &[("code", &case.code)]),
+            self.texts.officer.noted.render(&[("code", &case.code)]),
         )])
     }
 
@@ -419,11 +426,13 @@ impl Console {
         .await?;
         let message = self
             .texts
-            .fill("relay_to_resident", &[("code", &case.code), ("text", text)]);
+            .relay
+            .to_resident
+            .render(&[("code", &case.code), ("text", text)]);
         let Some((relayed, last_interaction_at)) = self.to_reporter(turn, &case, message).await?
         else {
             return Ok(vec![
-                self.say(turn, self.texts.fill("officer_no_case", &[("code", code)]))
+                self.say(turn, self.texts.officer.no_case.render(&[("code", code)]))
             ]);
         };
         crate::conversation::dialogue::open_case_relay(
@@ -434,13 +443,13 @@ impl Console {
         )
         .await?;
         let window_open = turn.now.since(last_interaction_at) <= REPLY_WINDOW;
-        let key = if window_open {
-            "officer_replied"
+        let told = if window_open {
+            &self.texts.officer.replied
         } else {
-            "officer_reply_parked"
+            &self.texts.officer.reply_parked
         };
         Ok(vec![
-            self.say(turn, self.texts.fill(key, &[("code", &case.code)])),
+            self.say(turn, told.render(&[("code", &case.code)])),
             relayed,
         ])
     }
@@ -524,7 +533,7 @@ impl Console {
     pub(super) fn no_case(&self, turn: &Turn<'_>, code: &str) -> sqlx::Result<Vec<Reply>> {
         Ok(vec![self.say(
             turn,
-            self.texts.fill("officer_no_case", &[("code", code)]),
+            self.texts.officer.no_case.render(&[("code", code)]),
         )])
     }
 
@@ -539,21 +548,17 @@ fn may_see(officer: &OfficerRow, case: &CaseRow) -> bool {
     officer.is_chief() || !case.category.chief_only()
 }
 
-/// Timeline entry kinds in the officers' language.
-fn event_label(kind: &str) -> &str {
-    match kind {
-        "created" => "tiếp nhận",
-        "status" => "trạng thái:",
-        "note" => "ghi chú:",
-        "reply" => "trả lời người báo:",
-        "resident_message" => "người báo nhắn:",
-        "assigned" => "phân công",
-        "reveal" => "xem danh tính:",
-        other => other,
+/// An urgent case's line or card starts with its mark.
+fn urgent_marked(mark: &Text, case: &CaseRow, text: String) -> String {
+    if case.urgent == 1 {
+        format!("{mark} {text}")
+    } else {
+        text
     }
 }
 
-fn place_text(place: Option<&Place>) -> String {
+/// Where it happened: as typed, or a shared location's name and map link.
+fn place_text(t: &OfficerCaseTexts, place: Option<&Place>) -> String {
     match place {
         Some(Place {
             latitude: Some(lat),
@@ -562,24 +567,26 @@ fn place_text(place: Option<&Place>) -> String {
         }) => {
             format!(
                 "{} https://maps.google.com/?q={lat},{lon}",
-                text.as_deref().unwrap_or("vị trí")
+                text.as_deref().unwrap_or(&t.location)
             )
         }
         Some(Place {
             text: Some(text), ..
         }) => text.clone(),
-        _ => "chưa rõ".into(),
+        _ => t.unknown.to_string(),
     }
 }
 
-/// "5 phút", "3 giờ", "2 ngày".
-pub(super) fn age(span: Duration) -> String {
+/// How long ago: minutes under an hour, hours under two days, then days ("5 phút", "3 giờ",
+/// "2 ngày").
+pub(super) fn age(t: &OfficerAgeTexts, span: Duration) -> String {
     let minutes = span.as_secs() / 60;
-    if minutes < 60 {
-        format!("{minutes} phút")
+    let (unit, count) = if minutes < 60 {
+        (&t.minutes, minutes)
     } else if minutes < 48 * 60 {
-        format!("{} giờ", minutes / 60)
+        (&t.hours, minutes / 60)
     } else {
-        format!("{} ngày", minutes / (24 * 60))
-    }
+        (&t.days, minutes / (24 * 60))
+    };
+    unit.render(&[("count", &count.to_string())])
 }

@@ -44,14 +44,12 @@ impl Console {
         officer: &OfficerRow,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.officer;
         let command = match command::parse(text) {
             Ok(command) => command,
             Err(ParseError::NotACommand) => {
-                return Ok(vec![self.say(
-                    turn,
-                    self.texts
-                        .fill("officer_not_a_command", &[("name", &officer.name)]),
-                )]);
+                let hello = t.not_a_command.render(&[("name", &officer.name)]);
+                return Ok(vec![self.say(turn, hello)]);
             }
             Err(err) => {
                 self.audit(
@@ -63,11 +61,8 @@ impl Console {
                     Some(&err.to_string()),
                 )
                 .await?;
-                return Ok(vec![self.say(
-                    turn,
-                    self.texts
-                        .fill("officer_unknown_command", &[("error", &err.to_string())]),
-                )]);
+                let wrong = t.unknown_command.render(&[("error", &err.to_string())]);
+                return Ok(vec![self.say(turn, wrong)]);
             }
         };
         let name = command.name();
@@ -82,11 +77,8 @@ impl Console {
                 None,
             )
             .await?;
-            return Ok(vec![self.say(
-                turn,
-                self.texts
-                    .fill("officer_refused", &[("command", name.as_str())]),
-            )]);
+            let refused = t.refused.render(&[("command", name.as_str())]);
+            return Ok(vec![self.say(turn, refused)]);
         }
         metrics::counter!("ketnoi_officer_commands_total", "command" => name.as_str()).increment(1);
         match command {
@@ -151,15 +143,11 @@ impl Console {
     }
 
     fn category_label(&self, case: &CaseRow) -> String {
-        self.texts
-            .get(&format!("category_{}", case.category.id()))
-            .to_owned()
+        self.texts.category[case.category].to_owned()
     }
 
     fn status_label(&self, status: Status) -> String {
-        self.texts
-            .get(&format!("status_{}", status.id()))
-            .to_owned()
+        self.texts.status[status].to_owned()
     }
 }
 
@@ -179,6 +167,6 @@ fn command_target(command: &Command) -> Option<String> {
 }
 
 /// How long ago, for officers' messages ("5 phút", "3 giờ", "2 ngày").
-pub(crate) fn handling_age(span: std::time::Duration) -> String {
-    handling::age(span)
+pub(crate) fn handling_age(texts: &Texts, span: std::time::Duration) -> String {
+    handling::age(&texts.officer.age, span)
 }

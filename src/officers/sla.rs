@@ -81,11 +81,8 @@ impl Sla {
             };
             overdue_cases += 1;
             let chief_only = case.category.chief_only();
-            let category = self
-                .texts
-                .get(&format!("category_{}", case.category.id()))
-                .to_owned();
-            let age = crate::officers::handling_age(due.waited);
+            let category = &self.texts.category[case.category];
+            let age = crate::officers::handling_age(&self.texts, due.waited);
             if due.remind {
                 let to = match &case.assigned_to {
                     Some(key) => self.officer_ids(&mut tx, Some(key), false).await?,
@@ -94,10 +91,11 @@ impl Sla {
                     None if chief_only => self.officer_ids(&mut tx, None, true).await?,
                     None => self.pager_ids(&mut tx).await?,
                 };
-                let text = self.texts.fill(
-                    "officer_overdue",
-                    &[("code", &case.code), ("category", &category), ("age", &age)],
-                );
+                let text = self.texts.officer.overdue.render(&[
+                    ("code", &case.code),
+                    ("category", category),
+                    ("age", &age),
+                ]);
                 queued += self
                     .send(&mut tx, &to, &text, &format!("sla:{}:remind", case.id), now)
                     .await?;
@@ -114,17 +112,14 @@ impl Sla {
                         .await?
                         .map(|o| o.name)
                         .unwrap_or_default(),
-                    None => "chưa giao".to_owned(),
+                    None => self.texts.officer.unassigned.to_string(),
                 };
-                let text = self.texts.fill(
-                    "officer_overdue_chief",
-                    &[
-                        ("code", &case.code),
-                        ("category", &category),
-                        ("age", &age),
-                        ("assignee", &assignee),
-                    ],
-                );
+                let text = self.texts.officer.overdue_chief.render(&[
+                    ("code", &case.code),
+                    ("category", category),
+                    ("age", &age),
+                    ("assignee", &assignee),
+                ]);
                 queued += self
                     .send(
                         &mut tx,
