@@ -139,6 +139,11 @@ pub(crate) async fn kill_restart_and_check(
     acked: &[Acked],
 ) -> usize {
     wait_all_answered(sim, acked, "before the kill").await;
+    // A message is at Zalo a moment before its result is written: a kill in that moment sends
+    // it again (at least once). Kill once every result is written, which must happen by itself
+    // after a storage fault (the bug this guards against: after a full disk nothing more was
+    // recorded); without this wait a loaded machine made the check fail by timing alone.
+    wait_all_recorded(db_url).await;
     child.start_kill().unwrap();
     child.wait().await.unwrap();
     let mut child = crate::process_kill::start_serve_with(port, db_url, sim_address, LONG_LEASE);
@@ -148,6 +153,30 @@ pub(crate) async fn kill_restart_and_check(
     child.start_kill().unwrap();
     let _ = child.wait().await;
     twice
+}
+
+/// Waits until no outbox row of the database at `db_url` waits to be sent or recorded.
+async fn wait_all_recorded(db_url: &str) {
+    let store = ketnoi::store::Store::connect(db_url, 1)
+        .await
+        .expect("database reachable");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (pending,): (i64,) =
+            sqlx::query_as("select count(*) from outbox where status = 'pending'")
+                .fetch_one(store.pool())
+                .await
+                .expect("outbox readable");
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{pending} outbox rows still unrecorded after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    store.close().await;
 }
 
 /// A free port on 127.0.0.1.
