@@ -11,7 +11,7 @@ use crate::cases::{code, pseudonym, Category, Details};
 use crate::conversation::dialogue::ReportDraft;
 use crate::conversation::{Reply, Turn};
 use crate::ids::ZaloId;
-use crate::store::NewCase;
+use crate::store::{NewCase, OfficerRow};
 use crate::zalo::messages::{Button, CsMessage};
 
 impl Bot {
@@ -119,30 +119,32 @@ impl Bot {
         category: Category,
         area: Option<&str>,
     ) -> sqlx::Result<Vec<Reply>> {
-        let recipients: Vec<ZaloId> = if category.chief_only() {
-            crate::conversation::roster::chief_ids(turn.store, turn.tx, turn.vault).await?
-        } else {
-            let area_officers: Vec<_> = match area {
-                Some(area) => turn
-                    .store
-                    .officers(turn.tx)
-                    .await?
-                    .into_iter()
-                    .filter(|o| o.area_list().contains(&area))
-                    .collect(),
-                None => Vec::new(),
-            };
-            if let Some(first) = area_officers.first() {
+        let officers = match (category.chief_only(), area) {
+            (false, Some(_)) => turn.store.officers(turn.tx).await?,
+            _ => Vec::new(),
+        };
+        let recipients: Vec<ZaloId> = match route(category, area, &officers) {
+            Routing::Chiefs => {
+                crate::conversation::roster::chief_ids(turn.store, turn.tx, turn.vault).await?
+            }
+            Routing::AreaOfficers(area_officers) => {
                 if let Some(case) = turn.store.case_by_code(turn.tx, code).await? {
                     turn.store
-                        .assign_case(turn.tx, case.id, &first.user_key, "system", turn.now)
+                        .assign_case(
+                            turn.tx,
+                            case.id,
+                            &area_officers[0].user_key,
+                            "system",
+                            turn.now,
+                        )
                         .await?;
                 }
                 area_officers
                     .iter()
                     .filter_map(|o| turn.vault.open_zalo_id(&o.zalo_id_sealed).ok())
                     .collect()
-            } else {
+            }
+            Routing::OnCall => {
                 crate::conversation::roster::pager_ids(
                     turn.store,
                     turn.tx,
@@ -192,5 +194,41 @@ impl Bot {
                 return Ok(case.code);
             }
         }
+    }
+}
+
+/// Who a new case goes to.
+#[derive(Debug)]
+pub(super) enum Routing<'a> {
+    /// A complaint about an officer: the chief(s) only, assigned to nobody (the officer
+    /// concerned may cover that khu phố or be on call).
+    Chiefs,
+    /// The officers covering its khu phố, never empty; the case is assigned to the first.
+    AreaOfficers(Vec<&'a OfficerRow>),
+    /// Nobody covers the khu phố, or it is unknown: the officers on call.
+    OnCall,
+}
+
+/// Decides a new case's routing from its category, its khu phố and the registered officers
+/// alone (pure: the tests call it directly).
+pub(super) fn route<'a>(
+    category: Category,
+    area: Option<&str>,
+    officers: &'a [OfficerRow],
+) -> Routing<'a> {
+    if category.chief_only() {
+        return Routing::Chiefs;
+    }
+    let covering: Vec<&OfficerRow> = match area {
+        Some(area) => officers
+            .iter()
+            .filter(|o| o.area_list().contains(&area))
+            .collect(),
+        None => Vec::new(),
+    };
+    if covering.is_empty() {
+        Routing::OnCall
+    } else {
+        Routing::AreaOfficers(covering)
     }
 }

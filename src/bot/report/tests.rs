@@ -149,3 +149,46 @@ fn a_procedure_question_mid_report_is_answered_and_the_draft_kept() {
         other => panic!("expected the question answered elsewhere, got {other:?}"),
     }
 }
+
+fn officer(handle: &str, areas: &str) -> crate::store::OfficerRow {
+    crate::store::OfficerRow {
+        user_key: crate::ids::UserKey::new(format!("key-{handle}")),
+        zalo_id_sealed: Vec::new(),
+        handle: handle.into(),
+        name: handle.into(),
+        role: crate::access::Role::Officer,
+        areas: areas.into(),
+        on_call: 0,
+        may_alert_all: 0,
+    }
+}
+
+#[test]
+fn a_new_case_goes_to_its_area_officers_else_on_call_and_a_complaint_to_the_chief_only() {
+    use super::case::{route, Routing};
+    let officers = [
+        officer("an", "Khu phố 1|Khu phố 3"),
+        officer("binh", "Khu phố 2"),
+        officer("cuong", "Khu phố 3"),
+    ];
+    match route(Category::Theft, Some("Khu phố 3"), &officers) {
+        Routing::AreaOfficers(to) => {
+            let handles: Vec<&str> = to.iter().map(|o| o.handle.as_str()).collect();
+            assert_eq!(handles, ["an", "cuong"], "assigned to the first");
+        }
+        other => panic!("expected the area officers, got {other:?}"),
+    }
+    assert!(matches!(
+        route(Category::Theft, Some("Khu phố 9"), &officers),
+        Routing::OnCall
+    ));
+    assert!(matches!(
+        route(Category::Scam, None, &officers),
+        Routing::OnCall
+    ));
+    // Never to the officers of the khu phố, one of whom may be the one concerned.
+    assert!(matches!(
+        route(Category::Complaint, Some("Khu phố 3"), &officers),
+        Routing::Chiefs
+    ));
+}
