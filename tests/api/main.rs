@@ -23,6 +23,7 @@ mod sandbox;
 mod store_contract;
 mod typed;
 mod webhook;
+mod workers;
 
 /// Every app of this target runs on SQLite (see `helpers::TestDb::suite`).
 const SUITE: helpers::Suite = helpers::Suite::Sqlite;
