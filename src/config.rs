@@ -611,6 +611,31 @@ mod tests {
     }
 
     #[test]
+    fn console_settings_default_and_are_checked_by_name() {
+        let settings = load_with("").unwrap();
+        assert_eq!(settings.console.listen, "127.0.0.1:8081");
+        assert_eq!(settings.console.public_url, "http://127.0.0.1:8081");
+        assert!(!settings.console.secure_cookie());
+        let https =
+            load_with("[console]\npublic_url = \"https://banlamviec.example.vn\"\n").unwrap();
+        assert!(https.console.secure_cookie());
+        for (extra, key) in [
+            ("[console]\nlisten = \"localhost\"\n", "console.listen"),
+            (
+                "[console]\npublic_url = \"banlamviec.example.vn\"\n",
+                "console.public_url",
+            ),
+            (
+                "[console]\npublic_url = \"https://x.vn/\"\n",
+                "console.public_url",
+            ),
+        ] {
+            let err = load_with(extra).unwrap_err().to_string();
+            assert!(err.contains(key), "{extra}: {err}");
+        }
+    }
+
+    #[test]
     fn production_refuses_the_sandbox_identity_key() {
         let err = load_with("[sim]\nenabled = false\n").unwrap_err();
         assert!(err.to_string().contains("privacy.identity_key"), "{err}");

@@ -128,6 +128,30 @@ async fn the_console_has_its_own_listener_and_asks_strangers_to_log_in() {
 }
 
 #[tokio::test]
+async fn the_session_cookie_is_secure_behind_https() {
+    let app = spawn_app_with(TestDb::sqlite(), |s| {
+        s.officers.chief_id = CHIEF.to_owned();
+        s.console.public_url = "https://banlamviec.example.vn".into();
+    })
+    .await;
+    say(&app, CHIEF, ResidentInput::follow(), 1).await;
+    let r = say(&app, CHIEF, ResidentInput::text("/web"), 1).await;
+    assert!(
+        text_of(&r[0]).contains("https://banlamviec.example.vn/login/"),
+        "{}",
+        text_of(&r[0])
+    );
+    let token = web_link(&app, CHIEF).await;
+    let r = browser()
+        .get(url(&app, &format!("/login/{token}")))
+        .send()
+        .await
+        .unwrap();
+    let set = r.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(set.contains("; Secure"), "{set}");
+}
+
+#[tokio::test]
 async fn web_links_work_once_for_officers_only_and_expire() {
     let app = station().await;
     // A resident typing /web gets the resident bot, not a link.
