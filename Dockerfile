@@ -30,7 +30,8 @@ USER ketnoi
 # the missing setting (KETNOI__ZALO__APP_ID, KETNOI__ZALO__OA_SECRET_KEY, KETNOI__ZALO__APP_SECRET,
 # KETNOI__ZALO__REFRESH_TOKEN, KETNOI__PRIVACY__IDENTITY_KEY, KETNOI__OFFICERS__CHIEF_ID…); the
 # public sandbox secrets are refused. Only the webhook listens on all interfaces; /metrics stays
-# on 127.0.0.1:9464 inside the container unless KETNOI__OPS__LISTEN says otherwise.
+# on 127.0.0.1:9464 and the station console on 127.0.0.1:8081 inside the container unless
+# KETNOI__OPS__LISTEN / KETNOI__CONSOLE__LISTEN say otherwise.
 # To try the sandbox locally instead: -e KETNOI__SIM__ENABLED=true -p 127.0.0.1:8080:8080
 ENV KETNOI__SIM__ENABLED=false
 ENV KETNOI__SERVER__LISTEN=0.0.0.0:8080

@@ -5,8 +5,9 @@
 # sandbox mode, with script-only secrets, talking to the simulator on 127.0.0.1:$1.
 serve_env() {
   export KETNOI__SIM__ENABLED=false
-  # Each process picks a free operations port (several run at once in replicas.sh).
+  # Each process picks free operations and console ports (several run at once in replicas.sh).
   export KETNOI__OPS__LISTEN=127.0.0.1:0
+  export KETNOI__CONSOLE__LISTEN=127.0.0.1:0
   # Load runs measure the pipeline: each simulated resident writes faster than a person, so
   # flood control (which answers a burst once) is set out of the way.
   export KETNOI__BOT__BURST_MESSAGES=1000000

@@ -64,11 +64,13 @@ pub enum CommandName {
     OnCall,
     /// `/officer`.
     Officer,
+    /// `/web`: a login link to the web console.
+    Web,
 }
 
 impl CommandName {
     /// Every command, in the order `/help` lists them.
-    pub const ALL: [CommandName; 15] = [
+    pub const ALL: [CommandName; 16] = [
         CommandName::Help,
         CommandName::Cases,
         CommandName::Case,
@@ -84,6 +86,7 @@ impl CommandName {
         CommandName::Stats,
         CommandName::OnCall,
         CommandName::Officer,
+        CommandName::Web,
     ];
 
     /// Canonical English name, for audit rows, metrics and help.
@@ -104,6 +107,7 @@ impl CommandName {
             CommandName::Stats => "stats",
             CommandName::OnCall => "oncall",
             CommandName::Officer => "officer",
+            CommandName::Web => "web",
         }
     }
 }

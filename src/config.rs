@@ -53,6 +53,8 @@ pub struct Settings {
     pub server: ServerSettings,
     /// Operations listener (`/metrics`), never public.
     pub ops: OpsSettings,
+    /// The station's web console.
+    pub console: ConsoleSettings,
     /// Database connection.
     pub database: DatabaseSettings,
     /// Zalo identities, secrets and endpoints.
@@ -181,6 +183,24 @@ pub struct OpsSettings {
     /// Address of the operations listener: `/metrics`, `/healthz`, `/readyz`. Keep it on a
     /// private interface: metrics show when reports of each kind arrive.
     pub listen: String,
+}
+
+/// `[console]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// Address of the console's listener; the webhook listener serves none of the console.
+    pub listen: String,
+    /// The console's address as officers' browsers reach it, without a trailing slash: the
+    /// start of the `/web` login links. `https://` makes the session cookie `Secure`.
+    pub public_url: String,
+}
+
+impl ConsoleSettings {
+    /// Whether the session cookie must only travel over TLS.
+    pub fn secure_cookie(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 /// `[database]`.
@@ -512,6 +532,21 @@ impl Settings {
                 format!("`{}` is not host:port", self.ops.listen),
             ));
         }
+        if self.console.listen.parse::<SocketAddr>().is_err() {
+            return Err(invalid(
+                "console.listen",
+                format!("`{}` is not host:port", self.console.listen),
+            ));
+        }
+        let public = &self.console.public_url;
+        if !(public.starts_with("http://") || public.starts_with("https://"))
+            || public.ends_with('/')
+        {
+            return Err(invalid(
+                "console.public_url",
+                "must be an http(s) URL without a trailing slash",
+            ));
+        }
         Ok(())
     }
 
@@ -573,6 +608,31 @@ mod tests {
         assert!(settings.sim.enabled);
         assert_eq!(settings.server.listen, "127.0.0.1:8080");
         assert_eq!(settings.identity_key().unwrap().len(), 32);
+    }
+
+    #[test]
+    fn console_settings_default_and_are_checked_by_name() {
+        let settings = load_with("").unwrap();
+        assert_eq!(settings.console.listen, "127.0.0.1:8081");
+        assert_eq!(settings.console.public_url, "http://127.0.0.1:8081");
+        assert!(!settings.console.secure_cookie());
+        let https =
+            load_with("[console]\npublic_url = \"https://banlamviec.example.vn\"\n").unwrap();
+        assert!(https.console.secure_cookie());
+        for (extra, key) in [
+            ("[console]\nlisten = \"localhost\"\n", "console.listen"),
+            (
+                "[console]\npublic_url = \"banlamviec.example.vn\"\n",
+                "console.public_url",
+            ),
+            (
+                "[console]\npublic_url = \"https://x.vn/\"\n",
+                "console.public_url",
+            ),
+        ] {
+            let err = load_with(extra).unwrap_err().to_string();
+            assert!(err.contains(key), "{extra}: {err}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod access;
 pub mod bot;
 pub mod cases;
 pub mod config;
+pub mod console;
 pub mod conversation;
 pub mod dispatch;
 pub mod http;

@@ -43,6 +43,9 @@ pub struct Application {
     address: SocketAddr,
     ops_listener: TcpListener,
     ops_address: SocketAddr,
+    console_listener: TcpListener,
+    console_address: SocketAddr,
+    officers: Console,
     sandbox: Option<Sandbox>,
     settings: Settings,
     store: Store,
@@ -83,6 +86,15 @@ impl Application {
             anyhow::anyhow!("cannot listen on ops.listen={}: {e}", settings.ops.listen)
         })?;
         let ops_address = ops_listener.local_addr()?;
+        let console_listener = TcpListener::bind(&settings.console.listen)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot listen on console.listen={}: {e}",
+                    settings.console.listen
+                )
+            })?;
+        let console_address = console_listener.local_addr()?;
         if settings.sim.enabled
             && settings.officers.chief_id.trim().is_empty()
             && !settings.sim.default_chief.is_empty()
@@ -142,10 +154,11 @@ impl Application {
             texts.clone(),
             config.clone(),
             settings.service_levels.clone(),
+            settings.console.public_url.clone(),
         );
         let bot = Dispatcher::new(
             Bot::new(texts.clone(), catalogue, out_of_scope, config),
-            console,
+            console.clone(),
         );
         bot.warm_up();
         let bot = Arc::new(bot);
@@ -158,6 +171,9 @@ impl Application {
             address,
             ops_listener,
             ops_address,
+            console_listener,
+            console_address,
+            officers: console,
             sandbox,
             settings,
             store,
@@ -176,6 +192,11 @@ impl Application {
     /// The operations listener's address (`/metrics`).
     pub fn ops_address(&self) -> SocketAddr {
         self.ops_address
+    }
+
+    /// The web console's address (`console.listen`).
+    pub fn console_address(&self) -> SocketAddr {
+        self.console_address
     }
 
     /// Where Zalo (or the stand-in) posts events to this application.
@@ -226,6 +247,8 @@ impl Application {
         let Application {
             listener,
             ops_listener,
+            console_listener,
+            officers,
             sandbox,
             settings,
             store,
@@ -263,6 +286,16 @@ impl Application {
             crate::telemetry::metrics_handle(),
         );
         let ops_router = http::ops_router(state.clone());
+        let console_router = crate::console::router(crate::console::ConsoleState::new(
+            store.clone(),
+            vault.clone(),
+            officers,
+            texts.clone(),
+            settings.service_levels.clone(),
+            settings.station.clone(),
+            settings.console.secure_cookie(),
+            outbox_ready.clone(),
+        ));
         let router = http::router(
             state,
             settings.server.body_limit_bytes,
@@ -275,7 +308,11 @@ impl Application {
             tasks.spawn(async move { platform(stop).await.map_err(anyhow::Error::from) });
         }
         let header_timeout = Duration::from_millis(settings.server.header_timeout_ms);
-        for (listener, router) in [(ops_listener, ops_router), (listener, router)] {
+        for (listener, router) in [
+            (ops_listener, ops_router),
+            (console_listener, console_router),
+            (listener, router),
+        ] {
             let stop = shutdown.clone();
             tasks.spawn(async move {
                 let Ok(()) = http::serve::serve(listener, router, header_timeout, stop).await;

@@ -258,7 +258,13 @@ impl Console {
                     .await?
                 {
                     let moved = match leaving {
-                        Some(leaving) => self.hand_back_cases(turn, officer, &leaving).await?,
+                        Some(leaving) => {
+                            // A removed officer's open console tabs stop working at once.
+                            turn.store
+                                .end_console_sessions_of(turn.tx, &leaving.user_key, turn.now)
+                                .await?;
+                            self.hand_back_cases(turn, officer, &leaving).await?
+                        }
                         None => 0,
                     };
                     let mut text = t.removed.render(&[("handle", &handle)]);

@@ -544,7 +544,7 @@ impl Console {
 }
 
 /// Whether an officer may see a case: complaints are for the chief only.
-fn may_see(officer: &OfficerRow, case: &CaseRow) -> bool {
+pub(crate) fn may_see(officer: &OfficerRow, case: &CaseRow) -> bool {
     officer.is_chief() || !case.category.chief_only()
 }
 

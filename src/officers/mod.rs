@@ -7,6 +7,9 @@ pub mod command;
 mod content;
 mod handling;
 pub mod sla;
+pub mod web;
+
+pub(crate) use handling::may_see;
 
 use crate::access::{AuditAction, Outcome};
 use crate::store::NewsKind;
@@ -25,15 +28,23 @@ pub struct Console {
     texts: Texts,
     config: BotConfig,
     service: ServiceLevelSettings,
+    /// `console.public_url`: where `/web` links point.
+    web_url: String,
 }
 
 impl Console {
-    /// Builds the console.
-    pub fn new(texts: Texts, config: BotConfig, service: ServiceLevelSettings) -> Console {
+    /// Builds the console; `web_url` is the web console's public address (`/web` links).
+    pub fn new(
+        texts: Texts,
+        config: BotConfig,
+        service: ServiceLevelSettings,
+        web_url: String,
+    ) -> Console {
         Console {
             texts,
             config,
             service,
+            web_url,
         }
     }
 
@@ -65,6 +76,19 @@ impl Console {
                 return Ok(vec![self.say(turn, wrong)]);
             }
         };
+        self.run(turn, officer, command).await
+    }
+
+    /// Carries out a parsed command for an officer: the role check, the action and its audit
+    /// row. Zalo messages come here through [`Console::handle`]; the web console builds the
+    /// same commands from its forms, so each action has one implementation and one audit trail.
+    pub async fn run(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        command: Command,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.officer;
         let name = command.name();
         if command.required_role() == Role::Chief && !officer.is_chief() {
             let target = command_target(&command);
@@ -108,6 +132,7 @@ impl Console {
             Command::Stats { days } => self.stats(turn, officer, days).await,
             Command::OnCall(action) => self.on_call(turn, officer, action).await,
             Command::Officer(action) => self.manage(turn, officer, action).await,
+            Command::Web => self.web(turn, officer).await,
         }
     }
 

@@ -259,35 +259,17 @@ impl InboxWorker {
         };
         let replies = self.bot.handle(&mut turn).await?;
         let calls = std::mem::take(&mut turn.calls);
-        for (n, reply) in replies.iter().enumerate() {
-            for (k, part) in super::parts(&reply.message).iter().enumerate() {
-                let key = match k {
-                    0 => format!("event:{}:{}", claimed.id, n),
-                    k => format!("event:{}:{}:{}", claimed.id, n, k),
-                };
-                let mut msg = crate::conversation::outbox::outbound(
-                    &self.vault,
-                    key,
-                    Some(claimed.id),
-                    &reply.to,
-                    part,
-                );
-                msg.priority = reply.priority;
-                self.store.enqueue(tx, &msg, false, now).await?;
-            }
-        }
-        for (n, call) in calls.iter().enumerate() {
-            let msg = crate::conversation::outbox::outbound_call(
-                &self.vault,
-                format!("event:{}:call:{}", claimed.id, n),
-                Some(claimed.id),
-                &call.to,
-                Some(&call.path),
-                call.body.clone(),
-            );
-            self.store.enqueue(tx, &msg, false, now).await?;
-        }
-        Ok(!replies.is_empty() || !calls.is_empty())
+        super::enqueue_replies(
+            &self.store,
+            tx,
+            &self.vault,
+            &format!("event:{}", claimed.id),
+            Some(claimed.id),
+            &replies,
+            &calls,
+            now,
+        )
+        .await
     }
 }
 

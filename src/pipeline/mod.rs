@@ -13,6 +13,47 @@ use std::time::Duration;
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
 
+/// Queues what a turn produced in the outbox, inside the caller's transaction: each reply in
+/// as many parts as Zalo needs ([`parts`]), then the other API calls. Row keys start with
+/// `prefix` (the inbox event's, or a web console action's) so a retried transaction queues
+/// nothing twice. Returns whether anything was queued (the caller wakes the delivery workers).
+#[allow(clippy::too_many_arguments)]
+pub async fn enqueue_replies(
+    store: &crate::store::Store,
+    tx: &mut crate::store::Tx,
+    vault: &crate::vault::Vault,
+    prefix: &str,
+    inbox_id: Option<i64>,
+    replies: &[crate::conversation::Reply],
+    calls: &[crate::conversation::ApiCall],
+    now: crate::time::Timestamp,
+) -> sqlx::Result<bool> {
+    use crate::conversation::outbox::{outbound, outbound_call};
+    for (n, reply) in replies.iter().enumerate() {
+        for (k, part) in parts(&reply.message).iter().enumerate() {
+            let key = match k {
+                0 => format!("{prefix}:{n}"),
+                k => format!("{prefix}:{n}:{k}"),
+            };
+            let mut msg = outbound(vault, key, inbox_id, &reply.to, part);
+            msg.priority = reply.priority;
+            store.enqueue(tx, &msg, false, now).await?;
+        }
+    }
+    for (n, call) in calls.iter().enumerate() {
+        let msg = outbound_call(
+            vault,
+            format!("{prefix}:call:{n}"),
+            inbox_id,
+            &call.to,
+            Some(&call.path),
+            call.body.clone(),
+        );
+        store.enqueue(tx, &msg, false, now).await?;
+    }
+    Ok(!replies.is_empty() || !calls.is_empty())
+}
+
 /// A message as Zalo will take it: text longer than Zalo's 2,000 characters is split on
 /// paragraph, line, sentence or word boundaries into as many messages as it needs, in order;
 /// the first part quotes the resident's message and the last carries the buttons. Nothing is

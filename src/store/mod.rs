@@ -6,6 +6,7 @@ mod budget;
 mod cases;
 mod checkpoint;
 mod columns;
+mod console;
 mod dialogues;
 mod durability;
 mod inbox;
@@ -21,7 +22,7 @@ pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
 pub use news::{NewsItem, NewsKind};
-pub use officers::OfficerRow;
+pub use officers::{AuditRow, OfficerRow};
 pub use outbox::{
     ClaimedOutbound, DeliveryResult, NewOutbound, OutboxState, OutboxStats, Priority,
 };

@@ -6,6 +6,22 @@ use crate::access::{AuditAction, Outcome, Role};
 use crate::ids::UserKey;
 use crate::time::Timestamp;
 
+/// One row of the audit log, as the chief's console page shows it (the sealed detail is left
+/// out: it may hold a reveal's reason).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    /// When.
+    pub at: Timestamp,
+    /// The officer's handle at the time.
+    pub actor_handle: Option<String>,
+    /// What.
+    pub action: AuditAction,
+    /// Case code, handle or khu phố.
+    pub target: Option<String>,
+    /// Done, refused or not understood.
+    pub outcome: Outcome,
+}
+
 /// A registered officer.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OfficerRow {
@@ -243,5 +259,16 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// The latest audit rows, newest first.
+    pub async fn recent_audit(&self, tx: &mut Tx, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "select at, actor_handle, action, target, outcome from audit_log
+             order by id desc limit $1",
+        )
+        .bind(limit)
+        .fetch_all(&mut **tx)
+        .await
     }
 }

@@ -137,6 +137,7 @@ pub fn test_settings(db_url: &str, embedded_sim: bool) -> Settings {
     s.server.listen = "127.0.0.1:0".into();
     s.sim.listen = "127.0.0.1:0".into();
     s.ops.listen = "127.0.0.1:0".into();
+    s.console.listen = "127.0.0.1:0".into();
     // Tests type faster than any resident; flood control has a test of its own.
     s.bot.burst_messages = 1_000;
     s.sim.enabled = embedded_sim;
@@ -186,6 +187,8 @@ pub struct TestApp {
     pub address: SocketAddr,
     /// The operations listener (`/metrics`).
     pub ops_address: SocketAddr,
+    /// The web console's listener.
+    pub console_address: SocketAddr,
     pub sim: Simulator,
     pub sim_address: SocketAddr,
     pub store: Store,
@@ -222,6 +225,7 @@ pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Te
         .expect("sandbox mode");
     let address = app.address();
     let ops_address = app.ops_address();
+    let console_address = app.console_address();
     let sim_address = app.sandbox_address().expect("sandbox");
     let store = app.store().clone();
     let stop = CancellationToken::new();
@@ -229,6 +233,7 @@ pub async fn spawn_app_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Te
     TestApp {
         address,
         ops_address,
+        console_address,
         sim,
         sim_address,
         store,

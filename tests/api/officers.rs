@@ -23,7 +23,7 @@ async fn station() -> TestApp {
 }
 
 /// A resident files a report in one message and sends it; returns the case code.
-async fn report(app: &TestApp, user: &str, text: &str) -> String {
+pub(crate) async fn report(app: &TestApp, user: &str, text: &str) -> String {
     let r = say(app, user, ResidentInput::text(text), 2).await;
     assert!(
         text_of(&r[1]).contains("kiểm tra lại tin báo"),

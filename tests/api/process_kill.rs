@@ -29,6 +29,7 @@ pub(crate) fn start_serve_with(
         .env("KETNOI__SIM__ENABLED", "false")
         .env("KETNOI__SERVER__LISTEN", format!("127.0.0.1:{port}"))
         .env("KETNOI__OPS__LISTEN", "127.0.0.1:0")
+        .env("KETNOI__CONSOLE__LISTEN", "127.0.0.1:0")
         .env("KETNOI__BOT__BURST_MESSAGES", "1000000")
         .env("KETNOI__DATABASE__URL", db_url)
         .env("KETNOI__ZALO__APP_ID", APP_ID)

@@ -24,6 +24,8 @@
 mod bad_input;
 #[path = "../api/casework.rs"]
 mod casework;
+#[path = "../api/console.rs"]
+mod console;
 #[path = "../api/conversation.rs"]
 mod conversation;
 #[path = "../api/emergency.rs"]

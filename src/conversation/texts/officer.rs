@@ -26,6 +26,7 @@ pub struct OfficerTexts {
     pub noted: Template<name::Code>,
     pub replied: Template<name::Code>,
     pub reply_parked: Template<name::Code>,
+    pub web_link: Template<name::Url>,
     pub news_posted: Template<name::Title>,
     pub warning_posted: Template<name::Title>,
     pub alert_sent: Template<(name::Area, name::Reached, name::Unreached)>,

@@ -38,6 +38,7 @@
 //! | `reveal`  | danhtinh                   | `<code> <reason…>` (chief) |
 //! | `stats`   | thongke, tk                | `[days]` 1–365, default 30; `7`, `7d`, `7 ngày` |
 //! | `oncall`  | truc                       | `` (show) · `set\|dat <handle>…` (chief, checked by the caller) |
+//! | `web`     | banlamviec                 | — |
 //! | `officer` | canbo                      | `list\|ds` · `add\|them <zalo_id> <handle> <chief\|officer> <name…>` · `remove\|xoa\|go <handle>` · `area\|kp\|khuvuc <handle> <area>…` (chief) |
 //!
 //! Status keywords (one to three words, longest match wins, the rest is the note):
@@ -115,6 +116,8 @@ pub enum Command {
     OnCall(OnCallAction),
     /// Officer management.
     Officer(OfficerAction),
+    /// A login link to the web console.
+    Web,
 }
 
 impl CommandName {
@@ -146,6 +149,7 @@ impl Command {
             Command::Stats { .. } => CommandName::Stats,
             Command::OnCall(_) => CommandName::OnCall,
             Command::Officer(_) => CommandName::Officer,
+            Command::Web => CommandName::Web,
         }
     }
 
@@ -273,6 +277,13 @@ const SPECS: &[Spec] = &[
         role: Role::Officer,
     },
     Spec {
+        name: CommandName::Web,
+        aliases: &["banlamviec"],
+        usage: "Cú pháp: /web",
+        about: "liên kết đăng nhập bàn làm việc trên web (dùng một lần, 10 phút)",
+        role: Role::Officer,
+    },
+    Spec {
         name: CommandName::Assign,
         aliases: &["giao"],
         usage: "Cú pháp: /assign <mã tin báo> <tên gọi cán bộ>",
@@ -382,6 +393,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         CommandName::Stats => cases::parse_stats(rest),
         CommandName::OnCall => roster::parse_oncall(rest),
         CommandName::Officer => roster::parse_officer(rest),
+        CommandName::Web => Ok(Command::Web),
     }
 }
 
