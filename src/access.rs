@@ -50,6 +50,8 @@ pub enum CommandName {
     Note,
     /// `/reply`.
     Reply,
+    /// `/update`.
+    Update,
     /// `/news`.
     News,
     /// `/warn`.
@@ -68,7 +70,7 @@ pub enum CommandName {
 
 impl CommandName {
     /// Every command, in the order `/help` lists them.
-    pub const ALL: [CommandName; 15] = [
+    pub const ALL: [CommandName; 16] = [
         CommandName::Help,
         CommandName::Cases,
         CommandName::Case,
@@ -77,6 +79,7 @@ impl CommandName {
         CommandName::Status,
         CommandName::Note,
         CommandName::Reply,
+        CommandName::Update,
         CommandName::News,
         CommandName::Warn,
         CommandName::Alert,
@@ -97,6 +100,7 @@ impl CommandName {
             CommandName::Status => "status",
             CommandName::Note => "note",
             CommandName::Reply => "reply",
+            CommandName::Update => "update",
             CommandName::News => "news",
             CommandName::Warn => "warn",
             CommandName::Alert => "alert",
@@ -117,6 +121,8 @@ pub enum AuditAction {
     Parse,
     /// The chief registered at start-up from `officers.chief_id`.
     BootstrapChief,
+    /// A new officer registered themselves with the chief's one-time invite code.
+    InviteRedeemed,
 }
 
 impl AuditAction {
@@ -126,6 +132,7 @@ impl AuditAction {
             AuditAction::Command(name) => name.as_str(),
             AuditAction::Parse => "parse",
             AuditAction::BootstrapChief => "bootstrap_chief",
+            AuditAction::InviteRedeemed => "invite_redeemed",
         }
     }
 
@@ -134,6 +141,7 @@ impl AuditAction {
         match id {
             "parse" => Some(AuditAction::Parse),
             "bootstrap_chief" => Some(AuditAction::BootstrapChief),
+            "invite_redeemed" => Some(AuditAction::InviteRedeemed),
             _ => CommandName::ALL
                 .into_iter()
                 .find(|c| c.as_str() == id)
@@ -191,7 +199,11 @@ mod tests {
             let action = AuditAction::from(name);
             assert_eq!(AuditAction::from_id(action.id()), Some(action));
         }
-        for action in [AuditAction::Parse, AuditAction::BootstrapChief] {
+        for action in [
+            AuditAction::Parse,
+            AuditAction::BootstrapChief,
+            AuditAction::InviteRedeemed,
+        ] {
             assert_eq!(AuditAction::from_id(action.id()), Some(action));
         }
         for outcome in Outcome::ALL {

@@ -10,6 +10,7 @@ mod dialogues;
 mod durability;
 mod inbox;
 mod ingest;
+mod invites;
 mod news;
 mod officers;
 mod outbox;
@@ -20,6 +21,7 @@ mod tokens;
 pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
+pub use invites::InviteRow;
 pub use news::{NewsItem, NewsKind};
 pub use officers::OfficerRow;
 pub use outbox::{
