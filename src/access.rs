@@ -50,6 +50,8 @@ pub enum CommandName {
     Note,
     /// `/reply`.
     Reply,
+    /// `/update`.
+    Update,
     /// `/news`.
     News,
     /// `/warn`.
@@ -70,7 +72,7 @@ pub enum CommandName {
 
 impl CommandName {
     /// Every command, in the order `/help` lists them.
-    pub const ALL: [CommandName; 16] = [
+    pub const ALL: [CommandName; 17] = [
         CommandName::Help,
         CommandName::Cases,
         CommandName::Case,
@@ -79,6 +81,7 @@ impl CommandName {
         CommandName::Status,
         CommandName::Note,
         CommandName::Reply,
+        CommandName::Update,
         CommandName::News,
         CommandName::Warn,
         CommandName::Alert,
@@ -100,6 +103,7 @@ impl CommandName {
             CommandName::Status => "status",
             CommandName::Note => "note",
             CommandName::Reply => "reply",
+            CommandName::Update => "update",
             CommandName::News => "news",
             CommandName::Warn => "warn",
             CommandName::Alert => "alert",
@@ -121,6 +125,8 @@ pub enum AuditAction {
     Parse,
     /// The chief registered at start-up from `officers.chief_id`.
     BootstrapChief,
+    /// A new officer registered themselves with the chief's one-time invite code.
+    InviteRedeemed,
 }
 
 impl AuditAction {
@@ -130,6 +136,7 @@ impl AuditAction {
             AuditAction::Command(name) => name.as_str(),
             AuditAction::Parse => "parse",
             AuditAction::BootstrapChief => "bootstrap_chief",
+            AuditAction::InviteRedeemed => "invite_redeemed",
         }
     }
 
@@ -138,6 +145,7 @@ impl AuditAction {
         match id {
             "parse" => Some(AuditAction::Parse),
             "bootstrap_chief" => Some(AuditAction::BootstrapChief),
+            "invite_redeemed" => Some(AuditAction::InviteRedeemed),
             _ => CommandName::ALL
                 .into_iter()
                 .find(|c| c.as_str() == id)
@@ -195,7 +203,11 @@ mod tests {
             let action = AuditAction::from(name);
             assert_eq!(AuditAction::from_id(action.id()), Some(action));
         }
-        for action in [AuditAction::Parse, AuditAction::BootstrapChief] {
+        for action in [
+            AuditAction::Parse,
+            AuditAction::BootstrapChief,
+            AuditAction::InviteRedeemed,
+        ] {
             assert_eq!(AuditAction::from_id(action.id()), Some(action));
         }
         for outcome in Outcome::ALL {

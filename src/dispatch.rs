@@ -1,7 +1,8 @@
 //! The one place that decides who handles an event: a registered officer's message goes to the
-//! officers' console, a resident's follow or message to the resident bot, an unfollow ends the
-//! resident's dialogue, and receipts, echoes and unknown events need no answer. The inbox worker
-//! calls [`Dispatcher::handle`] inside the event's transaction.
+//! officers' console, an invited officer's one-time code registers them, a resident's follow or
+//! message goes to the resident bot, an unfollow ends the resident's dialogue, and receipts,
+//! echoes and unknown events need no answer. The inbox worker calls [`Dispatcher::handle`]
+//! inside the event's transaction.
 
 use crate::bot::Bot;
 use crate::conversation::{Reply, Turn};
@@ -41,6 +42,12 @@ impl Dispatcher {
         if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {
             let text = turn.event.text().map(nfc).unwrap_or_default();
             return self.console.handle(turn, &officer, text.trim()).await;
+        }
+        // Someone the chief invited, sending their code: registered as an officer.
+        if let Some(text) = turn.event.text().map(nfc) {
+            if let Some(replies) = self.console.redeem(turn, text.trim()).await? {
+                return Ok(replies);
+            }
         }
         self.bot.handle(turn).await
     }

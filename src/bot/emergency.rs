@@ -55,13 +55,14 @@ impl Bot {
                     .with_buttons(self.call_buttons()),
             )
             .urgent()];
-        let short: String = text.chars().take(1500).collect();
+        // All of it: a long page goes out in several messages (`pipeline::parts`), never cut.
         let page = t.officer.page.render(&[
             ("code", &code),
             ("time", &turn.now.vn_time()),
-            ("text", &short),
+            ("text", text),
         ]);
-        replies.extend(Reply::to_each(paged, &page).map(Reply::urgent));
+        let page = CsMessage::text(page).with_buttons(crate::officers::case_buttons(t, &code));
+        replies.extend(Reply::to_each_message(paged, page).map(Reply::urgent));
         if let Some(case) = turn.store.case_by_code(turn.tx, &code).await? {
             self.save_dialogue(
                 turn,
@@ -130,7 +131,8 @@ impl Bot {
             .officer
             .page_followup
             .render(&[("code", code), ("text", &text)]);
-        replies.extend(Reply::to_each(paged, &page).map(Reply::urgent));
+        let page = CsMessage::text(page).with_buttons(crate::officers::case_buttons(t, code));
+        replies.extend(Reply::to_each_message(paged, page).map(Reply::urgent));
         Ok(replies)
     }
 

@@ -26,6 +26,26 @@ pub fn area_position(areas: &[AreaSettings], text: &str) -> Option<usize> {
     })
 }
 
+/// Position in `areas` of the khu phố that the whole of `text` is the name or an alias of,
+/// folded and in its usual spellings ("Khu phố 3", "khu pho 3", "kp3", "KP 3"); unlike
+/// [`area_position`], nothing else may be around it. Officers' commands use it to find where a
+/// khu phố named at the start of an argument ends.
+pub fn area_exactly(areas: &[AreaSettings], text: &str) -> Option<usize> {
+    let typed = canonical(&fold(text));
+    let compact = typed.replace(' ', "");
+    if compact.is_empty() {
+        return None;
+    }
+    areas.iter().position(|area| {
+        std::iter::once(&area.name)
+            .chain(&area.aliases)
+            .any(|alias| {
+                let alias = canonical(&fold(alias));
+                !alias.is_empty() && (alias == typed || alias.replace(' ', "") == compact)
+            })
+    })
+}
+
 /// One spelling for the usual ways of writing a khu phố or tổ: "kp2", "kp 2", "k.p 2",
 /// "khu phố 2", "khu pho so 2" → "khu pho 2"; "tdp 5", "tổ dân phố 5", "tổ 5", "to so 5" →
 /// "to 5".
@@ -126,6 +146,24 @@ mod tests {
         }
         assert_eq!(area_named(&areas, "khu phố 25"), None);
         assert_eq!(area_named(&areas, "kp 1 2"), Some("Khu phố 1".into()));
+    }
+
+    #[test]
+    fn a_whole_text_names_an_area_exactly() {
+        let mut areas = ward(12);
+        areas[2].aliases = vec!["Tân Hòa Đông".into()];
+        for (text, want) in [
+            ("Khu phố 3", Some(2)),
+            ("khu pho 3", Some(2)),
+            ("KP3", Some(2)),
+            ("kp 12", Some(11)),
+            ("tân hoà đông", Some(2)),
+            ("Khu phố", None),
+            ("Khu phố 3 mất điện", None),
+            ("Khu", None),
+        ] {
+            assert_eq!(area_exactly(&areas, text), want, "{text}");
+        }
     }
 
     #[test]

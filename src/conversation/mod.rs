@@ -41,9 +41,14 @@ impl Reply {
     }
 
     /// The same text to each of these Zalo users (pages, notices, forwards).
-    pub fn to_each(ids: Vec<ZaloId>, text: &str) -> impl Iterator<Item = Reply> + '_ {
+    pub fn to_each(ids: Vec<ZaloId>, text: &str) -> impl Iterator<Item = Reply> {
+        Reply::to_each_message(ids, CsMessage::text(text))
+    }
+
+    /// The same message to each of these Zalo users.
+    pub fn to_each_message(ids: Vec<ZaloId>, message: CsMessage) -> impl Iterator<Item = Reply> {
         ids.into_iter()
-            .map(move |to| Reply::new(to, CsMessage::text(text)))
+            .map(move |to| Reply::new(to, message.clone()))
     }
 
     /// Sent before everything else: an emergency's answer, pages, follow-ups.

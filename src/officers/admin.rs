@@ -199,6 +199,9 @@ impl Console {
         action: OfficerAction,
     ) -> sqlx::Result<Vec<Reply>> {
         let t = &self.texts.officer;
+        // An invite's answer holds its code, which is kept nowhere but as a keyed hash: the
+        // audit row records that an invite was made, not the answer.
+        let invite = matches!(action, OfficerAction::Invite { .. });
         let text = match action {
             OfficerAction::List => {
                 let officers = turn.store.officers(turn.tx).await?;
@@ -221,6 +224,7 @@ impl Console {
                     .collect::<Vec<_>>()
                     .join("\n")
             }
+            OfficerAction::Invite { name, role } => self.invite(turn, officer, name, role).await?,
             OfficerAction::Add {
                 zalo_id,
                 handle,
@@ -317,7 +321,7 @@ impl Console {
             CommandName::Officer,
             None,
             Outcome::Ok,
-            Some(&text),
+            Some(if invite { "invite" } else { &text }),
         )
         .await?;
         Ok(vec![self.say(turn, text)])

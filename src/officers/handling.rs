@@ -1,5 +1,5 @@
-//! Working cases: list, show, claim, assign, status, private notes, and the anonymous relay of
-//! replies to the reporter.
+//! Working cases: list (page by page), show, claim, assign, status, private notes, and the
+//! anonymous relay of replies and progress updates to the reporter.
 
 use std::time::Duration;
 
@@ -14,7 +14,18 @@ use crate::time::Timestamp;
 use crate::zalo::messages::CsMessage;
 use crate::zalo::REPLY_WINDOW;
 
-const LIST_LIMIT: i64 = 15;
+/// Cases per page of `/cases`: one short message on a phone.
+const PAGE_SIZE: usize = 15;
+
+/// What an officer sends the reporter through the relay: an answer, or word of progress. Both
+/// go the same way under the same rules; only the wording and the timeline entry differ.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Relayed {
+    /// `/reply`.
+    Reply,
+    /// `/update`.
+    Update,
+}
 
 impl Console {
     pub(super) async fn list(
@@ -22,9 +33,10 @@ impl Console {
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
         filter: CaseFilter,
+        page: u32,
     ) -> sqlx::Result<Vec<Reply>> {
         let open = Status::OPEN.to_vec();
-        let query = match filter {
+        let query = match &filter {
             CaseFilter::New => CaseQuery {
                 statuses: vec![Status::Received],
                 ..CaseQuery::default()
@@ -43,18 +55,18 @@ impl Console {
                 urgent_only: true,
                 ..CaseQuery::default()
             },
-            CaseFilter::Area(area) => {
-                let name = self.area_name(&area).unwrap_or(area);
-                CaseQuery {
-                    statuses: open,
-                    khu_pho: Some(name),
-                    ..CaseQuery::default()
-                }
-            }
+            CaseFilter::All => CaseQuery::default(),
+            CaseFilter::Area(area) => CaseQuery {
+                statuses: open,
+                khu_pho: Some(self.area_name(area).unwrap_or_else(|| area.clone())),
+                ..CaseQuery::default()
+            },
         };
+        // Every matching case this officer may see, then the page: complaints are filtered by
+        // role here rather than in SQL, and a ward's caseload is a few hundred rows at most.
         let cases: Vec<CaseRow> = turn
             .store
-            .list_cases(turn.tx, &query, LIST_LIMIT)
+            .list_cases(turn.tx, &query, i64::MAX)
             .await?
             .into_iter()
             .filter(|case| may_see(officer, case))
@@ -62,11 +74,14 @@ impl Console {
         self.audit(turn, officer, CommandName::Cases, None, Outcome::Ok, None)
             .await?;
         let t = &self.texts.officer;
-        if cases.is_empty() {
+        let skip = (page as usize - 1).saturating_mul(PAGE_SIZE);
+        let shown: Vec<&CaseRow> = cases.iter().skip(skip).take(PAGE_SIZE).collect();
+        if shown.is_empty() {
             return Ok(vec![self.say(turn, t.list_empty.to_string())]);
         }
         let officers = turn.store.officers(turn.tx).await?;
-        let lines: Vec<String> = cases
+        // One line a case, without the resident's wording: that is on the card (`/case`).
+        let mut lines: Vec<String> = shown
             .iter()
             .map(|c| {
                 let assignee = c
@@ -77,6 +92,7 @@ impl Console {
                 let line = t.case.line.render(&[
                     ("code", &c.code),
                     ("category", &self.category_label(c)),
+                    ("area", c.khu_pho.as_deref().unwrap_or(&t.case.unknown)),
                     ("age", &age(&t.age, turn.now.since(c.created_at))),
                     ("status", &self.status_label(c.status)),
                     ("assignee", assignee),
@@ -84,6 +100,13 @@ impl Console {
                 urgent_marked(&t.case.urgent_mark, c, line)
             })
             .collect();
+        let left = cases.len().saturating_sub(skip + shown.len());
+        if left > 0 {
+            lines.push(t.list_more.render(&[
+                ("count", &left.to_string()),
+                ("command", &filter.command(page + 1)),
+            ]));
+        }
         Ok(vec![self.say(turn, lines.join("\n"))])
     }
 
@@ -395,44 +418,52 @@ impl Console {
         )])
     }
 
-    /// Relays an officer's answer to the reporter, signed as the station; neither side learns
-    /// the other's Zalo id. Outside the 7-day window the message waits in the outbox (the
-    /// delivery worker parks it) until the resident writes again.
-    pub(super) async fn reply(
+    /// Relays an officer's answer (`/reply`) or word of progress (`/update`, the status left as
+    /// it is) to the reporter, signed as the station; neither side learns the other's Zalo id.
+    /// Outside the 7-day window the message waits in the outbox (the delivery worker parks it)
+    /// until the resident writes again.
+    pub(super) async fn relay(
         &self,
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
         code: &str,
         text: &str,
+        kind: Relayed,
     ) -> sqlx::Result<Vec<Reply>> {
         let Some(case) = self.find(turn, officer, code).await? else {
             return self.no_case(turn, code);
         };
-        self.add_event(turn, officer, &case, "reply", text).await?;
+        let t = &self.texts;
+        let (event, command, template, told, parked) = match kind {
+            Relayed::Reply => (
+                "reply",
+                CommandName::Reply,
+                &t.relay.to_resident,
+                &t.officer.replied,
+                &t.officer.reply_parked,
+            ),
+            Relayed::Update => (
+                "update",
+                CommandName::Update,
+                &t.relay.progress,
+                &t.officer.updated,
+                &t.officer.update_parked,
+            ),
+        };
+        self.add_event(turn, officer, &case, event, text).await?;
         turn.store
             .mark_first_response(turn.tx, case.id, turn.now)
             .await?;
         if case.assigned_to.is_none() {
             self.take(turn, officer, &case).await?;
         }
-        self.audit(
-            turn,
-            officer,
-            CommandName::Reply,
-            Some(code),
-            Outcome::Ok,
-            None,
-        )
-        .await?;
-        let message = self
-            .texts
-            .relay
-            .to_resident
-            .render(&[("code", &case.code), ("text", text)]);
+        self.audit(turn, officer, command, Some(code), Outcome::Ok, None)
+            .await?;
+        let message = template.render(&[("code", &case.code), ("text", text)]);
         let Some((relayed, last_interaction_at)) = self.to_reporter(turn, &case, message).await?
         else {
             return Ok(vec![
-                self.say(turn, self.texts.officer.no_case.render(&[("code", code)]))
+                self.say(turn, t.officer.no_case.render(&[("code", code)]))
             ]);
         };
         crate::conversation::dialogue::open_case_relay(
@@ -443,11 +474,7 @@ impl Console {
         )
         .await?;
         let window_open = turn.now.since(last_interaction_at) <= REPLY_WINDOW;
-        let told = if window_open {
-            &self.texts.officer.replied
-        } else {
-            &self.texts.officer.reply_parked
-        };
+        let told = if window_open { told } else { parked };
         Ok(vec![
             self.say(turn, told.render(&[("code", &case.code)])),
             relayed,

@@ -1,11 +1,15 @@
 //! The officers' case console inside Zalo: a registered officer's message is a command, checked
 //! for the sender's role, carried out in the event's transaction, and written to the audit log
 //! — refusals included.
+//! A button's tap is its payload sent back as a message, so the buttons under pages and
+//! new-case notices ([`case_buttons`]) carry the command itself. A newcomer's invite code
+//! ([`Console::redeem`]) is the one message the console takes from someone not yet an officer.
 
 mod admin;
 pub mod command;
 mod content;
 mod handling;
+mod invite;
 pub mod sla;
 pub mod web;
 
@@ -14,13 +18,14 @@ pub(crate) use handling::may_see;
 use crate::access::{AuditAction, Outcome};
 use crate::store::NewsKind;
 use command::{Command, ParseError, Role};
+use handling::Relayed;
 
 use crate::cases::Status;
 use crate::config::ServiceLevelSettings;
 use crate::conversation::texts::Texts;
 use crate::conversation::{BotConfig, Reply, Turn};
 use crate::store::{CaseRow, OfficerRow};
-use crate::zalo::messages::CsMessage;
+use crate::zalo::messages::{Button, CsMessage};
 
 /// Runs officers' commands.
 #[derive(Debug, Clone)]
@@ -56,7 +61,7 @@ impl Console {
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
         let t = &self.texts.officer;
-        let command = match command::parse(text) {
+        let command = match command::parse_in(text, &self.config.station.areas) {
             Ok(command) => command,
             Err(ParseError::NotACommand) => {
                 let hello = t.not_a_command.render(&[("name", &officer.name)]);
@@ -107,7 +112,7 @@ impl Console {
         metrics::counter!("ketnoi_officer_commands_total", "command" => name.as_str()).increment(1);
         match command {
             Command::Help => Ok(vec![self.say(turn, command::help(officer.is_chief()))]),
-            Command::Cases(filter) => self.list(turn, officer, filter).await,
+            Command::Cases { filter, page } => self.list(turn, officer, filter, page).await,
             Command::Case { code } => self.show(turn, officer, &code).await,
             Command::Claim { code } => self.claim(turn, officer, &code).await,
             Command::Assign {
@@ -118,7 +123,14 @@ impl Console {
                 self.status(turn, officer, &code, status, note).await
             }
             Command::Note { code, text } => self.note(turn, officer, &code, &text).await,
-            Command::Reply { code, text } => self.reply(turn, officer, &code, &text).await,
+            Command::Reply { code, text } => {
+                self.relay(turn, officer, &code, &text, Relayed::Reply)
+                    .await
+            }
+            Command::Update { code, text } => {
+                self.relay(turn, officer, &code, &text, Relayed::Update)
+                    .await
+            }
             Command::News { title, text } => {
                 self.post(turn, officer, NewsKind::News, &title, &text)
                     .await
@@ -185,10 +197,20 @@ fn command_target(command: &Command) -> Option<String> {
         | Command::Status { code, .. }
         | Command::Note { code, .. }
         | Command::Reply { code, .. }
+        | Command::Update { code, .. }
         | Command::Reveal { code, .. } => Some(code.clone()),
         Command::Alert { area, .. } => Some(area.clone()),
         _ => None,
     }
+}
+
+/// The buttons under a page or a new-case notice: claim the case, see its card. A tap sends
+/// the command itself, which the console runs like a typed one.
+pub fn case_buttons(texts: &Texts, code: &str) -> Vec<Button> {
+    vec![
+        Button::query(&texts.officer.claim_button, format!("/claim {code}")),
+        Button::query(&texts.officer.view_button, format!("/case {code}")),
+    ]
 }
 
 /// How long ago, for officers' messages ("5 phút", "3 giờ", "2 ngày").

@@ -11,6 +11,7 @@ mod dialogues;
 mod durability;
 mod inbox;
 mod ingest;
+mod invites;
 mod news;
 mod officers;
 mod outbox;
@@ -21,6 +22,7 @@ mod tokens;
 pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
+pub use invites::InviteRow;
 pub use news::{NewsItem, NewsKind};
 pub use officers::{AuditRow, OfficerRow};
 pub use outbox::{

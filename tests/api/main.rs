@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod casework;
+mod casework_zalo;
 mod console;
 mod conversation;
 mod crash;

@@ -37,7 +37,12 @@ fn dispatcher() -> Dispatcher {
             OutOfScope::load(&dir).unwrap(),
             config.clone(),
         ),
-        Console::new(texts, config, settings.service_levels.clone()),
+        Console::new(
+            texts,
+            config,
+            settings.service_levels.clone(),
+            settings.console.public_url.clone(),
+        ),
     )
 }
 

@@ -24,6 +24,8 @@
 mod bad_input;
 #[path = "../api/casework.rs"]
 mod casework;
+#[path = "../api/casework_zalo.rs"]
+mod casework_zalo;
 #[path = "../api/console.rs"]
 mod console;
 #[path = "../api/conversation.rs"]

@@ -160,7 +160,9 @@ impl Bot {
             ("category", &self.texts.category[category]),
             ("area", &area_text),
         ]);
-        Ok(Reply::to_each(recipients, &text).collect())
+        let notice =
+            CsMessage::text(text).with_buttons(crate::officers::case_buttons(&self.texts, code));
+        Ok(Reply::to_each_message(recipients, notice).collect())
     }
 
     /// Stores a case under a fresh random code (drawing again on the rare collision).

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::template::{name, Template, Text};
+use super::template::{name, Label, Template, Text};
 
 /// `[officer]` — replies to officers' commands, and what the bot sends officers on its own.
 #[derive(Debug, Clone, Deserialize)]
@@ -18,6 +18,7 @@ pub struct OfficerTexts {
     pub no_case: Template<name::Code>,
     pub no_officer: Template<name::Handle>,
     pub list_empty: Text,
+    pub list_more: Template<(name::Count, name::Command)>,
     pub unassigned: Text,
     pub claimed: Template<name::Code>,
     pub assigned: Template<(name::Code, name::Name)>,
@@ -27,6 +28,8 @@ pub struct OfficerTexts {
     pub replied: Template<name::Code>,
     pub reply_parked: Template<name::Code>,
     pub web_link: Template<name::Url>,
+    pub updated: Template<name::Code>,
+    pub update_parked: Template<name::Code>,
     pub news_posted: Template<name::Title>,
     pub warning_posted: Template<name::Title>,
     pub alert_sent: Template<(name::Area, name::Reached, name::Unreached)>,
@@ -49,10 +52,23 @@ pub struct OfficerTexts {
     pub alert_all_stopped: Template<name::Handle>,
     pub roster_on_call: Text,
     pub roster_may_alert_all: Text,
+    pub invite_created: Template<(
+        name::Code,
+        name::Name,
+        name::Handle,
+        name::Role,
+        name::Hours,
+    )>,
+    pub invite_default_name: Template<name::Handle>,
+    pub invite_welcome: Template<(name::Name, name::Handle)>,
+    pub invite_joined: Template<(name::Name, name::Handle)>,
+    pub invite_invalid: Text,
     pub new_case: Template<(name::Code, name::Category, name::Area)>,
     pub resident_said: Template<(name::Code, name::Pseudonym, name::Text)>,
     pub page: Template<(name::Code, name::Time, name::Text)>,
     pub page_followup: Template<(name::Code, name::Text)>,
+    pub claim_button: Label,
+    pub view_button: Label,
     pub overdue: Template<(name::Code, name::Category, name::Age)>,
     pub overdue_chief: Template<(name::Code, name::Category, name::Age, name::Assignee)>,
     pub case: OfficerCaseTexts,
@@ -68,6 +84,7 @@ pub struct OfficerCaseTexts {
     pub line: Template<(
         name::Code,
         name::Category,
+        name::Area,
         name::Age,
         name::Status,
         name::Assignee,
@@ -103,6 +120,7 @@ pub struct OfficerEventsTexts {
     pub status: Text,
     pub note: Text,
     pub reply: Text,
+    pub update: Text,
     pub resident_message: Text,
     pub assigned: Text,
     pub reveal: Text,
@@ -145,6 +163,7 @@ impl OfficerEventsTexts {
             "status" => &self.status,
             "note" => &self.note,
             "reply" => &self.reply,
+            "update" => &self.update,
             "resident_message" => &self.resident_message,
             "assigned" => &self.assigned,
             "reveal" => &self.reveal,

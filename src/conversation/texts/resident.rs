@@ -206,6 +206,7 @@ pub struct AreaTexts {
 #[serde(deny_unknown_fields)]
 pub struct RelayTexts {
     pub to_resident: Template<(name::Code, name::Text)>,
+    pub progress: Template<(name::Code, name::Text)>,
     pub ack: Template<name::Code>,
     pub ack_recorded: Template<name::Code>,
     pub ask: Template<name::Code>,

@@ -1,7 +1,9 @@
-//! `/cases`, `/assign` and `/stats`: which cases to list, who gets one, over how many days.
+//! `/cases`, `/assign` and `/stats`: which cases to list (and which page), who gets one, over
+//! how many days.
 
-use super::words::{handle, keyword, take_code, Words};
+use super::words::{area_words, handle, keyword, known_area, take_code, Words};
 use super::{usage, Command, ParseError, DEFAULT_DAYS, MAX_DAYS};
+use crate::config::AreaSettings;
 use crate::lang::fold;
 
 /// Which cases `/cases` lists.
@@ -15,8 +17,26 @@ pub enum CaseFilter {
     Open,
     /// Marked urgent.
     Urgent,
-    /// In this khu phố, as typed.
+    /// Every case, closed ones too.
+    All,
+    /// In this khu phố: its configured name, or as typed when it names none.
     Area(String),
+}
+
+impl CaseFilter {
+    /// The `/cases` command that lists this page of these cases, as officers can type it back
+    /// (the list's "more" line names the next page this way).
+    pub fn command(&self, page: u32) -> String {
+        let filter = match self {
+            CaseFilter::New => "new ",
+            CaseFilter::Mine => "mine ",
+            CaseFilter::Open => "",
+            CaseFilter::Urgent => "urgent ",
+            CaseFilter::All => "all ",
+            CaseFilter::Area(area) => return format!("/cases kp {area} {page}"),
+        };
+        format!("/cases {filter}{page}")
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -25,6 +45,7 @@ pub(super) enum FilterKey {
     Mine,
     Open,
     Urgent,
+    All,
     Area,
 }
 
@@ -40,33 +61,59 @@ pub(super) const FILTERS: &[(&str, FilterKey)] = &[
     ("urgent", FilterKey::Urgent),
     ("khan", FilterKey::Urgent),
     ("khancap", FilterKey::Urgent),
+    ("all", FilterKey::All),
+    ("tatca", FilterKey::All),
     ("area", FilterKey::Area),
     ("kp", FilterKey::Area),
     ("khuvuc", FilterKey::Area),
 ];
 
-pub(super) fn parse_cases(rest: &str) -> Result<Command, ParseError> {
+pub(super) fn parse_cases(rest: &str, areas: &[AreaSettings]) -> Result<Command, ParseError> {
     let words = Words::new(rest);
-    if words.is_empty() {
-        return Ok(Command::Cases(CaseFilter::Open));
-    }
-    let filter = match keyword(&words, FILTERS, 2) {
-        Some((FilterKey::New, _)) => CaseFilter::New,
-        Some((FilterKey::Mine, _)) => CaseFilter::Mine,
-        Some((FilterKey::Open, _)) => CaseFilter::Open,
-        Some((FilterKey::Urgent, _)) => CaseFilter::Urgent,
-        Some((FilterKey::Area, n)) => {
-            let area = words.rest(n);
-            if area.is_empty() {
-                return Err(usage("cases"));
+    let is_page = |word: &str| word.parse::<u32>().is_ok_and(|p| p >= 1);
+    // A khu phố named at once (`kp 3`, `Khu phố 3`) or after the filter word (`kp Khu phố 3`).
+    let (filter, used) = match known_area(&words, 0, areas) {
+        Some((name, n)) => (CaseFilter::Area(name), n),
+        None => match keyword(&words, FILTERS, 2) {
+            Some((FilterKey::New, n)) => (CaseFilter::New, n),
+            Some((FilterKey::Mine, n)) => (CaseFilter::Mine, n),
+            Some((FilterKey::Open, n)) => (CaseFilter::Open, n),
+            Some((FilterKey::Urgent, n)) => (CaseFilter::Urgent, n),
+            Some((FilterKey::All, n)) => (CaseFilter::All, n),
+            Some((FilterKey::Area, n)) => match known_area(&words, n, areas) {
+                Some((name, m)) => (CaseFilter::Area(name), n + m),
+                // A khu phố the station does not list, as typed: "Khu phố 30" with its number,
+                // anything else up to a page number.
+                None => {
+                    let last = words.len().saturating_sub(1);
+                    let (_, guessed) = area_words(&words, n, areas);
+                    let end = if guessed > 1 {
+                        n + guessed
+                    } else if last > n && is_page(words.word(last)) {
+                        last
+                    } else {
+                        words.len()
+                    };
+                    if end == n {
+                        return Err(usage("cases"));
+                    }
+                    (CaseFilter::Area(words.span(n, end).to_string()), end)
+                }
+            },
+            // `kp2`, `KP12`: the khu phố glued to its prefix.
+            None if is_glued_area(&words.key(0)) => {
+                (CaseFilter::Area(words.word(0).to_string()), 1)
             }
-            CaseFilter::Area(area.to_string())
-        }
-        // `kp2`, `KP12`: the khu phố glued to its prefix.
-        None if is_glued_area(&words.key(0)) => CaseFilter::Area(words.word(0).to_string()),
-        None => return Err(usage("cases")),
+            // No filter: only a page number may follow.
+            None => (CaseFilter::Open, 0),
+        },
     };
-    Ok(Command::Cases(filter))
+    let page = match words.len() - used {
+        0 => 1,
+        1 if is_page(words.word(used)) => words.word(used).parse().unwrap_or(1),
+        _ => return Err(usage("cases")),
+    };
+    Ok(Command::Cases { filter, page })
 }
 
 pub(super) fn is_glued_area(key: &str) -> bool {

@@ -25,21 +25,22 @@
 //! | command   | aliases                    | arguments |
 //! |-----------|----------------------------|-----------|
 //! | `help`    | giup, trogiup, huongdan    | — |
-//! | `cases`   | ds, danhsach, tinbao       | `[new\|moi · mine\|cuatoi\|toi · open\|mo\|dangmo · urgent\|khan\|khancap · area\|kp\|khuvuc <khu phố…> · kp2]`, default open |
+//! | `cases`   | ds, danhsach, tinbao       | `[new\|moi · mine\|cuatoi\|toi · open\|mo\|dangmo · urgent\|khan\|khancap · all\|tatca · area\|kp\|khuvuc <khu phố…> · kp2] [page]`, default open, page 1 |
 //! | `case`    | xem, chitiet               | `<code>` |
 //! | `claim`   | nhan                       | `<code>` |
 //! | `assign`  | giao                       | `<code> [cho] <handle>` (chief) |
 //! | `status`  | tt, trangthai              | `<code> <status> [note…]` |
 //! | `note`    | ghichu                     | `<code> <text…>` (1–2000 chars) |
 //! | `reply`   | traloi, tl                 | `<code> <text…>` (1–2000 chars) |
+//! | `update`  | capnhat, tiendo            | `<code> <text…>` (1–2000 chars): progress to the resident, status unchanged |
 //! | `news`    | tin, tintuc                | `<title> \| <text>` (split at the first bar or line break) |
 //! | `warn`    | canhbao                    | `<title> \| <text>` |
-//! | `alert`   | thongbao, bao              | `<area> <text…>`: area is ONE token; all/tatca/"tất cả" → `all` |
+//! | `alert`   | thongbao, bao              | `<area> <text…>`: area is the longest known khu phố name/alias at the start, else one word; all/tatca/"tất cả" → `all` |
 //! | `reveal`  | danhtinh                   | `<code> <reason…>` (chief) |
 //! | `stats`   | thongke, tk                | `[days]` 1–365, default 30; `7`, `7d`, `7 ngày` |
 //! | `oncall`  | truc                       | `` (show) · `set\|dat <handle>…` (chief, checked by the caller) |
 //! | `web`     | banlamviec                 | — |
-//! | `officer` | canbo                      | `list\|ds` · `add\|them <zalo_id> <handle> <chief\|officer> <name…>` · `remove\|xoa\|go <handle>` · `area\|kp\|khuvuc <handle> <area>…` (chief) |
+//! | `officer` | canbo                      | `list\|ds` · `invite\|moi [name…] [chief\|officer]` · `add\|them <zalo_id> <handle> <chief\|officer> <name…>` · `remove\|xoa\|go <handle>` · `area\|kp\|khuvuc <handle> <area>…` (chief) |
 //!
 //! Status keywords (one to three words, longest match wins, the rest is the note):
 //! `received` ← tiepnhan, da tiep nhan · `processing` ← xuly, dang xu ly ·
@@ -47,8 +48,11 @@
 //! `resolved` ← xong, da xong, da xu ly, xu ly xong, giaiquyet, da giai quyet, hoanthanh ·
 //! `rejected` ← tuchoi, tu choi. The English ids (`need_info`, `need-info`) work too.
 //!
-//! Officer areas: separated by `,`/`;`/`|` when any is present (so `Khu phố 2, Khu phố 3`
-//! works), otherwise one per word.
+//! Khu phố names contain spaces ("Khu phố 3", an alias "Tân Hòa Đông"): wherever a command
+//! takes one, the longest configured name or alias at that point, folded, is the khu phố
+//! ([`parse_in`] is given the configured list; [`parse`] knows none, as in the table tests, and
+//! falls back to one word). Officer areas: separated by `,`/`;`/`|` when any is present,
+//! otherwise known names in a row (`Khu phố 2 Khu phố 5`), an unknown word on its own.
 
 mod cases;
 mod publishing;
@@ -63,6 +67,7 @@ pub use roster::{OfficerAction, OnCallAction};
 
 pub use crate::access::{CommandName, Role};
 use crate::cases::Status;
+use crate::config::AreaSettings;
 use crate::lang::nfc;
 use roster::ONCALL_SET_HELP;
 use words::{code_and_text, take_code, title_and_text, Words};
@@ -84,8 +89,8 @@ const MAX_DAYS: u32 = 365;
 pub enum Command {
     /// List the commands.
     Help,
-    /// List cases.
-    Cases(CaseFilter),
+    /// List cases, one page (from 1) at a time.
+    Cases { filter: CaseFilter, page: u32 },
     /// Show one case.
     Case { code: String },
     /// Take a case.
@@ -102,6 +107,8 @@ pub enum Command {
     Note { code: String, text: String },
     /// Message to the resident who reported the case.
     Reply { code: String, text: String },
+    /// Progress message to the resident; the status stays as it is.
+    Update { code: String, text: String },
     /// Publish news.
     News { title: String, text: String },
     /// Publish a warning.
@@ -135,13 +142,14 @@ impl Command {
     pub fn name(&self) -> CommandName {
         match self {
             Command::Help => CommandName::Help,
-            Command::Cases(_) => CommandName::Cases,
+            Command::Cases { .. } => CommandName::Cases,
             Command::Case { .. } => CommandName::Case,
             Command::Claim { .. } => CommandName::Claim,
             Command::Assign { .. } => CommandName::Assign,
             Command::Status { .. } => CommandName::Status,
             Command::Note { .. } => CommandName::Note,
             Command::Reply { .. } => CommandName::Reply,
+            Command::Update { .. } => CommandName::Update,
             Command::News { .. } => CommandName::News,
             Command::Warn { .. } => CommandName::Warn,
             Command::Alert { .. } => CommandName::Alert,
@@ -202,8 +210,8 @@ const SPECS: &[Spec] = &[
     Spec {
         name: CommandName::Cases,
         aliases: &["ds", "danhsach", "tinbao"],
-        usage: "Cú pháp: /cases [new|mine|open|urgent|kp <khu phố>]",
-        about: "danh sách tin báo (mặc định: đang mở)",
+        usage: "Cú pháp: /cases [new|mine|open|urgent|all|kp <khu phố>] [trang]",
+        about: "danh sách tin báo (mặc định: đang mở, trang 1)",
         role: Role::Officer,
     },
     Spec {
@@ -239,6 +247,13 @@ const SPECS: &[Spec] = &[
         aliases: &["traloi", "tl"],
         usage: "Cú pháp: /reply <mã tin báo> <nội dung>",
         about: "trả lời người báo tin",
+        role: Role::Officer,
+    },
+    Spec {
+        name: CommandName::Update,
+        aliases: &["capnhat", "tiendo"],
+        usage: "Cú pháp: /update <mã tin báo> <nội dung>",
+        about: "báo tiến độ cho người báo (giữ nguyên trạng thái)",
         role: Role::Officer,
     },
     Spec {
@@ -300,7 +315,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: CommandName::Officer,
         aliases: &["canbo"],
-        usage: "Cú pháp: /officer list | add <zalo_id> <tên gọi> <chief|officer> <họ tên> | remove <tên gọi> | area <tên gọi> <khu phố>... | alertall <tên gọi> on|off",
+        usage: "Cú pháp: /officer list | invite [họ tên] [chief|officer] | add <zalo_id> <tên gọi> <chief|officer> <họ tên> | remove <tên gọi> | area <tên gọi> <khu phố>, <khu phố>... | alertall <tên gọi> on|off",
         about: "quản lý cán bộ",
         role: Role::Chief,
     },
@@ -337,15 +352,33 @@ fn lookup_command(key: &str) -> Option<&'static Spec> {
         .find(|s| s.name.as_str() == key || s.aliases.contains(&key))
 }
 
-/// Parses an officer's message. See the module docs for the syntax.
+/// Parses an officer's message knowing no khu phố names (each is one word). See the module
+/// docs for the syntax.
 pub fn parse(text: &str) -> Result<Command, ParseError> {
+    parse_in(text, &[])
+}
+
+/// Parses an officer's message; `areas` are the station's khu phố, whose names and aliases
+/// (spaces and all) are recognised where a command takes one.
+pub fn parse_in(text: &str, areas: &[AreaSettings]) -> Result<Command, ParseError> {
     let text = nfc(text);
     let trimmed = text.trim_start();
-    let body = trimmed
+    let (body, tapped) = match trimmed
         .strip_prefix('/')
         .or_else(|| trimmed.strip_prefix('／'))
-        .ok_or(ParseError::NotACommand)?;
+    {
+        Some(body) => (body, false),
+        // A button's payload may come back as `#claim PA-…`: a command only if the word is one,
+        // so anything else starting with `#` stays ordinary text.
+        None => (
+            trimmed.strip_prefix('#').ok_or(ParseError::NotACommand)?,
+            true,
+        ),
+    };
     let words = Words::new(body);
+    if tapped && lookup_command(&words.key(0)).is_none() {
+        return Err(ParseError::NotACommand);
+    }
     let single = lookup_command(&words.key(0));
     let double = (words.len() >= 2)
         .then(|| lookup_command(&words.joined(2)))
@@ -358,7 +391,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
     let rest = words.rest(used);
     match spec.name {
         CommandName::Help => Ok(Command::Help),
-        CommandName::Cases => cases::parse_cases(rest),
+        CommandName::Cases => cases::parse_cases(rest, areas),
         CommandName::Case => {
             let (code, _) = take_code(rest).ok_or_else(|| usage("case"))?;
             Ok(Command::Case { code })
@@ -377,6 +410,10 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
             let (code, text) = code_and_text(rest, "reply")?;
             Ok(Command::Reply { code, text })
         }
+        CommandName::Update => {
+            let (code, text) = code_and_text(rest, "update")?;
+            Ok(Command::Update { code, text })
+        }
         CommandName::Reveal => {
             let (code, reason) = code_and_text(rest, "reveal")?;
             Ok(Command::Reveal { code, reason })
@@ -389,10 +426,10 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
             let (title, text) = title_and_text(rest, "warn")?;
             Ok(Command::Warn { title, text })
         }
-        CommandName::Alert => publishing::parse_alert(rest),
+        CommandName::Alert => publishing::parse_alert(rest, areas),
         CommandName::Stats => cases::parse_stats(rest),
         CommandName::OnCall => roster::parse_oncall(rest),
-        CommandName::Officer => roster::parse_officer(rest),
+        CommandName::Officer => roster::parse_officer(rest, areas),
         CommandName::Web => Ok(Command::Web),
     }
 }

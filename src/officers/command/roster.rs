@@ -1,7 +1,8 @@
 //! `/oncall` and `/officer`: the on-call roster and the officers themselves.
 
-use super::words::{handle, keyword, Words};
+use super::words::{area_words, handle, keyword, Words};
 use super::{officer_usage, usage, Command, ParseError, Role, MAX_HANDLE, MAX_NAME};
+use crate::config::AreaSettings;
 
 /// `/oncall`: show the roster, or (chief) replace it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,14 @@ pub enum OnCallAction {
 pub enum OfficerAction {
     /// All active officers.
     List,
+    /// A one-time code a new officer sends to the OA to be registered, their Zalo id taken
+    /// from that message.
+    Invite {
+        /// Display name, as typed (the console makes one up when it is not given).
+        name: Option<String>,
+        /// The new officer's role.
+        role: Role,
+    },
     /// Register an officer.
     Add {
         /// Zalo user id, as typed.
@@ -53,9 +62,10 @@ pub(super) const ONCALL_SET_HELP: &str =
     "/oncall set <tên gọi> [<tên gọi>...] — đặt lại danh sách cán bộ trực";
 pub(super) const OFFICER_ADD_USAGE: &str =
     "Cú pháp: /officer add <zalo_id> <tên gọi> <chief|officer> <họ tên>";
+pub(super) const OFFICER_INVITE_USAGE: &str = "Cú pháp: /officer invite [họ tên] [chief|officer]";
 pub(super) const OFFICER_REMOVE_USAGE: &str = "Cú pháp: /officer remove <tên gọi>";
 pub(super) const OFFICER_AREA_USAGE: &str =
-    "Cú pháp: /officer area <tên gọi> <khu phố> [<khu phố>...]";
+    "Cú pháp: /officer area <tên gọi> <khu phố>[, <khu phố>...]";
 pub(super) const OFFICER_ALERT_ALL_USAGE: &str =
     "Cú pháp: /officer alertall <tên gọi> on|off (cho phép gửi /alert all)";
 
@@ -109,6 +119,7 @@ pub(super) fn parse_oncall(rest: &str) -> Result<Command, ParseError> {
 #[derive(Clone, Copy)]
 pub(super) enum OfficerKey {
     List,
+    Invite,
     Add,
     Remove,
     Area,
@@ -134,6 +145,9 @@ pub(super) const OFFICER_SUBS: &[(&str, OfficerKey)] = &[
     ("ds", OfficerKey::List),
     ("danhsach", OfficerKey::List),
     ("xem", OfficerKey::List),
+    ("invite", OfficerKey::Invite),
+    ("moi", OfficerKey::Invite),
+    ("loimoi", OfficerKey::Invite),
     ("add", OfficerKey::Add),
     ("them", OfficerKey::Add),
     ("remove", OfficerKey::Remove),
@@ -167,7 +181,7 @@ pub(super) fn new_handle(word: &str) -> Option<String> {
     })
 }
 
-pub(super) fn parse_officer(rest: &str) -> Result<Command, ParseError> {
+pub(super) fn parse_officer(rest: &str, known: &[AreaSettings]) -> Result<Command, ParseError> {
     let words = Words::new(rest);
     if words.is_empty() {
         return Ok(Command::Officer(OfficerAction::List));
@@ -176,6 +190,7 @@ pub(super) fn parse_officer(rest: &str) -> Result<Command, ParseError> {
     let args = Words::new(words.rest(used));
     let action = match sub {
         OfficerKey::List => OfficerAction::List,
+        OfficerKey::Invite => parse_invite(&args)?,
         OfficerKey::Add => {
             let bad = || officer_usage(OFFICER_ADD_USAGE);
             let zalo_id = args.word(0);
@@ -211,7 +226,7 @@ pub(super) fn parse_officer(rest: &str) -> Result<Command, ParseError> {
                     .map(str::to_string)
                     .collect()
             } else {
-                list.split_whitespace().map(str::to_string).collect()
+                areas_in_a_row(&Words::new(list), known)
             };
             if areas.is_empty() {
                 return Err(bad());
@@ -226,4 +241,37 @@ pub(super) fn parse_officer(rest: &str) -> Result<Command, ParseError> {
         }
     };
     Ok(Command::Officer(action))
+}
+
+/// `/officer invite [họ tên] [role]`: the role may come first or last, the rest is the name.
+fn parse_invite(args: &Words) -> Result<OfficerAction, ParseError> {
+    let bad = || officer_usage(OFFICER_INVITE_USAGE);
+    let last = args.len().saturating_sub(1);
+    let (role, name) = match keyword(args, ROLES, 1) {
+        Some((role, _)) => (role, args.rest(1)),
+        None => match ROLES.iter().find(|(k, _)| *k == args.key(last)) {
+            Some(&(_, role)) if !args.is_empty() => (role, args.span(0, last)),
+            _ => (Role::Officer, args.rest(0)),
+        },
+    };
+    if name.chars().count() > MAX_NAME {
+        return Err(bad());
+    }
+    Ok(OfficerAction::Invite {
+        name: (!name.is_empty()).then(|| name.to_string()),
+        role,
+    })
+}
+
+/// Khu phố written one after another without separators: each known name or alias as long as
+/// it goes (`Khu phố 2 Khu phố 5`), an unknown one as [`area_words`] reads it.
+fn areas_in_a_row(words: &Words, known: &[AreaSettings]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (area, used) = area_words(words, i, known);
+        out.push(area);
+        i += used;
+    }
+    out
 }

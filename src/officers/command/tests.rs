@@ -296,7 +296,7 @@ fn usage_error_displays_the_vietnamese_line() {
 #[test]
 fn cases_filters() {
     let f = |text: &str| match ok(text) {
-        Command::Cases(f) => f,
+        Command::Cases { filter, page: 1 } => filter,
         other => panic!("{text}: {other:?}"),
     };
     assert_eq!(f("/cases"), CaseFilter::Open);
@@ -332,6 +332,177 @@ fn cases_filters() {
     assert_eq!(f("/ds KP12"), CaseFilter::Area("KP12".into()));
     assert_eq!(usage_of("/ds kp"), "cases");
     assert_eq!(usage_of("/ds hôm qua"), "cases");
+    assert_eq!(f("/cases all"), CaseFilter::All);
+    assert_eq!(f("/ds tất cả"), CaseFilter::All);
+}
+
+/// The station's khu phố, as in `config/default.toml`'s shape: names with spaces, an alias.
+fn ward() -> Vec<crate::config::AreaSettings> {
+    (1..=12)
+        .map(|i| crate::config::AreaSettings {
+            name: format!("Khu phố {i}"),
+            aliases: if i == 3 {
+                vec!["Tân Hòa Đông".into()]
+            } else {
+                vec![]
+            },
+            officer_name: String::new(),
+            officer_phone: String::new(),
+        })
+        .collect()
+}
+
+fn in_ward(text: &str) -> Command {
+    parse_in(text, &ward()).unwrap_or_else(|e| panic!("{text:?}: {e:?}"))
+}
+
+#[test]
+fn cases_pages_with_and_without_filters() {
+    let cases = |filter, page| Command::Cases { filter, page };
+    assert_eq!(ok("/cases 2"), cases(CaseFilter::Open, 2));
+    assert_eq!(ok("/ds mới 3"), cases(CaseFilter::New, 3));
+    assert_eq!(ok("/cases khẩn cấp 2"), cases(CaseFilter::Urgent, 2));
+    assert_eq!(ok("/cases all 4"), cases(CaseFilter::All, 4));
+    assert_eq!(ok("/cases kp2 2"), cases(CaseFilter::Area("kp2".into()), 2));
+    // Knowing no khu phố, `kp 3` is khu phố "3", not page 3.
+    assert_eq!(ok("/cases kp 3"), cases(CaseFilter::Area("3".into()), 1));
+    assert_eq!(
+        ok("/cases kp Tân Hòa 2"),
+        cases(CaseFilter::Area("Tân Hòa".into()), 2)
+    );
+    for bad in ["/cases 0", "/cases 2 3", "/cases mới hai", "/cases -1"] {
+        assert_eq!(usage_of(bad), "cases", "{bad}");
+    }
+    // Each filter's next-page command reads back as that filter and page.
+    let area = CaseFilter::Area("Khu phố 3".into());
+    for filter in [
+        CaseFilter::New,
+        CaseFilter::Mine,
+        CaseFilter::Open,
+        CaseFilter::Urgent,
+        CaseFilter::All,
+        area,
+    ] {
+        let command = filter.command(2);
+        assert_eq!(in_ward(&command), cases(filter.clone(), 2), "{command}");
+    }
+}
+
+#[test]
+fn khu_pho_names_with_spaces_in_every_command() {
+    let area = |name: &str, page| Command::Cases {
+        filter: CaseFilter::Area(name.into()),
+        page,
+    };
+    assert_eq!(in_ward("/cases kp Khu phố 3"), area("Khu phố 3", 1));
+    assert_eq!(in_ward("/cases Khu phố 12 2"), area("Khu phố 12", 2));
+    assert_eq!(in_ward("/cases kp 3"), area("Khu phố 3", 1));
+    assert_eq!(in_ward("/ds khu vực tân hoà đông 2"), area("Khu phố 3", 2));
+    assert_eq!(
+        in_ward("/alert Khu phố 3 Cúp điện từ 8h"),
+        Command::Alert {
+            area: "Khu phố 3".into(),
+            text: "Cúp điện từ 8h".into()
+        }
+    );
+    assert_eq!(
+        in_ward("/thông báo khu pho 12 Họp tổ dân phố 19h"),
+        Command::Alert {
+            area: "Khu phố 12".into(),
+            text: "Họp tổ dân phố 19h".into()
+        }
+    );
+    assert_eq!(
+        in_ward("/alert Tân Hòa Đông nước ngập"),
+        Command::Alert {
+            area: "Khu phố 3".into(),
+            text: "nước ngập".into()
+        }
+    );
+    // Unknown: as typed, for the console to say it does not know it.
+    assert_eq!(
+        in_ward("/alert Khu phố 30 nước ngập"),
+        Command::Alert {
+            area: "Khu phố 30".into(),
+            text: "nước ngập".into()
+        }
+    );
+    assert_eq!(usage_of("/alert Khu phố 3"), "alert");
+    let areas = |text: &str| match in_ward(text) {
+        Command::Officer(OfficerAction::Areas { areas, .. }) => areas,
+        other => panic!("{text}: {other:?}"),
+    };
+    assert_eq!(
+        areas("/officer area an Khu phố 2 Khu phố 5"),
+        vec!["Khu phố 2", "Khu phố 5"]
+    );
+    assert_eq!(
+        areas("/officer area an Khu phố 2, Khu phố 5"),
+        vec!["Khu phố 2", "Khu phố 5"]
+    );
+    assert_eq!(
+        areas("/canbo kp an kp1 Tân Hòa Đông"),
+        vec!["Khu phố 1", "Khu phố 3"]
+    );
+}
+
+#[test]
+fn update_is_a_code_and_a_text() {
+    let want = Command::Update {
+        code: CODE.into(),
+        text: "Đã xác minh, đang làm việc với chủ nhà".into(),
+    };
+    assert_eq!(
+        ok("/update PA-7K3M9Q Đã xác minh, đang làm việc với chủ nhà"),
+        want
+    );
+    assert_eq!(
+        ok("/cập nhật pa7k3m9q: Đã xác minh, đang làm việc với chủ nhà"),
+        want
+    );
+    assert_eq!(
+        ok("/tiến độ PA-7K3M9Q Đã xác minh, đang làm việc với chủ nhà"),
+        want
+    );
+    assert_eq!(usage_of("/update PA-7K3M9Q"), "update");
+    assert_eq!(usage_of("/update xin chào"), "update");
+}
+
+#[test]
+fn a_tapped_button_runs_its_command() {
+    assert_eq!(ok("/claim PA-7K3M9Q"), ok("#claim PA-7K3M9Q"));
+    assert_eq!(ok("#case PA-7K3M9Q"), case(CODE));
+    for text in ["#menu", "#menu:report", "#send:contact", "#"] {
+        assert_eq!(parse(text), Err(ParseError::NotACommand), "{text}");
+    }
+}
+
+#[test]
+fn officer_invite_takes_an_optional_name_and_role() {
+    let invite = |name: Option<&str>, role| {
+        Command::Officer(OfficerAction::Invite {
+            name: name.map(str::to_string),
+            role,
+        })
+    };
+    assert_eq!(ok("/officer invite"), invite(None, Role::Officer));
+    assert_eq!(ok("/canbo mời chief"), invite(None, Role::Chief));
+    assert_eq!(
+        ok("/officer invite Thượng úy Nguyễn Văn Bình"),
+        invite(Some("Thượng úy Nguyễn Văn Bình"), Role::Officer)
+    );
+    assert_eq!(
+        ok("/officer invite Nguyễn Văn Bình officer"),
+        invite(Some("Nguyễn Văn Bình"), Role::Officer)
+    );
+    assert_eq!(
+        ok("/officer invite chief Trần Thị Hoa"),
+        invite(Some("Trần Thị Hoa"), Role::Chief)
+    );
+    assert_eq!(
+        usage_of(&format!("/officer invite {}", "a".repeat(101))),
+        "officer"
+    );
 }
 
 #[test]
@@ -742,7 +913,7 @@ fn help_lists_chief_commands_only_for_the_chief() {
     let chief = help(true);
     for cmd in [
         "/help", "/cases", "/case ", "/claim", "/status", "/note", "/reply", "/news", "/warn",
-        "/alert", "/stats", "/oncall", "/web",
+        "/alert", "/stats", "/oncall", "/update", "/web",
     ] {
         assert!(officer.contains(cmd), "{cmd}");
         assert!(chief.contains(cmd), "{cmd}");

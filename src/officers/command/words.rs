@@ -4,6 +4,8 @@
 
 use super::{usage, ParseError, MAX_TEXT, MAX_TITLE};
 use crate::cases::code;
+use crate::config::AreaSettings;
+use crate::conversation::area::area_exactly;
 use crate::lang::{fold, strip_marks};
 
 /// Whitespace-separated words of a text, with their byte offsets, so the text after any word
@@ -56,6 +58,15 @@ impl<'a> Words<'a> {
         (0..n).map(|i| self.key(i)).collect()
     }
 
+    /// Words `from..to` as typed, with the spaces between them; "" if the range is empty.
+    pub(super) fn span(&self, from: usize, to: usize) -> &'a str {
+        let to = to.min(self.len());
+        if from >= to {
+            return "";
+        }
+        &self.text[self.spans[from].0..self.spans[to - 1].1]
+    }
+
     /// The text from word `i` on, as typed and trimmed; "" past the end.
     pub(super) fn rest(&self, i: usize) -> &'a str {
         self.spans
@@ -74,6 +85,43 @@ pub(super) fn keyword<T: Copy>(
         let key = words.joined(n);
         table.iter().find(|(k, _)| *k == key).map(|&(_, v)| (v, n))
     })
+}
+
+/// Most words a khu phố's name or alias takes ("Khu phố Tân Hòa Đông").
+const MAX_AREA_WORDS: usize = 6;
+
+/// The configured khu phố named by the words from `from` on — the longest run of words that is
+/// exactly a khu phố's name or alias, folded (`Khu phố 3`, `khu pho 3`, `kp3`, `KP 3`) — as its
+/// configured name and how many words it took. Longest first, so `Khu phố 12` is not read as
+/// `Khu phố 1` followed by "2".
+pub(super) fn known_area(
+    words: &Words,
+    from: usize,
+    areas: &[AreaSettings],
+) -> Option<(String, usize)> {
+    let most = words.len().saturating_sub(from).min(MAX_AREA_WORDS);
+    (1..=most).rev().find_map(|n| {
+        area_exactly(areas, words.span(from, from + n)).map(|i| (areas[i].name.clone(), n))
+    })
+}
+
+/// The khu phố named by the words from `from` on: a configured one ([`known_area`]), else as
+/// typed — "Khu phố 30", "Tổ dân phố 9" as a whole, anything else one word — so an officer who
+/// names one the station does not list is told which.
+pub(super) fn area_words(words: &Words, from: usize, areas: &[AreaSettings]) -> (String, usize) {
+    if let Some(known) = known_area(words, from, areas) {
+        return known;
+    }
+    let key = |i: usize| words.key(from + i);
+    let kind = match (key(0).as_str(), key(1).as_str(), key(2).as_str()) {
+        ("khu", "pho", _) => 2,
+        ("to", "dan", "pho") => 3,
+        _ => 0,
+    };
+    // The kind's words and the number after them, as far as there are words.
+    let used = if kind == 0 { 1 } else { kind + 1 };
+    let used = used.min(words.len().saturating_sub(from)).max(1);
+    (words.span(from, from + used).to_string(), used)
 }
 
 /// A case code at the start of `text` and the text after it (leading separators dropped).
