@@ -91,16 +91,6 @@ fn csrf_in(page: &str) -> String {
     page[at..].split('"').next().unwrap().to_owned()
 }
 
-async fn audit_rows(app: &TestApp, action: &str) -> Vec<(String, String)> {
-    sqlx::query_as(
-        "select coalesce(actor_handle, ''), outcome from audit_log where action = $1 order by id",
-    )
-    .bind(action)
-    .fetch_all(app.store.pool())
-    .await
-    .unwrap()
-}
-
 #[tokio::test]
 async fn the_console_has_its_own_listener_and_asks_strangers_to_log_in() {
     let app = spawn_app().await;

@@ -571,3 +571,14 @@ pub async fn before_officer_marker(sim: &Simulator, officer: &str) -> Vec<SentMe
     })
     .await
 }
+
+/// The audit rows of `action`, oldest first, as (actor handle, outcome).
+pub async fn audit_rows(app: &TestApp, action: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "select coalesce(actor_handle, ''), outcome from audit_log where action = $1 order by id",
+    )
+    .bind(action)
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap()
+}

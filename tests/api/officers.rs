@@ -39,16 +39,6 @@ pub(crate) async fn report(app: &TestApp, user: &str, text: &str) -> String {
     ketnoi::cases::code::find(text_of(&r[before])).expect("case code")
 }
 
-async fn audit_rows(app: &TestApp, action: &str) -> Vec<(String, String)> {
-    sqlx::query_as(
-        "select coalesce(actor_handle, ''), outcome from audit_log where action = $1 order by id",
-    )
-    .bind(action)
-    .fetch_all(app.store.pool())
-    .await
-    .unwrap()
-}
-
 #[tokio::test]
 async fn an_officer_claims_replies_and_gets_the_residents_answer_without_identities() {
     let app = station().await;

@@ -929,6 +929,6 @@ fn help_lists_chief_commands_only_for_the_chief() {
     }
     assert!(chief.contains("/danhtinh") && chief.contains("/canbo") && chief.contains("/giao"));
     // One line per command, plus a heading (and the chief's heading and oncall set line).
-    assert_eq!(officer.lines().count(), 1 + 13);
-    assert_eq!(chief.lines().count(), 1 + 13 + 1 + 1 + 3);
+    assert_eq!(officer.lines().count(), 1 + 14);
+    assert_eq!(chief.lines().count(), 1 + 14 + 1 + 1 + 3);
 }
