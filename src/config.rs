@@ -88,7 +88,7 @@ pub struct ServiceLevelSettings {
 }
 
 impl ServiceLevelSettings {
-    /// The first-response target for a case, in ms.
+    /// The first-response target for a case.
     pub fn target(&self, urgent: bool) -> std::time::Duration {
         let minutes = if urgent {
             self.urgent_first_response_minutes

@@ -203,3 +203,59 @@ impl Sla {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::{Category, Status};
+    use crate::ids::UserKey;
+
+    fn case(urgent: bool, created_at: i64) -> CaseRow {
+        CaseRow {
+            id: 1,
+            code: "PA-7K3M9Q".into(),
+            reporter_key: UserKey::new("r"),
+            pseudonym: "Người báo #R".into(),
+            category: Category::Theft,
+            urgent: i64::from(urgent),
+            status: Status::Received,
+            khu_pho: None,
+            details: Vec::new(),
+            created_at: Timestamp::from_millis(created_at),
+            updated_at: Timestamp::from_millis(created_at),
+            assigned_to: None,
+            first_response_at: None,
+            resolved_at: None,
+            reminded_at: None,
+            escalated_at: None,
+        }
+    }
+
+    #[test]
+    fn reminded_past_the_target_escalated_past_twice_each_once() {
+        let service = ServiceLevelSettings {
+            urgent_first_response_minutes: 15,
+            ordinary_first_response_hours: 24,
+            check_interval_secs: 60,
+        };
+        let hour = 3_600_000;
+        let at = |ms: i64| Timestamp::from_millis(ms);
+        assert_eq!(
+            overdue(&case(false, 0), at(24 * hour), &service),
+            None,
+            "on target"
+        );
+        let due = overdue(&case(false, 0), at(25 * hour), &service).unwrap();
+        assert!(due.remind && !due.escalate);
+        assert_eq!(due.waited, Duration::from_secs(25 * 3600));
+        let due = overdue(&case(false, 0), at(49 * hour), &service).unwrap();
+        assert!(due.remind && due.escalate);
+        let mut sent = case(false, 0);
+        sent.reminded_at = Some(at(25 * hour));
+        sent.escalated_at = Some(at(49 * hour));
+        let due = overdue(&sent, at(60 * hour), &service).unwrap();
+        assert!(!due.remind && !due.escalate, "each message once");
+        let urgent = overdue(&case(true, 0), at(16 * 60_000), &service).unwrap();
+        assert!(urgent.remind, "an urgent case waits 15 minutes, not a day");
+    }
+}
