@@ -97,7 +97,14 @@ impl Sla {
                     ("age", &age),
                 ]);
                 queued += self
-                    .send(&mut tx, &to, &text, &format!("sla:{}:remind", case.id), now)
+                    .send(
+                        &mut tx,
+                        &to,
+                        &text,
+                        &case.code,
+                        &format!("sla:{}:remind", case.id),
+                        now,
+                    )
                     .await?;
                 self.store
                     .mark_case_reminded(&mut tx, case.id, false, now)
@@ -125,6 +132,7 @@ impl Sla {
                         &mut tx,
                         &chiefs,
                         &text,
+                        &case.code,
                         &format!("sla:{}:escalate", case.id),
                         now,
                     )
@@ -151,10 +159,12 @@ impl Sla {
         tx: &mut Tx,
         to: &[ZaloId],
         text: &str,
+        code: &str,
         key: &str,
         as_of: Timestamp,
     ) -> sqlx::Result<usize> {
-        let message = CsMessage::text(text);
+        // The same "Nhận xử lý" and "Xem" buttons as a new-case notice: one tap from the reminder.
+        let message = CsMessage::text(text).with_buttons(super::case_buttons(&self.texts, code));
         // Due at once, even when `check` was asked about a later moment.
         let now = as_of.min(self.clock.now());
         for (n, id) in to.iter().enumerate() {

@@ -348,6 +348,15 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
     );
     let got = replies(&app.sim, AN, an_before + 2).await;
     assert!(text_of(&got[an_before + 1]).contains("[Quá hạn]"));
+    let taps: Vec<String> = buttons_of(&got[an_before + 1])
+        .into_iter()
+        .map(|(_, _, payload)| payload)
+        .collect();
+    assert_eq!(
+        taps,
+        [format!("/claim {code}"), format!("/case {code}")],
+        "one tap to act"
+    );
     assert_eq!(
         sla.check(at(now + 26 * 3600 * 1000)).await.unwrap(),
         0,
