@@ -15,17 +15,10 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        let sql =
             "insert into console_login_tokens (token_hash, officer_key, created_at, expires_at)
-             values ($1, $2, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(officer_key)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+             values ($1, $2, $3, $4)";
+        insert_hashed(tx, sql, token_hash, officer_key, now, expires_at).await
     }
 
     /// Spends a login link: the officer it was for, if it was unused and unexpired. One
@@ -56,17 +49,9 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "insert into console_sessions (session_hash, officer_key, created_at, expires_at)
-             values ($1, $2, $3, $4)",
-        )
-        .bind(session_hash)
-        .bind(officer_key)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        let sql = "insert into console_sessions (session_hash, officer_key, created_at, expires_at)
+             values ($1, $2, $3, $4)";
+        insert_hashed(tx, sql, session_hash, officer_key, now, expires_at).await
     }
 
     /// The officer of an unexpired session; `None` once the officer is removed.
@@ -116,4 +101,23 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// Both tables hold the same row: a hash, whose it is, when made, until when valid.
+async fn insert_hashed(
+    tx: &mut Tx,
+    sql: &'static str,
+    hash: &str,
+    officer_key: &UserKey,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> sqlx::Result<()> {
+    sqlx::query(sql)
+        .bind(hash)
+        .bind(officer_key)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
