@@ -6,6 +6,7 @@ use super::payload::Payload;
 use super::report::Input;
 use super::typed::Typed;
 use super::Bot;
+use crate::cases::CaseCode;
 use crate::conversation::dialogue::{stored, Addition, Dialogue};
 use crate::conversation::{Reply, Turn};
 use crate::zalo::messages::{Button, CsMessage};
@@ -16,7 +17,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         case_id: i64,
-        code: &str,
+        code: &CaseCode,
         input: Input,
         typed: Option<Typed>,
     ) -> sqlx::Result<Vec<Reply>> {
@@ -108,7 +109,7 @@ impl Bot {
     }
 }
 
-fn waiting(case_id: i64, code: &str, pending: Option<Addition>) -> Dialogue {
+fn waiting(case_id: i64, code: &CaseCode, pending: Option<Addition>) -> Dialogue {
     Dialogue::AddInfo {
         case_id,
         code: code.to_owned(),

@@ -3,6 +3,7 @@
 use super::out_of_scope::Topic;
 use super::payload::Payload;
 use super::Bot;
+use crate::cases::CaseCode;
 use crate::conversation::{Reply, Turn};
 use crate::ids::ZaloId;
 use crate::store::{CaseRow, NewsKind};
@@ -156,7 +157,7 @@ impl Bot {
     pub(super) async fn case_status(
         &self,
         turn: &mut Turn<'_>,
-        code: Option<String>,
+        code: Option<CaseCode>,
     ) -> sqlx::Result<Vec<Reply>> {
         let t = &self.texts;
         let text = match code {

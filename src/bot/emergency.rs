@@ -8,7 +8,7 @@
 use super::payload::Payload;
 use super::report::Input;
 use super::Bot;
-use crate::cases::{Category, Details};
+use crate::cases::{CaseCode, Category, Details};
 use crate::conversation::dialogue::Dialogue;
 use crate::conversation::texts::Label;
 use crate::conversation::{Reply, Turn};
@@ -82,7 +82,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         case_id: i64,
-        code: &str,
+        code: &CaseCode,
         input: Input,
     ) -> sqlx::Result<Vec<Reply>> {
         let text = input.as_timeline_text();
@@ -223,7 +223,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         case_id: i64,
-        code: &str,
+        code: &CaseCode,
     ) -> sqlx::Result<Option<crate::store::CaseRow>> {
         let case = turn
             .store

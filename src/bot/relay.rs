@@ -8,6 +8,7 @@ use super::payload::Payload;
 use super::report::Input;
 use super::typed::Typed;
 use super::Bot;
+use crate::cases::CaseCode;
 use crate::conversation::dialogue::Dialogue;
 use crate::conversation::{Reply, Turn};
 use crate::ids::ZaloId;
@@ -27,7 +28,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         case_id: i64,
-        code: &str,
+        code: &CaseCode,
         input: &Input,
         typed: Option<Typed>,
         classification: Option<&Classification>,
@@ -91,7 +92,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         case_id: i64,
-        code: &str,
+        code: &CaseCode,
         pending: Option<String>,
         send: bool,
     ) -> sqlx::Result<Vec<Reply>> {
@@ -123,7 +124,7 @@ impl Bot {
         &self,
         turn: &mut Turn<'_>,
         case_id: i64,
-        code: &str,
+        code: &CaseCode,
     ) -> sqlx::Result<Option<CaseRow>> {
         Ok(self
             .case_of_dialogue(turn, case_id, code)

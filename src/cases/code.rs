@@ -3,17 +3,53 @@
 //! type them in any case, with spaces or without the dash, and with the usual confusions
 //! (O for 0, I or L for 1).
 
+use std::fmt;
+use std::ops::Deref;
+
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/// A case's public code in canonical form (`PA-7K3M9Q`): what residents quote, officers type
+/// and pages link to. Made only by [`generate`], [`find`] or read back from the store, so a
+/// resident's key or a free-text argument cannot be passed where a code belongs. It reads as
+/// the `str` it is (`Deref`), for templates and display.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type,
+)]
+#[sqlx(transparent)]
+#[serde(transparent)]
+pub struct CaseCode(String);
+
+impl CaseCode {
+    /// The code as stored and shown.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for CaseCode {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CaseCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A fresh random code.
-pub fn generate() -> String {
+pub fn generate() -> CaseCode {
     let mut rng = rand::thread_rng();
     let body: String = (0..6)
         .map(|_| ALPHABET[rng.gen_range(0..32)] as char)
         .collect();
-    format!("PA-{body}")
+    CaseCode(format!("PA-{body}"))
 }
 
 /// Maps one typed character to its Crockford digit.
@@ -29,7 +65,7 @@ fn crockford(c: char) -> Option<char> {
 
 /// Finds a case code in free text (`pa 7k3m9q`, `PA-7K3M-9Q`, `ma pa7k3m9q`…) and returns it in
 /// canonical form.
-pub fn find(text: &str) -> Option<String> {
+pub fn find(text: &str) -> Option<CaseCode> {
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i + 1 < chars.len() {
@@ -54,7 +90,7 @@ pub fn find(text: &str) -> Option<String> {
             }
             let ends_word = j >= chars.len() || !chars[j].is_alphanumeric();
             if body.len() == 6 && ends_word {
-                return Some(format!("PA-{body}"));
+                return Some(CaseCode(format!("PA-{body}")));
             }
         }
         i += 1;

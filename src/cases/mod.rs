@@ -2,6 +2,8 @@
 
 pub mod code;
 
+pub use code::CaseCode;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::UserKey;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::auth;
 use super::{view, ConsoleState, Result};
 use crate::access::Role;
-use crate::cases::Status;
+use crate::cases::{code, CaseCode, Status};
 use crate::conversation::Turn;
 use crate::officers::command::Command;
 use crate::time::Timestamp;
@@ -47,6 +47,9 @@ pub async fn act(
     Form(form): Form<ActionForm>,
 ) -> Result {
     let session = auth::require_post(&state, &headers, &form.csrf).await?;
+    let Some(code) = code::find(&code) else {
+        return Ok(view::message(StatusCode::NOT_FOUND, view::NOT_FOUND));
+    };
     let command = match command(&code, &action, form) {
         Ok(Some(command)) => command,
         Ok(None) => return Ok(view::message(StatusCode::NOT_FOUND, view::NOT_FOUND)),
@@ -108,11 +111,11 @@ struct BadForm;
 
 /// The command a form stands for; `Ok(None)` for an unknown action.
 fn command(
-    code: &str,
+    code: &CaseCode,
     action: &str,
     form: ActionForm,
 ) -> std::result::Result<Option<Command>, BadForm> {
-    let code = code.to_owned();
+    let code = code.clone();
     let text = |value: String| {
         let value = crate::lang::nfc(value.trim());
         if value.is_empty() || value.chars().count() > MAX_TEXT {

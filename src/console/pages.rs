@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::auth::{self, Session};
 use super::{view, ConsoleState, Result};
 use crate::access::{AuditAction, CommandName, Outcome};
-use crate::cases::{Category, Details, Status};
+use crate::cases::{code, Category, Details, Status};
 use crate::conversation::quote::for_officers;
 use crate::officers::{handling_age, may_see};
 use crate::store::{CaseQuery, CaseRow, OfficerRow};
@@ -184,6 +184,9 @@ pub async fn case(
     Path(code): Path<String>,
 ) -> Result {
     let session = auth::require(&state, &headers).await?;
+    let Some(code) = code::find(&code) else {
+        return Ok(view::message(StatusCode::NOT_FOUND, view::NOT_FOUND));
+    };
     let s = &state.inner;
     let now = Timestamp::now();
     let mut tx = s.store.begin().await?;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cases::{Category, Evidence, Place};
+use crate::cases::{CaseCode, Category, Evidence, Place};
 use crate::ids::UserKey;
 
 /// Where a resident's conversation stands.
@@ -20,7 +20,7 @@ pub enum Dialogue {
         /// The case's row id.
         case_id: i64,
         /// Its code.
-        code: String,
+        code: CaseCode,
         /// A message held while the resident says whether it is for the officer.
         #[serde(default)]
         pending: Option<String>,
@@ -31,7 +31,7 @@ pub enum Dialogue {
         /// The urgent case's row id.
         case_id: i64,
         /// Its code.
-        code: String,
+        code: CaseCode,
     },
     /// The classifier hesitated between a report and an emergency: the resident was asked
     /// whether the danger is happening now; their first message waits here.
@@ -44,7 +44,7 @@ pub enum Dialogue {
         /// The case's row id.
         case_id: i64,
         /// Its code.
-        code: String,
+        code: CaseCode,
         /// What the resident sent, waiting for the one-tap confirmation.
         #[serde(default)]
         pending: Option<Addition>,
@@ -174,7 +174,7 @@ pub async fn open_case_relay(
     turn: &mut super::Turn<'_>,
     reporter_key: &UserKey,
     case_id: i64,
-    code: &str,
+    code: &CaseCode,
 ) -> sqlx::Result<()> {
     let dialogue = Dialogue::Relay {
         case_id,
@@ -221,7 +221,7 @@ pub async fn open_add_info(
     turn: &mut super::Turn<'_>,
     reporter_key: &UserKey,
     case_id: i64,
-    code: &str,
+    code: &CaseCode,
 ) -> sqlx::Result<()> {
     let dialogue = Dialogue::AddInfo {
         case_id,

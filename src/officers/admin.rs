@@ -7,7 +7,7 @@ use super::command::{OfficerAction, OnCallAction};
 use super::handling::age;
 use super::Console;
 use crate::access::{CommandName, Outcome};
-use crate::cases::Status;
+use crate::cases::{CaseCode, Status};
 use crate::conversation::{Reply, Turn};
 use crate::store::OfficerRow;
 
@@ -17,7 +17,7 @@ impl Console {
         &self,
         turn: &mut Turn<'_>,
         officer: &OfficerRow,
-        code: &str,
+        code: &CaseCode,
         reason: &str,
     ) -> sqlx::Result<Vec<Reply>> {
         let Some(case) = self.find(turn, officer, code).await? else {

@@ -18,9 +18,9 @@ pub(crate) use handling::may_see;
 use crate::access::{AuditAction, Outcome};
 use crate::store::NewsKind;
 use command::{Command, ParseError, Role};
-use handling::Relayed;
+use handling::{CaseAction, Relayed};
 
-use crate::cases::Status;
+use crate::cases::{CaseCode, Status};
 use crate::config::ServiceLevelSettings;
 use crate::conversation::texts::Texts;
 use crate::conversation::{BotConfig, Reply, Turn};
@@ -114,22 +114,38 @@ impl Console {
             Command::Help => Ok(vec![self.say(turn, command::help(officer.is_chief()))]),
             Command::Cases { filter, page } => self.list(turn, officer, filter, page).await,
             Command::Case { code } => self.show(turn, officer, &code).await,
-            Command::Claim { code } => self.claim(turn, officer, &code).await,
+            Command::Claim { code } => self.act(turn, officer, &code, CaseAction::Claim).await,
             Command::Assign {
                 code,
                 officer: handle,
-            } => self.assign(turn, officer, &code, &handle).await,
-            Command::Status { code, status, note } => {
-                self.status(turn, officer, &code, status, note).await
-            }
-            Command::Note { code, text } => self.note(turn, officer, &code, &text).await,
-            Command::Reply { code, text } => {
-                self.relay(turn, officer, &code, &text, Relayed::Reply)
+            } => {
+                self.act(turn, officer, &code, CaseAction::Assign(&handle))
                     .await
+            }
+            Command::Status { code, status, note } => {
+                let action = CaseAction::Status {
+                    status,
+                    note: note.as_deref(),
+                };
+                self.act(turn, officer, &code, action).await
+            }
+            Command::Note { code, text } => {
+                self.act(turn, officer, &code, CaseAction::Note(&text))
+                    .await
+            }
+            Command::Reply { code, text } => {
+                let action = CaseAction::Relay {
+                    text: &text,
+                    kind: Relayed::Reply,
+                };
+                self.act(turn, officer, &code, action).await
             }
             Command::Update { code, text } => {
-                self.relay(turn, officer, &code, &text, Relayed::Update)
-                    .await
+                let action = CaseAction::Relay {
+                    text: &text,
+                    kind: Relayed::Update,
+                };
+                self.act(turn, officer, &code, action).await
             }
             Command::News { title, text } => {
                 self.post(turn, officer, NewsKind::News, &title, &text)
@@ -198,7 +214,7 @@ fn command_target(command: &Command) -> Option<String> {
         | Command::Note { code, .. }
         | Command::Reply { code, .. }
         | Command::Update { code, .. }
-        | Command::Reveal { code, .. } => Some(code.clone()),
+        | Command::Reveal { code, .. } => Some(code.to_string()),
         Command::Alert { area, .. } => Some(area.clone()),
         _ => None,
     }
@@ -206,7 +222,7 @@ fn command_target(command: &Command) -> Option<String> {
 
 /// The buttons under a page or a new-case notice: claim the case, see its card. A tap sends
 /// the command itself, which the console runs like a typed one.
-pub fn case_buttons(texts: &Texts, code: &str) -> Vec<Button> {
+pub fn case_buttons(texts: &Texts, code: &CaseCode) -> Vec<Button> {
     vec![
         Button::query(&texts.officer.claim_button, format!("/claim {code}")),
         Button::query(&texts.officer.view_button, format!("/case {code}")),

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::cases::CaseCode;
 use crate::config::ServiceLevelSettings;
 use crate::conversation::outbox::outbound;
 use crate::conversation::texts::Texts;
@@ -159,7 +160,7 @@ impl Sla {
         tx: &mut Tx,
         to: &[ZaloId],
         text: &str,
-        code: &str,
+        code: &CaseCode,
         key: &str,
         as_of: Timestamp,
     ) -> sqlx::Result<usize> {
@@ -223,7 +224,7 @@ mod tests {
     fn case(urgent: bool, created_at: i64) -> CaseRow {
         CaseRow {
             id: 1,
-            code: "PA-7K3M9Q".into(),
+            code: crate::cases::code::find("PA-7K3M9Q").expect("a code"),
             reporter_key: UserKey::new("r"),
             pseudonym: "Người báo #R".into(),
             category: Category::Theft,

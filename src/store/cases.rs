@@ -1,7 +1,7 @@
 //! `cases` and `case_events`: reports and their timeline.
 
 use super::{Store, Tx};
-use crate::cases::{Category, Status};
+use crate::cases::{CaseCode, Category, Status};
 use crate::ids::UserKey;
 use crate::time::Timestamp;
 
@@ -9,7 +9,7 @@ use crate::time::Timestamp;
 #[derive(Debug, Clone)]
 pub struct NewCase {
     /// Public code, e.g. `PA-7K3M9Q`.
-    pub code: String,
+    pub code: CaseCode,
     /// Keyed hash of the reporter.
     pub reporter_key: UserKey,
     /// Shown to officers instead of the reporter.
@@ -30,7 +30,7 @@ pub struct CaseRow {
     /// Row id.
     pub id: i64,
     /// Public code.
-    pub code: String,
+    pub code: CaseCode,
     /// Keyed hash of the reporter.
     pub reporter_key: UserKey,
     /// Pseudonym.
@@ -145,7 +145,7 @@ impl Store {
     pub async fn case_of_reporter(
         &self,
         tx: &mut Tx,
-        code: &str,
+        code: &CaseCode,
         reporter_key: &UserKey,
     ) -> sqlx::Result<Option<CaseRow>> {
         sqlx::query_as(&format!(
@@ -174,7 +174,11 @@ impl Store {
     }
 
     /// A case by code (officer side: any case).
-    pub async fn case_by_code(&self, tx: &mut Tx, code: &str) -> sqlx::Result<Option<CaseRow>> {
+    pub async fn case_by_code(
+        &self,
+        tx: &mut Tx,
+        code: &CaseCode,
+    ) -> sqlx::Result<Option<CaseRow>> {
         sqlx::query_as(&format!("select {CASE_COLUMNS} from cases where code = $1"))
             .bind(code)
             .fetch_optional(&mut **tx)

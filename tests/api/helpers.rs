@@ -454,6 +454,7 @@ pub async fn case_count(app: &TestApp) -> i64 {
 pub fn code_in(message: &SentMessage) -> String {
     ketnoi::cases::code::find(text_of(message))
         .unwrap_or_else(|| panic!("a case code in: {}", text_of(message)))
+        .to_string()
 }
 
 /// The payloads of a message's buttons.

@@ -36,7 +36,9 @@ pub(crate) async fn report(app: &TestApp, user: &str, text: &str) -> String {
         .await
         .unwrap();
     let r = replies(&app.sim, user, before + 1).await;
-    ketnoi::cases::code::find(text_of(&r[before])).expect("case code")
+    ketnoi::cases::code::find(text_of(&r[before]))
+        .expect("case code")
+        .to_string()
 }
 
 #[tokio::test]

@@ -70,7 +70,9 @@ async fn a_full_report_with_location_and_two_photos_gets_a_case_code() {
     let r = say(&app, u, tap("#send:anonymous"), 1).await;
     show("resident", "[Gửi ẩn danh]", &r);
     let done = text_of(&r[0]);
-    let code = ketnoi::cases::code::find(done).expect("a case code in the confirmation");
+    let code = ketnoi::cases::code::find(done)
+        .expect("a case code in the confirmation")
+        .to_string();
     assert!(done.contains("giữ bí mật"));
 
     // The case holds what was said, sealed; the resident can look it up.
@@ -115,7 +117,9 @@ async fn a_report_in_one_long_message_goes_straight_to_confirmation() {
     );
     assert!(text_of(&r[1]).contains("Ma túy, cờ bạc"));
     let r = say(&app, u, tap("#send:contact"), 1).await;
-    let code = ketnoi::cases::code::find(text_of(&r[0])).unwrap();
+    let code = ketnoi::cases::code::find(text_of(&r[0]))
+        .unwrap()
+        .to_string();
     let (khu_pho,): (Option<String>,) = sqlx::query_as("select khu_pho from cases where code = $1")
         .bind(&code)
         .fetch_one(app.store.pool())
@@ -196,7 +200,9 @@ async fn an_emergency_is_answered_first_with_numbers_and_pages_the_officer_on_ca
         .collect();
     assert_eq!(phones.len(), 3, "{phones:?}");
     assert!(phones[0].2.contains("113"));
-    let code = ketnoi::cases::code::find(text_of(first)).expect("urgent case code");
+    let code = ketnoi::cases::code::find(text_of(first))
+        .expect("urgent case code")
+        .to_string();
     let paged = replies(&app.sim, officer, 3).await;
     assert!(text_of(&paged[2]).contains("[KHẨN]") && text_of(&paged[2]).contains(&code));
     let (urgent,): (i64,) = sqlx::query_as("select urgent from cases where code = $1")
@@ -280,7 +286,9 @@ async fn case_status_shows_only_the_residents_own_cases() {
     let text = "Hôm qua lúc 9 giờ tối tôi bị giật túi xách ở đầu hẻm 12 đường Trần Phú, mất điện thoại và ví";
     say(&app, "7400001", ResidentInput::text(text), 2).await;
     let r = say(&app, "7400001", tap("#send:anonymous"), 1).await;
-    let code = ketnoi::cases::code::find(text_of(&r[0])).unwrap();
+    let code = ketnoi::cases::code::find(text_of(&r[0]))
+        .unwrap()
+        .to_string();
     let mine = say(
         &app,
         "7400001",

@@ -446,7 +446,7 @@ async fn residents_and_tokens_contract(store: &Store) {
 
 fn new_case(code: &str, reporter: &str, urgent: bool, khu_pho: Option<&str>) -> NewCase {
     NewCase {
-        code: code.into(),
+        code: case_code(code),
         reporter_key: reporter.into(),
         pseudonym: format!("Người báo {reporter}"),
         category: Category::Theft,
@@ -454,6 +454,11 @@ fn new_case(code: &str, reporter: &str, urgent: bool, khu_pho: Option<&str>) -> 
         khu_pho: khu_pho.map(str::to_owned),
         details: code.as_bytes().to_vec(),
     }
+}
+
+/// A code as the service makes them (canonical form).
+fn case_code(text: &str) -> ketnoi::cases::CaseCode {
+    ketnoi::cases::code::find(text).expect("a case code")
 }
 
 fn codes(rows: &[CaseRow]) -> Vec<&str> {
@@ -514,7 +519,7 @@ async fn cases_contract(store: &Store) {
 
     let mut tx = store.begin().await.unwrap();
     let row = store
-        .case_by_code(&mut tx, "PA-AAAAAA")
+        .case_by_code(&mut tx, &case_code("PA-AAAAAA"))
         .await
         .unwrap()
         .unwrap();
@@ -553,25 +558,25 @@ async fn cases_contract(store: &Store) {
         (at(100), at(100), None, None, None, None, None)
     );
     let d_row = store
-        .case_by_code(&mut tx, "PA-DDDDDD")
+        .case_by_code(&mut tx, &case_code("PA-DDDDDD"))
         .await
         .unwrap()
         .unwrap();
     assert_eq!((d_row.urgent, d_row.khu_pho), (1, None));
     assert!(store
-        .case_by_code(&mut tx, "PA-ZZZZZZ")
+        .case_by_code(&mut tx, &case_code("PA-ZZZZZZ"))
         .await
         .unwrap()
         .is_none());
 
     // A resident sees only their own cases, newest first.
     let own = store
-        .case_of_reporter(&mut tx, "PA-AAAAAA", &key("r1"))
+        .case_of_reporter(&mut tx, &case_code("PA-AAAAAA"), &key("r1"))
         .await
         .unwrap();
     assert_eq!(own.map(|r| r.id), Some(a));
     assert!(store
-        .case_of_reporter(&mut tx, "PA-AAAAAA", &key("r2"))
+        .case_of_reporter(&mut tx, &case_code("PA-AAAAAA"), &key("r2"))
         .await
         .unwrap()
         .is_none());
@@ -606,7 +611,9 @@ async fn cases_contract(store: &Store) {
             let mut tx = store.begin().await.unwrap();
             let rows = store.list_cases(&mut tx, &q, limit).await.unwrap();
             tx.commit().await.unwrap();
-            rows.into_iter().map(|r| r.code).collect::<Vec<_>>()
+            rows.into_iter()
+                .map(|r| r.code.to_string())
+                .collect::<Vec<_>>()
         }
     };
     tx.commit().await.unwrap();
@@ -690,7 +697,7 @@ async fn cases_contract(store: &Store) {
         .await
         .unwrap();
     let row = store
-        .case_by_code(&mut tx, "PA-AAAAAA")
+        .case_by_code(&mut tx, &case_code("PA-AAAAAA"))
         .await
         .unwrap()
         .unwrap();
@@ -719,7 +726,7 @@ async fn cases_contract(store: &Store) {
         .await
         .unwrap();
     let row = store
-        .case_by_code(&mut tx, "PA-AAAAAA")
+        .case_by_code(&mut tx, &case_code("PA-AAAAAA"))
         .await
         .unwrap()
         .unwrap();
@@ -733,7 +740,7 @@ async fn cases_contract(store: &Store) {
         .await
         .unwrap();
     let row = store
-        .case_by_code(&mut tx, "PA-BBBBBB")
+        .case_by_code(&mut tx, &case_code("PA-BBBBBB"))
         .await
         .unwrap()
         .unwrap();
@@ -785,7 +792,7 @@ async fn cases_contract(store: &Store) {
         .await
         .unwrap();
     let row = store
-        .case_by_code(&mut tx, "PA-CCCCCC")
+        .case_by_code(&mut tx, &case_code("PA-CCCCCC"))
         .await
         .unwrap()
         .unwrap();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::super::payload::Payload;
 use super::super::Bot;
-use crate::cases::{code, pseudonym, Category, Details};
+use crate::cases::{code, pseudonym, CaseCode, Category, Details};
 use crate::conversation::dialogue::ReportDraft;
 use crate::conversation::{Reply, Turn};
 use crate::ids::ZaloId;
@@ -115,7 +115,7 @@ impl Bot {
     async fn route_new_case(
         &self,
         turn: &mut Turn<'_>,
-        code: &str,
+        code: &CaseCode,
         category: Category,
         area: Option<&str>,
     ) -> sqlx::Result<Vec<Reply>> {
@@ -173,7 +173,7 @@ impl Bot {
         urgent: bool,
         khu_pho: Option<String>,
         details: &Details,
-    ) -> sqlx::Result<String> {
+    ) -> sqlx::Result<CaseCode> {
         let sealed = turn
             .vault
             .seal(&serde_json::to_vec(details).expect("details serialise"));

@@ -66,7 +66,7 @@ pub use cases::CaseFilter;
 pub use roster::{OfficerAction, OnCallAction};
 
 pub use crate::access::{CommandName, Role};
-use crate::cases::Status;
+use crate::cases::{CaseCode, Status};
 use crate::config::AreaSettings;
 use crate::lang::nfc;
 use roster::ONCALL_SET_HELP;
@@ -92,23 +92,23 @@ pub enum Command {
     /// List cases, one page (from 1) at a time.
     Cases { filter: CaseFilter, page: u32 },
     /// Show one case.
-    Case { code: String },
+    Case { code: CaseCode },
     /// Take a case.
-    Claim { code: String },
+    Claim { code: CaseCode },
     /// Give a case to an officer (chief).
-    Assign { code: String, officer: String },
+    Assign { code: CaseCode, officer: String },
     /// Change a case's status (`received|processing|need_info|transferred|resolved|rejected`).
     Status {
-        code: String,
+        code: CaseCode,
         status: Status,
         note: Option<String>,
     },
     /// Internal note on a case (not sent to the resident).
-    Note { code: String, text: String },
+    Note { code: CaseCode, text: String },
     /// Message to the resident who reported the case.
-    Reply { code: String, text: String },
+    Reply { code: CaseCode, text: String },
     /// Progress message to the resident; the status stays as it is.
-    Update { code: String, text: String },
+    Update { code: CaseCode, text: String },
     /// Publish news.
     News { title: String, text: String },
     /// Publish a warning.
@@ -116,7 +116,7 @@ pub enum Command {
     /// Broadcast to one khu phố or `all`.
     Alert { area: String, text: String },
     /// Reveal a reporter's identity (chief, with a reason).
-    Reveal { code: String, reason: String },
+    Reveal { code: CaseCode, reason: String },
     /// Statistics over the last `days` days.
     Stats { days: u32 },
     /// The on-call roster.

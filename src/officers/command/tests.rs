@@ -4,6 +4,7 @@ use super::roster::{
     OFFICER_ADD_USAGE, OFFICER_ALERT_ALL_USAGE, OFFICER_AREA_USAGE, OFFICER_REMOVE_USAGE,
 };
 use super::*;
+use crate::cases::code;
 
 const CODE: &str = "PA-7K3M9Q";
 
@@ -26,8 +27,12 @@ fn usage_of(text: &str) -> &'static str {
 
 fn case(code: &str) -> Command {
     Command::Case {
-        code: code.to_string(),
+        code: case_code(code),
     }
+}
+
+fn case_code(typed: &str) -> CaseCode {
+    code::find(typed).expect("a case code")
 }
 
 #[test]
@@ -157,7 +162,7 @@ fn reply_keeps_the_text_exactly() {
     assert_eq!(
         ok("/TRẢLỜI pa 7k3m9q Chúng tôi đã tiếp nhận"),
         Command::Reply {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: "Chúng tôi đã tiếp nhận".into()
         }
     );
@@ -168,7 +173,7 @@ fn reply_keeps_the_text_exactly() {
     assert_eq!(
         ok(&nfd),
         Command::Reply {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: "Cảm ơn  bạn,\nđã báo".into()
         }
     );
@@ -176,28 +181,28 @@ fn reply_keeps_the_text_exactly() {
     assert_eq!(
         ok("/reply PA-7K3M9Q: ko dc đâu ạ"),
         Command::Reply {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: "ko dc đâu ạ".into()
         }
     );
     assert_eq!(
         ok("/tl pa-7k3m9q. Dạ vâng"),
         Command::Reply {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: "Dạ vâng".into()
         }
     );
     assert_eq!(
         ok("/reply PA-7K3M9Q,Chúng tôi"),
         Command::Reply {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: "Chúng tôi".into()
         }
     );
     assert_eq!(
         ok("/note PA-7K3M9Q - Đã gọi điện, hẹn 9h"),
         Command::Note {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: "Đã gọi điện, hẹn 9h".into()
         }
     );
@@ -224,13 +229,15 @@ fn codes_in_odd_forms() {
     // Trailing words after a code are ignored where nothing else is expected.
     assert_eq!(
         ok("/nhan PA-7K3M9Q nhé"),
-        Command::Claim { code: CODE.into() }
+        Command::Claim {
+            code: case_code(CODE)
+        }
     );
     // A code that runs into more letters, or is split by the text, is not a code.
     assert_eq!(
         ok("/reply pa 7k3m9q xin chào"),
         Command::Reply {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: "xin chào".into()
         }
     );
@@ -276,7 +283,7 @@ fn reply_and_note_text_bounds() {
     assert_eq!(
         ok(&format!("/reply PA-7K3M9Q {max}")),
         Command::Reply {
-            code: CODE.into(),
+            code: case_code(CODE),
             text: max.clone()
         }
     );
@@ -449,7 +456,7 @@ fn khu_pho_names_with_spaces_in_every_command() {
 #[test]
 fn update_is_a_code_and_a_text() {
     let want = Command::Update {
-        code: CODE.into(),
+        code: case_code(CODE),
         text: "Đã xác minh, đang làm việc với chủ nhà".into(),
     };
     assert_eq!(
@@ -508,7 +515,7 @@ fn officer_invite_takes_an_optional_name_and_role() {
 #[test]
 fn assign_takes_a_handle() {
     let want = Command::Assign {
-        code: CODE.into(),
+        code: case_code(CODE),
         officer: "an".into(),
     };
     assert_eq!(ok("/assign PA-7K3M9Q an"), want);
@@ -517,14 +524,14 @@ fn assign_takes_a_handle() {
     assert_eq!(
         ok("/giao PA-7K3M9Q Bình"),
         Command::Assign {
-            code: CODE.into(),
+            code: case_code(CODE),
             officer: "binh".into()
         }
     );
     assert_eq!(
         ok("/giao PA-7K3M9Q cho"),
         Command::Assign {
-            code: CODE.into(),
+            code: case_code(CODE),
             officer: "cho".into()
         }
     );
@@ -536,7 +543,7 @@ fn assign_takes_a_handle() {
 fn status_ids_and_aliases() {
     let st = |text: &str| match ok(text) {
         Command::Status { code, status, note } => {
-            assert_eq!(code, CODE, "{text}");
+            assert_eq!(code.as_str(), CODE, "{text}");
             (status, note)
         }
         other => panic!("{text}: {other:?}"),
@@ -701,7 +708,7 @@ fn reveal_needs_a_reason() {
     assert_eq!(
         ok("/danh tính PA-7K3M9Q Yêu cầu của cơ quan điều tra"),
         Command::Reveal {
-            code: CODE.into(),
+            code: case_code(CODE),
             reason: "Yêu cầu của cơ quan điều tra".into()
         }
     );

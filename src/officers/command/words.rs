@@ -3,7 +3,7 @@
 //! officers' handles.
 
 use super::{usage, ParseError, MAX_TEXT, MAX_TITLE};
-use crate::cases::code;
+use crate::cases::{code, CaseCode};
 use crate::config::AreaSettings;
 use crate::conversation::area::area_exactly;
 use crate::lang::{fold, strip_marks};
@@ -125,7 +125,7 @@ pub(super) fn area_words(words: &Words, from: usize, areas: &[AreaSettings]) -> 
 }
 
 /// A case code at the start of `text` and the text after it (leading separators dropped).
-pub(super) fn take_code(text: &str) -> Option<(String, &str)> {
+pub(super) fn take_code(text: &str) -> Option<(CaseCode, &str)> {
     let text = text.trim_start().trim_start_matches('#');
     let mut chars = text.char_indices();
     let starts_pa = matches!(
@@ -169,7 +169,7 @@ pub(super) fn bounded_text(text: &str) -> Option<String> {
     (1..=MAX_TEXT).contains(&n).then(|| text.to_string())
 }
 
-pub(super) fn code_and_text(rest: &str, name: &str) -> Result<(String, String), ParseError> {
+pub(super) fn code_and_text(rest: &str, name: &str) -> Result<(CaseCode, String), ParseError> {
     take_code(rest)
         .and_then(|(code, text)| Some((code, bounded_text(text)?)))
         .ok_or_else(|| usage(name))
