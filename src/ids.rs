@@ -1,7 +1,8 @@
 //! Who and what, as types that cannot be swapped: a resident's or officer's Zalo id (personal
-//! data, sealed at rest, never logged), the keyed hash the store keeps instead of it, and a
-//! case's public code. All three are strings underneath; as types, passing one where another
-//! belongs does not compile.
+//! data, sealed at rest, never logged) and the keyed hash the store keeps instead of it. The
+//! third id, a case's public code, is [`crate::cases::CaseCode`], beside the rules that make
+//! it. All are strings underneath; as types, passing one where another belongs does not
+//! compile.
 
 use std::fmt;
 
