@@ -1,4 +1,5 @@
-//! Read-only views for tests and operators (`GET /sim/messages`, `GET /sim/stats`) and the
+//! Read-only views for tests and operators (`GET /sim/messages?user_id=` or `?group_id=`,
+//! `GET /sim/stats`) and the
 //! test knob `POST /sim/users/{user_id}/last_interaction`, which moves a user's last
 //! interaction into the past so the 7-day window can be closed without waiting a week.
 
@@ -24,9 +25,10 @@ pub(crate) async fn messages(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    match query.get("user_id") {
-        Some(user_id) => Json(sim.sent_messages(user_id)).into_response(),
-        None => bad_request("query parameter user_id is required".to_owned()),
+    match (query.get("user_id"), query.get("group_id")) {
+        (Some(user_id), None) => Json(sim.sent_messages(user_id)).into_response(),
+        (None, Some(group_id)) => Json(sim.group_messages(group_id)).into_response(),
+        _ => bad_request("give exactly one of the query parameters user_id, group_id".to_owned()),
     }
 }
 

@@ -17,7 +17,8 @@
 //! shared the bot's code would agree with the bot's mistakes.
 //!
 //! Modules: `oauth` (token endpoint), `platform` (OA API auth and envelopes), `send`
-//! (`message/cs` validation), `upload` (image upload), `tags` (tags and user detail),
+//! (`message/cs` validation), `upload` (image upload), `tags` (tags and user detail), `group`
+//! (OA-owned group chats and members writing in them),
 //! `event` (event JSON shapes), `mac` (the webhook MAC), `date` (dates in Vietnam's time zone),
 //! `resident` (building, signing and posting events), `inspect` (read-only views and test
 //! knobs), `faults` (injected misbehaviour), `state` (the shared state), `load` (the load
@@ -28,6 +29,7 @@
 mod date;
 mod event;
 mod faults;
+mod group;
 mod input;
 mod inspect;
 pub mod load;
@@ -169,6 +171,10 @@ impl Simulator {
             .route("/v2.0/oa/tag/rmfollowerfromtag", post(tags::untag_follower))
             .route("/v2.0/oa/tag/rmtag", post(tags::remove_tag))
             .route("/v2.0/oa/tag/gettagsofoa", get(tags::tags_of_oa))
+            .route("/v3.0/oa/group/creategroupwithoa", post(group::create))
+            .route("/v3.0/oa/group/message", post(group::message))
+            .route("/v3.0/oa/group/getgroup", get(group::get_group))
+            .route("/v3.0/oa/group/listmember", get(group::list_members))
             .layer(DefaultBodyLimit::max(PLATFORM_BODY_LIMIT))
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
@@ -180,6 +186,11 @@ impl Simulator {
                 "/sim/users/{user_id}/last_interaction",
                 post(inspect::set_last_interaction),
             )
+            .route(
+                "/sim/groups/{group_id}/users/{user_id}/send",
+                post(group::member_send),
+            )
+            .route("/sim/groups/{group_id}/expire", post(group::expire))
             .route("/sim/messages", get(inspect::messages))
             .route("/sim/stats", get(inspect::stats))
             .route(

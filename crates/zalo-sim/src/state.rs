@@ -69,6 +69,8 @@ pub(crate) struct State {
     /// Inbound `msg_id` → user, for replies addressed by `recipient.message_id`.
     pub inbound_msgs: HashMap<String, String>,
     pub messages: HashMap<String, Vec<SentMessage>>,
+    /// OA-owned groups (GMF) by group id.
+    pub groups: HashMap<String, crate::group::Group>,
     pub stats: SimStats,
     pub faults: FaultSettings,
     /// Times (ms) of the OA API calls of the last 60 s, for the per-app quota.
@@ -97,6 +99,7 @@ impl State {
             attachments: HashSet::new(),
             inbound_msgs: HashMap::new(),
             messages: HashMap::new(),
+            groups: HashMap::new(),
             stats: SimStats::default(),
             faults: FaultSettings::default(),
             recent_calls: std::collections::VecDeque::new(),

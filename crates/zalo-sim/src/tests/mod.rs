@@ -2,6 +2,7 @@
 //! through a real webhook receiver on 127.0.0.1:0. Shared helpers live here.
 
 mod data_tests;
+mod group_tests;
 mod platform_tests;
 mod resident_tests;
 
