@@ -156,6 +156,10 @@ pub struct AreaSettings {
     pub officer_name: String,
     /// The area officer's phone.
     pub officer_phone: String,
+    /// The khu phố's Zalo security group (an OA-owned GMF group id), if it has one; `/group
+    /// link` in Zalo sets or replaces it at run time.
+    #[serde(default)]
+    pub group_id: Option<String>,
 }
 
 /// `[server]`.

@@ -127,6 +127,7 @@ mod tests {
                 aliases: vec![],
                 officer_name: String::new(),
                 officer_phone: String::new(),
+                group_id: None,
             })
             .collect()
     }
@@ -173,6 +174,7 @@ mod tests {
             aliases: vec![],
             officer_name: String::new(),
             officer_phone: String::new(),
+            group_id: None,
         }];
         for text in ["tổ 5", "to dan pho 5", "tdp5", "tổ số 5"] {
             assert_eq!(

@@ -9,7 +9,7 @@ use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
-use super::{NewsKind, OutboxState};
+use super::{GroupState, NewsKind, OutboxState};
 use crate::access::{AuditAction, Outcome, Role};
 use crate::cases::{Category, Status};
 
@@ -48,5 +48,6 @@ text_column!(
     AuditAction,
     Outcome,
     OutboxState,
-    NewsKind
+    NewsKind,
+    GroupState
 );

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod error;
 pub mod events;
+pub mod gmf;
 pub mod messages;
 pub mod signature;
 

@@ -9,6 +9,7 @@
 //! contain — a template exactly the placeholders its type names, a button title Zalo's length —
 //! in [`template`]; code fills a template with `render(&[("code", …)])`, by those same names.
 
+mod group;
 mod officer;
 mod resident;
 pub mod template;
@@ -17,6 +18,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+pub use group::GroupTexts;
 pub use officer::*;
 pub use resident::*;
 pub use template::{Label, Template, Text};
@@ -41,6 +43,7 @@ pub struct Texts {
     pub relay: RelayTexts,
     pub need_info: NeedInfoTexts,
     pub officer: OfficerTexts,
+    pub group: GroupTexts,
 }
 
 impl Texts {

@@ -355,6 +355,7 @@ fn ward() -> Vec<crate::config::AreaSettings> {
             },
             officer_name: String::new(),
             officer_phone: String::new(),
+            group_id: None,
         })
         .collect()
 }
