@@ -496,9 +496,17 @@ async fn the_chiefs_pages_and_the_reveal_are_refused_to_other_officers() {
         post_page(&app, &an, &reveal, &[("csrf", &csrf), ("reason", "Tò mò")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(!page.contains(RESIDENT), "{page}");
+    // Without a reason too: refused for the role, not for the form.
+    assert_eq!(
+        post(&app, &an, &reveal, &[("csrf", &csrf)]).await,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         audit_rows(&app, "reveal").await,
-        vec![("an".to_owned(), "refused".to_owned())]
+        vec![
+            ("an".to_owned(), "refused".to_owned()),
+            ("an".to_owned(), "refused".to_owned())
+        ]
     );
 }
 
