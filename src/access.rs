@@ -127,6 +127,10 @@ pub enum AuditAction {
     BootstrapChief,
     /// A new officer registered themselves with the chief's one-time invite code.
     InviteRedeemed,
+    /// The chief rewrote a news item or warning in the web console.
+    NewsEdited,
+    /// The chief withdrew a news item or warning in the web console.
+    NewsExpired,
 }
 
 impl AuditAction {
@@ -137,6 +141,8 @@ impl AuditAction {
             AuditAction::Parse => "parse",
             AuditAction::BootstrapChief => "bootstrap_chief",
             AuditAction::InviteRedeemed => "invite_redeemed",
+            AuditAction::NewsEdited => "news_edit",
+            AuditAction::NewsExpired => "news_expire",
         }
     }
 
@@ -146,6 +152,8 @@ impl AuditAction {
             "parse" => Some(AuditAction::Parse),
             "bootstrap_chief" => Some(AuditAction::BootstrapChief),
             "invite_redeemed" => Some(AuditAction::InviteRedeemed),
+            "news_edit" => Some(AuditAction::NewsEdited),
+            "news_expire" => Some(AuditAction::NewsExpired),
             _ => CommandName::ALL
                 .into_iter()
                 .find(|c| c.as_str() == id)
@@ -207,6 +215,8 @@ mod tests {
             AuditAction::Parse,
             AuditAction::BootstrapChief,
             AuditAction::InviteRedeemed,
+            AuditAction::NewsEdited,
+            AuditAction::NewsExpired,
         ] {
             assert_eq!(AuditAction::from_id(action.id()), Some(action));
         }

@@ -53,6 +53,8 @@ pub struct Application {
     client: ZaloClient,
     bot: Arc<Dispatcher>,
     texts: Texts,
+    /// The procedures, for the web console's catalogue page (the bot has its own copy).
+    catalogue: Catalogue,
 }
 
 /// Sandbox mode's stand-in for Zalo, as the library sees it: the listener bound at `sim.listen`,
@@ -157,7 +159,7 @@ impl Application {
             settings.console.public_url.clone(),
         );
         let bot = Dispatcher::new(
-            Bot::new(texts.clone(), catalogue, out_of_scope, config),
+            Bot::new(texts.clone(), catalogue.clone(), out_of_scope, config),
             console.clone(),
         );
         bot.warm_up();
@@ -181,6 +183,7 @@ impl Application {
             client,
             bot,
             texts,
+            catalogue,
         })
     }
 
@@ -256,6 +259,7 @@ impl Application {
             client,
             bot,
             texts,
+            catalogue,
             ..
         } = self;
         // The bot must not run in sandbox mode with nothing answering as Zalo.
@@ -293,6 +297,7 @@ impl Application {
             texts.clone(),
             settings.service_levels.clone(),
             settings.station.clone(),
+            catalogue,
             settings.console.secure_cookie(),
             outbox_ready.clone(),
         ));

@@ -59,6 +59,17 @@ impl Timestamp {
         self.in_vietnam().strftime("%H:%M %d/%m").to_string()
     }
 
+    /// Midnight on the Monday that starts this moment's week in Vietnam (weeks for statistics).
+    pub fn vn_week_start(self) -> Timestamp {
+        let date = self.in_vietnam().date();
+        let back = i64::from(date.weekday().to_monday_zero_offset());
+        date.checked_sub(jiff::Span::new().days(back))
+            .and_then(|monday| monday.to_zoned(vietnam().clone()))
+            .map_or(self, |monday| {
+                Timestamp(monday.timestamp().as_millisecond())
+            })
+    }
+
     fn in_vietnam(self) -> jiff::Zoned {
         // Out-of-range values (beyond year ±9999) clamp to the epoch rather than fail a reply.
         let moment =
@@ -154,6 +165,20 @@ mod tests {
         assert_eq!(at.vn_date(), "29/11/2026");
         assert_eq!(at.vn_time(), "00:30 29/11");
         assert_eq!(Timestamp::from_millis(0).vn_date(), "01/01/1970");
+    }
+
+    #[test]
+    fn weeks_start_on_monday_at_midnight_in_vietnam() {
+        // 00:30 on Sunday 29/11/2026 in Hà Nội: the week began on Monday 23/11, 00:00 there
+        // (17:00 UTC the day before).
+        let sunday = Timestamp::from_millis(1_795_887_000_000);
+        let monday = sunday.vn_week_start();
+        assert_eq!(monday.as_millis(), 1_795_885_200_000 - 6 * 86_400_000);
+        assert_eq!(monday.vn_time(), "00:00 23/11");
+        assert_eq!(monday.vn_week_start(), monday);
+        // One second before is Sunday 22/11, the week before.
+        let before = Timestamp::from_millis(monday.as_millis() - 1_000);
+        assert_eq!(before.vn_week_start().vn_time(), "00:00 16/11");
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! The case page's forms: each POST is checked for the session's CSRF token, turned into the
-//! officer command Zalo would have parsed (`/claim`, `/status`, `/note`, `/reply`, `/assign`)
-//! and run by the officers' console in one transaction — same rules, same relay, same audit
-//! row. Messages for others (the resident, an assigned officer) go to the outbox like a Zalo
-//! command's; the acknowledgement meant for the acting officer is shown on the next page instead
-//! of being sent to their Zalo.
+//! officer command Zalo would have parsed (`/claim`, `/status`, `/note`, `/reply`, `/assign`,
+//! `/reveal`) and run by the officers' console in one transaction ([`run`], which the news page
+//! uses too) — same rules, same relay, same audit row. Messages for others (the resident, an
+//! assigned officer) go to the outbox like a Zalo command's; the acknowledgement meant for the
+//! acting officer is shown on the next page instead of being sent to their Zalo (a reveal's, in
+//! the answer itself: [`super::reveal`]).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Form;
-use base64::Engine;
 use serde::Deserialize;
 
-use super::auth;
+use super::auth::{self, Session};
 use super::{view, ConsoleState, Result};
 use crate::access::Role;
 use crate::cases::{code, CaseCode, Status};
@@ -37,6 +37,8 @@ pub struct ActionForm {
     text: String,
     #[serde(default)]
     officer: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// `POST /cases/<code>/<action>`.
@@ -51,17 +53,47 @@ pub async fn act(
         return Ok(view::message(StatusCode::NOT_FOUND, view::NOT_FOUND));
     };
     let command = match command(&code, &action, form) {
+        // Another officer's reveal is refused and audited so whatever the form says.
+        _ if action == "reveal" && !session.officer.is_chief() => Command::Reveal {
+            code: code.clone(),
+            reason: String::new(),
+        },
         Ok(Some(command)) => command,
         Ok(None) => return Ok(view::message(StatusCode::NOT_FOUND, view::NOT_FOUND)),
         Err(BadForm) => return Ok(view::message(StatusCode::BAD_REQUEST, view::BAD_FORM)),
     };
+    let reveal = matches!(command, Command::Reveal { .. });
+    let ran = run(&state, &session, command).await?;
+    if ran.refused {
+        // Audited as refused by the run, as in Zalo.
+        return Ok(view::message(StatusCode::FORBIDDEN, view::CHIEF_ONLY));
+    }
+    if reveal {
+        // Shown once, in this answer only: never put in a cookie or behind a link.
+        return Ok(super::reveal::answer(&session, &code, &ran.told));
+    }
+    Ok(auth::see_other_with_flash(
+        &format!("/cases/{code}"),
+        &ran.told.join("\n"),
+        state.inner.secure_cookie,
+    ))
+}
+
+/// What running a command from the console came to.
+pub struct Ran {
+    /// The acknowledgements meant for the acting officer, to show on the page.
+    pub told: Vec<String>,
+    /// The command needs the chief's role: refused (and audited so).
+    pub refused: bool,
+}
+
+/// Runs an officer command for the session's officer in one transaction, as Zalo would: the
+/// same role check, action and audit row; messages for others go to the outbox.
+pub async fn run(state: &ConsoleState, session: &Session, command: Command) -> Result<Ran> {
     let s = &state.inner;
     let officer = &session.officer;
     let Ok(officer_id) = s.vault.open_zalo_id(&officer.zalo_id_sealed) else {
-        return Ok(view::message(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            view::SERVER_ERROR,
-        ));
+        return Err(view::message(StatusCode::INTERNAL_SERVER_ERROR, view::SERVER_ERROR).into());
     };
     let refused = command.required_role() == Role::Chief && !officer.is_chief();
     // The officers' console works on a turn; a web action has no Zalo event behind it.
@@ -94,16 +126,10 @@ pub async fn act(
     if queued {
         s.outbox_ready.notify_one();
     }
-    if refused {
-        // Audited as refused by the run above, as in Zalo.
-        return Ok(view::message(StatusCode::FORBIDDEN, view::CHIEF_ONLY));
-    }
-    let told: Vec<&str> = own.iter().map(|r| r.message.text.as_str()).collect();
-    let flash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(told.join("\n").as_bytes());
-    Ok(auth::see_other(
-        &format!("/cases/{code}"),
-        Some(auth::flash_cookie(&flash, s.secure_cookie)),
-    ))
+    Ok(Ran {
+        told: own.into_iter().map(|r| r.message.text).collect(),
+        refused,
+    })
 }
 
 /// A form missing what its command needs, or with a text over [`MAX_TEXT`].
@@ -145,6 +171,10 @@ fn command(
         "assign" => Command::Assign {
             code,
             officer: text(form.officer)?,
+        },
+        "reveal" => Command::Reveal {
+            code,
+            reason: text(form.reason)?,
         },
         _ => return Ok(None),
     }))

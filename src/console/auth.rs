@@ -9,10 +9,11 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use base64::Engine;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use super::{view, ConsoleState, Result};
+use super::{view, ConsoleState, Failure, Result};
 use crate::officers::web::{new_secret, secret_hash};
 use crate::store::OfficerRow;
 use crate::time::Timestamp;
@@ -81,6 +82,32 @@ pub async fn require_post(
         Some(session) if session.csrf_ok(csrf) => Ok(session),
         _ => Err(view::message(StatusCode::FORBIDDEN, view::FORBIDDEN).into()),
     }
+}
+
+/// The session of the chief; 403 for other officers.
+pub async fn require_chief(state: &ConsoleState, headers: &HeaderMap) -> Result<Session> {
+    let session = require(state, headers).await?;
+    match session.officer.is_chief() {
+        true => Ok(session),
+        false => Err(chief_only()),
+    }
+}
+
+/// [`require_post`] for the chief's forms; 403 for other officers.
+pub async fn require_chief_post(
+    state: &ConsoleState,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Session> {
+    let session = require_post(state, headers, csrf).await?;
+    match session.officer.is_chief() {
+        true => Ok(session),
+        false => Err(chief_only()),
+    }
+}
+
+fn chief_only() -> Failure {
+    view::message(StatusCode::FORBIDDEN, view::CHIEF_ONLY).into()
 }
 
 /// `GET /login/<token>`.
@@ -156,17 +183,41 @@ fn session_cookie(value: &str, max_age: u64, secure: bool) -> String {
     format!("{COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
 }
 
+/// A 303 to `location` that shows `text` once there (a POST's acknowledgement).
+pub fn see_other_with_flash(location: &str, text: &str, secure: bool) -> Response {
+    let flash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text.as_bytes());
+    see_other(location, Some(flash_cookie(&flash, secure)))
+}
+
+/// The text a redirect left to show once, if any.
+pub fn flash(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, FLASH).and_then(|v| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(v)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+    })
+}
+
+/// Clears the flash cookie on a page that showed it.
+pub fn flash_shown(mut response: Response, secure: bool) -> Response {
+    if let Ok(clear) = HeaderValue::from_str(&clear_flash(secure)) {
+        response.headers_mut().append(header::SET_COOKIE, clear);
+    }
+    response
+}
+
 /// A short-lived cookie carrying what to show once on the next page (after a POST's redirect).
-pub fn flash_cookie(value: &str, secure: bool) -> String {
+fn flash_cookie(value: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     format!("{FLASH}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict{secure}")
 }
 
 /// The flash cookie's name.
-pub const FLASH: &str = "ketnoi_flash";
+const FLASH: &str = "ketnoi_flash";
 
 /// Clears the flash cookie.
-pub fn clear_flash(secure: bool) -> String {
+fn clear_flash(secure: bool) -> String {
     flash_cookie("", secure).replace("Max-Age=60", "Max-Age=0")
 }
 

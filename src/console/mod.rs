@@ -6,12 +6,25 @@
 //!
 //! | page | who |
 //! |---|---|
-//! | `GET /` case board, `GET /cases/<code>` a case | every officer (complaints about officers: the chief only) |
+//! | `GET /` case board, `GET /cases/<code>` a case, its forms `POST /cases/<code>/<action>` | every officer (complaints about officers: the chief only; `assign` the chief only, as in Zalo) |
+//! | `GET /stats` statistics with charts ([`stats`], [`charts`]) | every officer (complaints counted for all, listed for the chief only) |
+//! | `POST /cases/<code>/reveal` the reporter's identity, form on the case page ([`reveal`]) | the chief; others get 403, audited as refused |
+//! | `GET /news`, `GET /news/<id>`, `POST /news`, `POST /news/<id>`, `POST /news/<id>/expire` news and warnings ([`news`]) | the chief; others get 403 |
+//! | `GET /procedures` the procedure catalogue and when each was verified ([`procedures`]) | the chief; others get 403 |
+//! | `GET /dead-letters` events and messages given up on ([`dead_letters`]) | the chief; others get 403 |
 //! | `GET /officers` roster, `GET /audit` audit log | the chief; others get 403 |
+//!
+//! Links to the chief's pages are in the navigation of the chief only.
 
 mod actions;
 mod auth;
+mod charts;
+mod dead_letters;
+mod news;
 mod pages;
+mod procedures;
+mod reveal;
+mod stats;
 mod view;
 
 use std::sync::Arc;
@@ -22,6 +35,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tokio::sync::Notify;
 
+use crate::bot::procedures::Catalogue;
 use crate::config::{ServiceLevelSettings, StationSettings};
 use crate::conversation::texts::Texts;
 use crate::officers::Console;
@@ -41,13 +55,14 @@ struct Inner {
     texts: Texts,
     service: ServiceLevelSettings,
     station: StationSettings,
+    catalogue: Catalogue,
     secure_cookie: bool,
     outbox_ready: Arc<Notify>,
 }
 
 impl ConsoleState {
-    /// The console's dependencies; `outbox_ready` wakes the delivery workers after an action
-    /// queued messages.
+    /// The console's dependencies; `catalogue` is the procedures the bot answers from;
+    /// `outbox_ready` wakes the delivery workers after an action queued messages.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
@@ -56,6 +71,7 @@ impl ConsoleState {
         texts: Texts,
         service: ServiceLevelSettings,
         station: StationSettings,
+        catalogue: Catalogue,
         secure_cookie: bool,
         outbox_ready: Arc<Notify>,
     ) -> ConsoleState {
@@ -67,6 +83,7 @@ impl ConsoleState {
                 texts,
                 service,
                 station,
+                catalogue,
                 secure_cookie,
                 outbox_ready,
             }),
@@ -80,6 +97,12 @@ pub fn router(state: ConsoleState) -> Router {
         .route("/", get(pages::board))
         .route("/cases/{code}", get(pages::case))
         .route("/cases/{code}/{action}", post(actions::act))
+        .route("/stats", get(stats::page))
+        .route("/news", get(news::list).post(news::create))
+        .route("/news/{id}", get(news::edit_form).post(news::edit))
+        .route("/news/{id}/expire", post(news::expire))
+        .route("/procedures", get(procedures::page))
+        .route("/dead-letters", get(dead_letters::page))
         .route("/officers", get(pages::roster))
         .route("/audit", get(pages::audit_log))
         .route("/login/{token}", get(auth::login))

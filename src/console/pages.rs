@@ -7,11 +7,10 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use base64::Engine;
 use maud::html;
 use serde::Deserialize;
 
-use super::auth::{self, Session};
+use super::auth;
 use super::{view, ConsoleState, Result};
 use crate::access::{AuditAction, CommandName, Outcome};
 use crate::cases::{code, Category, Details, Status};
@@ -223,12 +222,7 @@ pub async fn case(
     let handles = handles(&officers);
     let t = &s.texts;
     let ct = &t.officer.case;
-    let flash = auth::cookie(&headers, auth::FLASH).and_then(|v| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(v)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-    });
+    let flash = auth::flash(&headers);
     let contact = match (case.urgent == 1, details.contact_ok) {
         (_, true) => &ct.contact_allowed,
         (true, false) => &ct.contact_not_asked,
@@ -314,26 +308,23 @@ pub async fn case(
                     }
                     button { "Giao" }
                 }
+                (super::reveal::form(csrf, &case.code))
             }
         }
     };
-    let mut response = view::respond(
+    let response = view::respond(
         StatusCode::OK,
         view::page(&case.code, Some(&session), false, body),
     );
-    if flash.is_some() {
-        response.headers_mut().append(
-            axum::http::header::SET_COOKIE,
-            axum::http::HeaderValue::from_str(&auth::clear_flash(s.secure_cookie))
-                .expect("a fixed cookie"),
-        );
-    }
-    Ok(response)
+    Ok(match flash {
+        Some(_) => auth::flash_shown(response, s.secure_cookie),
+        None => response,
+    })
 }
 
 /// `GET /officers`: the roster (chief).
 pub async fn roster(State(state): State<ConsoleState>, headers: HeaderMap) -> Result {
-    let session = chief(&state, &headers).await?;
+    let session = auth::require_chief(&state, &headers).await?;
     let s = &state.inner;
     let mut tx = s.store.begin().await?;
     let officers = s.store.officers(&mut tx).await?;
@@ -360,7 +351,7 @@ pub async fn roster(State(state): State<ConsoleState>, headers: HeaderMap) -> Re
 
 /// `GET /audit`: the latest audit rows (chief).
 pub async fn audit_log(State(state): State<ConsoleState>, headers: HeaderMap) -> Result {
-    let session = chief(&state, &headers).await?;
+    let session = auth::require_chief(&state, &headers).await?;
     let s = &state.inner;
     let mut tx = s.store.begin().await?;
     let rows = s.store.recent_audit(&mut tx, AUDIT_LIMIT).await?;
@@ -384,16 +375,6 @@ pub async fn audit_log(State(state): State<ConsoleState>, headers: HeaderMap) ->
         StatusCode::OK,
         view::page("Nhật ký", Some(&session), false, body),
     ))
-}
-
-/// The session of the chief; 403 for other officers.
-async fn chief(state: &ConsoleState, headers: &HeaderMap) -> Result<Session> {
-    let session = auth::require(state, headers).await?;
-    if session.officer.is_chief() {
-        Ok(session)
-    } else {
-        Err(view::message(StatusCode::FORBIDDEN, view::CHIEF_ONLY).into())
-    }
 }
 
 /// Waiting for a first response past its service level.

@@ -40,9 +40,13 @@ pub fn page(title: &str, session: Option<&Session>, refresh: bool, body: Markup)
                 @if let Some(session) = session {
                     nav {
                         a href="/" { "Tin báo" }
+                        a href="/stats" { "Thống kê" }
                         @if session.officer.is_chief() {
+                            a href="/news" { "Tin tức" }
+                            a href="/procedures" { "Thủ tục" }
                             a href="/officers" { "Cán bộ" }
                             a href="/audit" { "Nhật ký" }
+                            a href="/dead-letters" { "Sự kiện lỗi" }
                         }
                         span.who { (session.officer.name) }
                         form method="post" action="/logout" {

@@ -7,6 +7,7 @@ mod cases;
 mod checkpoint;
 mod columns;
 mod console;
+mod dead_letters;
 mod dialogues;
 mod durability;
 mod groups;
@@ -21,11 +22,12 @@ mod residents;
 mod tokens;
 
 pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
+pub use dead_letters::{DeadEvent, DeadMessage};
 pub use groups::{GroupRow, GroupState};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
 pub use invites::InviteRow;
-pub use news::{NewsItem, NewsKind};
+pub use news::{NewsItem, NewsKind, NewsRecord};
 pub use officers::{AuditRow, OfficerRow};
 pub use outbox::{
     ClaimedOutbound, DeliveryResult, NewOutbound, OutboxState, OutboxStats, Priority,

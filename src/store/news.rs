@@ -1,4 +1,5 @@
-//! `news`: announcements and warnings shown to residents, newest first.
+//! `news`: announcements and warnings shown to residents, newest first; the chief edits and
+//! withdraws them from the web console (a withdrawn item stays, marked `expired_at`).
 
 use super::{Store, Tx};
 use crate::time::Timestamp;
@@ -46,8 +47,28 @@ pub struct NewsItem {
     pub published_at: Timestamp,
 }
 
+/// An item as the chief's console lists it: withdrawn ones included.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NewsRecord {
+    /// Row id.
+    pub id: i64,
+    /// News or warning.
+    pub kind: NewsKind,
+    /// Title.
+    pub title: String,
+    /// Short text.
+    pub body: String,
+    /// Publication time, ms.
+    pub published_at: Timestamp,
+    /// Last edit, ms.
+    pub updated_at: Option<Timestamp>,
+    /// When it was withdrawn, ms; residents no longer see it.
+    pub expired_at: Option<Timestamp>,
+}
+
 impl Store {
-    /// A page of items, newest first; one more than `limit` is fetched to tell if more remain.
+    /// A page of the items residents see (not withdrawn), newest first; one more than `limit`
+    /// is fetched to tell if more remain.
     pub async fn news_page(
         &self,
         tx: &mut Tx,
@@ -55,7 +76,7 @@ impl Store {
         limit: i64,
     ) -> sqlx::Result<(Vec<NewsItem>, bool)> {
         let mut items: Vec<NewsItem> = sqlx::query_as(
-            "select id, kind, title, body, link, published_at from news
+            "select id, kind, title, body, link, published_at from news where expired_at is null
              order by published_at desc, id desc limit $1 offset $2",
         )
         .bind(limit + 1)
@@ -102,5 +123,62 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok(n)
+    }
+
+    /// The latest `limit` items, withdrawn ones included, newest first (the chief's list).
+    pub async fn news_records(&self, tx: &mut Tx, limit: i64) -> sqlx::Result<Vec<NewsRecord>> {
+        sqlx::query_as(
+            "select id, kind, title, body, published_at, updated_at, expired_at from news
+             order by published_at desc, id desc limit $1",
+        )
+        .bind(limit)
+        .fetch_all(&mut **tx)
+        .await
+    }
+
+    /// One item, withdrawn or not.
+    pub async fn news_record(&self, tx: &mut Tx, id: i64) -> sqlx::Result<Option<NewsRecord>> {
+        sqlx::query_as(
+            "select id, kind, title, body, published_at, updated_at, expired_at from news
+             where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+    }
+
+    /// Rewrites an item still shown; `false` if there is none (or it was withdrawn).
+    pub async fn edit_news(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        kind: NewsKind,
+        title: &str,
+        body: &str,
+        now: Timestamp,
+    ) -> sqlx::Result<bool> {
+        let result = sqlx::query(
+            "update news set kind = $1, title = $2, body = $3, updated_at = $4
+             where id = $5 and expired_at is null",
+        )
+        .bind(kind)
+        .bind(title)
+        .bind(body)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Withdraws an item: residents no longer see it. `false` if there is none still shown.
+    pub async fn expire_news(&self, tx: &mut Tx, id: i64, now: Timestamp) -> sqlx::Result<bool> {
+        let result =
+            sqlx::query("update news set expired_at = $1 where id = $2 and expired_at is null")
+                .bind(now)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        Ok(result.rows_affected() == 1)
     }
 }

@@ -75,14 +75,24 @@ async fn get(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
 }
 
 async fn post(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> StatusCode {
-    browser()
+    post_page(app, cookie, path, form).await.0
+}
+
+/// A POST's status, headers and page.
+async fn post_page(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, header::HeaderMap, String) {
+    let r = browser()
         .post(url(app, path))
         .header(header::COOKIE, cookie)
         .form(form)
         .send()
         .await
-        .unwrap()
-        .status()
+        .unwrap();
+    (r.status(), r.headers().clone(), r.text().await.unwrap())
 }
 
 /// The CSRF token in a page's forms.
@@ -101,7 +111,17 @@ async fn the_console_has_its_own_listener_and_asks_strangers_to_log_in() {
         .await
         .unwrap();
     assert_eq!(webhook.status(), StatusCode::NOT_FOUND);
-    for path in ["/", "/cases/PA-7K3M9Q", "/officers", "/audit"] {
+    for path in [
+        "/",
+        "/cases/PA-7K3M9Q",
+        "/officers",
+        "/audit",
+        "/stats",
+        "/news",
+        "/news/1",
+        "/procedures",
+        "/dead-letters",
+    ] {
         let (status, page) = get(&app, "", path).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         assert!(page.contains("/web"), "{path}: {page}");
@@ -344,4 +364,366 @@ async fn complaints_are_the_chiefs_and_removal_ends_sessions() {
     say(&app, CHIEF, ResidentInput::text("/officer remove an"), 1).await;
     assert_eq!(get(&app, &an, "/").await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(get(&app, &chief, "/").await.0, StatusCode::OK);
+}
+
+/// The chief's pages, every one of which an ordinary officer is refused.
+const CHIEF_PAGES: [&str; 6] = [
+    "/news",
+    "/news/1",
+    "/procedures",
+    "/dead-letters",
+    "/officers",
+    "/audit",
+];
+
+/// The news page's form for a warning.
+fn warning_form<'a>(csrf: &'a str, title: &'a str) -> [(&'a str, &'a str); 4] {
+    [
+        ("csrf", csrf),
+        ("kind", "warning"),
+        ("title", title),
+        ("body", "Không chuyển tiền đặt cọc cho người lạ trên mạng."),
+    ]
+}
+
+/// What a resident sees under "Tin tức".
+async fn residents_news(app: &TestApp) -> String {
+    let r = say(app, "7930009", ResidentInput::text("#menu:news"), 1).await;
+    text_of(&r[0]).to_owned()
+}
+
+#[tokio::test]
+async fn stats_draw_the_cases_of_the_last_weeks_for_every_officer() {
+    let app = station().await;
+    let theft = report(
+        &app,
+        RESIDENT,
+        &format!(
+            "Tối qua xe máy của tôi bị trộm trước nhà số 5 hẻm 20 khu phố 3, gọi tôi số {PHONE}"
+        ),
+    )
+    .await;
+    let complaint = report(
+        &app,
+        "7930002",
+        "Tối qua xe đạp của tôi bị trộm ở trước cửa nhà số 7 hẻm 12 khu phố 2",
+    )
+    .await;
+    // Whatever the classifier made of them: a theft, and an urgent complaint about an officer.
+    for (code, category, urgent) in [(&theft, "theft", 0), (&complaint, "complaint", 1)] {
+        sqlx::query("update cases set category = $1, urgent = $2 where code = $3")
+            .bind(category)
+            .bind(urgent)
+            .bind(code)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+    let an = login(&app, AN).await;
+    let (status, page) = get(&app, &an, "/stats").await;
+    assert_eq!(status, StatusCode::OK);
+    // The first chart, by category: an inline SVG and its legend.
+    let chart = &page[page.find("<figure").expect("a chart")..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    assert!(chart.contains("<svg"), "{chart}");
+    assert!(chart.contains("Trộm cắp, cướp giật"), "{chart}");
+    // Complaints are counted for everyone…
+    assert!(chart.contains("Góp ý, khiếu nại về cán bộ"), "{chart}");
+    assert!(
+        page.contains("Chỉ tiêu") && page.contains("Trung vị"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/stats\""), "the nav links the page");
+    // …but which case it is, only the chief sees.
+    assert!(!page.contains(&complaint), "{page}");
+    let chief = login(&app, CHIEF).await;
+    let (status, chiefs) = get(&app, &chief, "/stats").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(chiefs.contains(&complaint), "{chiefs}");
+    for page in [&page, &chiefs] {
+        assert!(
+            !page.contains(RESIDENT) && !page.contains("7930002") && !page.contains(PHONE),
+            "identity leaked: {page}"
+        );
+    }
+    assert_eq!(audit_rows(&app, "stats").await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_chiefs_pages_and_the_reveal_are_refused_to_other_officers() {
+    let app = station().await;
+    let code = report(
+        &app,
+        RESIDENT,
+        "Tối qua xe đạp của tôi bị trộm ở trước cửa nhà số 7 hẻm 12 khu phố 2",
+    )
+    .await;
+    let an = login(&app, AN).await;
+    let (status, page) = get(&app, &an, &format!("/cases/{code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !page.contains("/reveal") && !page.contains("danh tính"),
+        "{page}"
+    );
+    for link in CHIEF_PAGES {
+        assert!(
+            !page.contains(&format!("href=\"{link}\"")),
+            "{link} in the nav"
+        );
+    }
+    let csrf = csrf_in(&page);
+    for path in CHIEF_PAGES {
+        let (status, page) = get(&app, &an, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(page.contains("Trưởng Công an phường"), "{path}: {page}");
+    }
+    let news = [
+        ("csrf", csrf.as_str()),
+        ("kind", "news"),
+        ("title", "Tin giả"),
+        ("body", "Nội dung"),
+    ];
+    for path in ["/news", "/news/1", "/news/1/expire"] {
+        assert_eq!(
+            post(&app, &an, path, &news).await,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert!(!residents_news(&app).await.contains("Tin giả"));
+    let reveal = format!("/cases/{code}/reveal");
+    let (status, _, page) =
+        post_page(&app, &an, &reveal, &[("csrf", &csrf), ("reason", "Tò mò")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!page.contains(RESIDENT), "{page}");
+    // Without a reason too: refused for the role, not for the form.
+    assert_eq!(
+        post(&app, &an, &reveal, &[("csrf", &csrf)]).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        audit_rows(&app, "reveal").await,
+        vec![
+            ("an".to_owned(), "refused".to_owned()),
+            ("an".to_owned(), "refused".to_owned())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_chief_writes_edits_and_withdraws_news() {
+    let app = station().await;
+    let chief = login(&app, CHIEF).await;
+    let (status, page) = get(&app, &chief, "/news").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_in(&page);
+    let title = "Cảnh giác lừa đảo mua bán vé máy bay";
+    let form = warning_form;
+    // Without the token, or without a title, nothing is written.
+    for (csrf, title, refused) in [
+        ("0000", title, StatusCode::FORBIDDEN),
+        (csrf.as_str(), " ", StatusCode::BAD_REQUEST),
+    ] {
+        assert_eq!(
+            post(&app, &chief, "/news", &form(csrf, title)).await,
+            refused
+        );
+    }
+    assert!(audit_rows(&app, "warn").await.is_empty());
+
+    assert_eq!(
+        post(&app, &chief, "/news", &form(&csrf, title)).await,
+        StatusCode::SEE_OTHER
+    );
+    // Written through /warn: the same audit row as from Zalo.
+    assert_eq!(
+        audit_rows(&app, "warn").await,
+        vec![("truong".to_owned(), "ok".to_owned())]
+    );
+    let (_, page) = get(&app, &chief, "/news").await;
+    assert!(page.contains(title) && page.contains("Cảnh báo"), "{page}");
+    assert!(residents_news(&app).await.contains(title));
+    let (id,): (i64,) = sqlx::query_as("select id from news where title = $1")
+        .bind(title)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+
+    let edited = "Cảnh giác lừa đảo bán vé máy bay giá rẻ";
+    assert_eq!(
+        get(&app, &chief, &format!("/news/{id}")).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(&app, &chief, &format!("/news/{id}"), &form(&csrf, edited)).await,
+        StatusCode::SEE_OTHER
+    );
+    let seen = residents_news(&app).await;
+    assert!(seen.contains(edited) && !seen.contains(title), "{seen}");
+    assert_eq!(
+        audit_rows(&app, "news_edit").await,
+        vec![("truong".to_owned(), "ok".to_owned())]
+    );
+
+    let expire = [("csrf", csrf.as_str())];
+    assert_eq!(
+        post(
+            &app,
+            &chief,
+            &format!("/news/{id}/expire"),
+            &[("csrf", "0000")]
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(&app, &chief, &format!("/news/{id}/expire"), &expire).await,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!residents_news(&app).await.contains(edited));
+    assert_eq!(
+        audit_rows(&app, "news_expire").await,
+        vec![("truong".to_owned(), "ok".to_owned())]
+    );
+    let (_, page) = get(&app, &chief, "/news").await;
+    assert!(page.contains(edited) && page.contains("Đã gỡ"), "{page}");
+    // A withdrawn item stays withdrawn.
+    assert_eq!(
+        post(&app, &chief, &format!("/news/{id}/expire"), &expire).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        post(&app, &chief, &format!("/news/{id}"), &form(&csrf, title)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(audit_rows(&app, "news_expire").await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_chief_reveals_a_reporter_with_a_reason_shown_once() {
+    let app = station().await;
+    let code = report(
+        &app,
+        RESIDENT,
+        &format!(
+            "Tối qua xe máy của tôi bị trộm trước nhà số 5 hẻm 20 khu phố 3, gọi tôi số {PHONE}"
+        ),
+    )
+    .await;
+    let chief = login(&app, CHIEF).await;
+    let case = format!("/cases/{code}");
+    let (_, page) = get(&app, &chief, &case).await;
+    assert!(
+        page.contains(&format!("action=\"{case}/reveal\"")),
+        "{page}"
+    );
+    let csrf = csrf_in(&page);
+    let reveal = format!("{case}/reveal");
+
+    // No reason, no token: refused, nothing revealed or audited.
+    for form in [
+        vec![("csrf", csrf.as_str())],
+        vec![("csrf", csrf.as_str()), ("reason", "   ")],
+        vec![("reason", "Xác minh đơn tố giác")],
+    ] {
+        let (status, _, page) = post_page(&app, &chief, &reveal, &form).await;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::FORBIDDEN,
+            "{status}"
+        );
+        assert!(!page.contains(RESIDENT), "{page}");
+    }
+    assert!(audit_rows(&app, "reveal").await.is_empty());
+
+    let reason = "Xác minh đơn tố giác theo yêu cầu của Viện kiểm sát";
+    let (status, headers, page) = post_page(
+        &app,
+        &chief,
+        &reveal,
+        &[("csrf", &csrf), ("reason", reason)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(RESIDENT) && page.contains(reason), "{page}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(headers.get(header::SET_COOKIE).is_none(), "{headers:?}");
+    assert!(headers.get(header::LOCATION).is_none(), "{headers:?}");
+    // The same audit row as `/reveal` in Zalo, the reason sealed in it.
+    assert_eq!(
+        audit_rows(&app, "reveal").await,
+        vec![("truong".to_owned(), "ok".to_owned())]
+    );
+    let (target,): (String,) =
+        sqlx::query_as("select target from audit_log where action = 'reveal'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(target, code);
+
+    // Nowhere else: the case page shows that it was revealed and why, not who.
+    let (_, page) = get(&app, &chief, &case).await;
+    assert!(page.contains("danh tính được xem bởi truong"), "{page}");
+    for path in [
+        "/",
+        case.as_str(),
+        "/stats",
+        "/news",
+        "/procedures",
+        "/dead-letters",
+        "/officers",
+        "/audit",
+    ] {
+        let (status, page) = get(&app, &chief, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            !page.contains(RESIDENT) && !page.contains(PHONE),
+            "identity leaked on {path}: {page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_chief_sees_the_procedures_and_the_dead_letters_without_their_contents() {
+    let app = station().await;
+    let secret = "Cho tôi hỏi giờ làm việc của công an phường";
+    say(&app, RESIDENT, ResidentInput::text(secret), 1).await;
+    settled(&app).await;
+    // The resident's last event, and the last message to them, given up on.
+    sqlx::query(
+        "update inbox set status = 'failed', attempts = 5, last_error = 'poisoned for the test'
+         where id = (select max(id) from inbox)",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "update outbox set status = 'failed', attempts = 3, last_error_code = '-213',
+         last_error = 'user has not followed the OA' where id = (select max(id) from outbox)",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let chief = login(&app, CHIEF).await;
+    let (status, page) = get(&app, &chief, "/dead-letters").await;
+    assert_eq!(status, StatusCode::OK);
+    for shown in [
+        "user_send_text",
+        "poisoned for the test",
+        "-213",
+        "has not followed",
+    ] {
+        assert!(page.contains(shown), "{shown}: {page}");
+    }
+    assert!(
+        !page.contains("giờ làm việc") && !page.contains(RESIDENT),
+        "{page}"
+    );
+
+    let (status, page) = get(&app, &chief, "/procedures").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Căn cứ pháp lý") && page.contains("Kiểm tra lần cuối"),
+        "{page}"
+    );
+    assert!(page.contains("Luật Cư trú"), "{page}");
 }

@@ -1293,6 +1293,52 @@ async fn news_contract(store: &Store) {
         "no more past a full last page"
     );
     assert!(page(10, 2).await.0.is_empty());
+
+    // The chief edits and withdraws items: a withdrawn one stays listed for the chief, not for
+    // residents, and can be neither edited nor withdrawn again.
+    let mut tx = store.begin().await.unwrap();
+    assert!(store
+        .edit_news(
+            &mut tx,
+            ids[3],
+            NewsKind::News,
+            "Trộm xe: đã bắt",
+            "Đã bắt.",
+            at(20)
+        )
+        .await
+        .unwrap());
+    assert!(store.expire_news(&mut tx, ids[1], at(30)).await.unwrap());
+    assert!(!store.expire_news(&mut tx, ids[1], at(31)).await.unwrap());
+    assert!(!store
+        .edit_news(&mut tx, ids[1], NewsKind::News, "x", "y", at(32))
+        .await
+        .unwrap());
+    assert!(!store.expire_news(&mut tx, 999_999, at(33)).await.unwrap());
+    let records = store.news_records(&mut tx, 10).await.unwrap();
+    let edited = store.news_record(&mut tx, ids[3]).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(records.len(), 5);
+    assert_eq!(
+        (edited.kind, edited.title.as_str(), edited.body.as_str()),
+        (NewsKind::News, "Trộm xe: đã bắt", "Đã bắt.")
+    );
+    assert_eq!((edited.updated_at, edited.expired_at), (Some(at(20)), None));
+    let gone = records.iter().find(|r| r.id == ids[1]).unwrap();
+    assert_eq!(gone.expired_at, Some(at(30)));
+    let (first, more) = page(0, 5).await;
+    assert_eq!(
+        (titles(&first), more),
+        (
+            vec![
+                "Trộm xe: đã bắt".to_owned(),
+                "Ngày hội toàn dân bảo vệ an ninh Tổ quốc".to_owned(),
+                "Họp tổ dân phố".to_owned(),
+                "Lịch tiếp công dân".to_owned()
+            ],
+            false
+        )
+    );
 }
 
 /// Dialogues: one sealed state per resident, replaced in place, ended, and kept only when its
