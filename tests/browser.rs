@@ -48,6 +48,8 @@ const WAIT: Duration = Duration::from_secs(15);
 #[tokio::test]
 async fn the_chief_answers_a_resident_from_the_console_in_a_real_browser() {
     let started = Instant::now();
+    // First, so that a machine without chromedriver fails at once, saying what to install.
+    let driver = Chromedriver::start();
     // The console on a port known before start-up, so that the link the bot sends
     // (`console.public_url`) is the one the browser opens, as an officer's phone would.
     let port = free_port();
@@ -74,7 +76,6 @@ async fn the_chief_answers_a_resident_from_the_console_in_a_real_browser() {
         "the link is on console.public_url: {link}"
     );
 
-    let driver = Chromedriver::start();
     let browser = driver.browser(1280, 900).await;
 
     // The link logs the chief in and lands on the board, which lists the case.
