@@ -190,7 +190,9 @@ async fn file_report(app: &TestApp, user: &str, text: &str) -> String {
         .await
         .unwrap();
     let r = replies(&app.sim, user, before + 1).await;
-    ketnoi::cases::code::find(text_of(&r[before])).expect("a case code")
+    ketnoi::cases::code::find(text_of(&r[before]))
+        .expect("a case code")
+        .to_string()
 }
 
 /// The chief sends `/web`; the link in the bot's answer.
