@@ -58,6 +58,8 @@ pub enum CommandName {
     Warn,
     /// `/alert`.
     Alert,
+    /// `/group`.
+    Group,
     /// `/reveal`.
     Reveal,
     /// `/stats`.
@@ -72,7 +74,7 @@ pub enum CommandName {
 
 impl CommandName {
     /// Every command, in the order `/help` lists them.
-    pub const ALL: [CommandName; 17] = [
+    pub const ALL: [CommandName; 18] = [
         CommandName::Help,
         CommandName::Cases,
         CommandName::Case,
@@ -85,6 +87,7 @@ impl CommandName {
         CommandName::News,
         CommandName::Warn,
         CommandName::Alert,
+        CommandName::Group,
         CommandName::Reveal,
         CommandName::Stats,
         CommandName::OnCall,
@@ -107,6 +110,7 @@ impl CommandName {
             CommandName::News => "news",
             CommandName::Warn => "warn",
             CommandName::Alert => "alert",
+            CommandName::Group => "group",
             CommandName::Reveal => "reveal",
             CommandName::Stats => "stats",
             CommandName::OnCall => "oncall",

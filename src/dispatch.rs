@@ -1,6 +1,7 @@
 //! The one place that decides who handles an event: a registered officer's message goes to the
 //! officers' console, an invited officer's one-time code registers them, a resident's follow or
-//! message goes to the resident bot, an unfollow ends the resident's dialogue, and receipts,
+//! message goes to the resident bot, a member's message in a khu phố group goes to the bot's
+//! group rules (whoever wrote it), an unfollow ends the resident's dialogue, and receipts,
 //! echoes and unknown events need no answer. The inbox worker calls [`Dispatcher::handle`]
 //! inside the event's transaction.
 
@@ -37,6 +38,10 @@ impl Dispatcher {
                 return Ok(Vec::new());
             }
             EventKind::Follow | EventKind::UserMessage => {}
+            // In a group nobody runs commands, officers included: a group is public.
+            EventKind::Group if turn.event.is_group_message() => {
+                return self.bot.group_message(turn).await
+            }
             _ => return Ok(Vec::new()),
         }
         if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {

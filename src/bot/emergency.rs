@@ -25,13 +25,24 @@ impl Bot {
         turn: &mut Turn<'_>,
         text: &str,
     ) -> sqlx::Result<Vec<Reply>> {
+        Ok(self.emergency_in(turn, text, None).await?.0)
+    }
+
+    /// [`Self::emergency`], with the khu phố it happened in when the text does not say (a
+    /// khu phố's group); also says whether any paged officer can receive the page now.
+    pub(super) async fn emergency_in(
+        &self,
+        turn: &mut Turn<'_>,
+        text: &str,
+        area_hint: Option<String>,
+    ) -> sqlx::Result<(Vec<Reply>, bool)> {
         let t = &self.texts;
         let details = Details {
             description: text.to_owned(),
             ..Details::default()
         };
         let category = infer_category(text).unwrap_or(Category::Other);
-        let area = match self.area_in(text) {
+        let area = match self.area_in(text).or(area_hint) {
             Some(area) => Some(area),
             None => self.resident_area(turn).await?,
         };
@@ -40,7 +51,8 @@ impl Bot {
             .await?;
         metrics::counter!("ketnoi_cases_created_total", "category" => category.id(), "urgent" => "true").increment(1);
         let paged = self.responders(turn, area.as_deref()).await?;
-        let answer = if self.any_reachable(turn, &paged).await? {
+        let reached = self.any_reachable(turn, &paged).await?;
+        let answer = if reached {
             &t.emergency.answer
         } else {
             tracing::warn!(
@@ -73,7 +85,7 @@ impl Bot {
             )
             .await?;
         }
-        Ok(replies)
+        Ok((replies, reached))
     }
 
     /// A message after an emergency: added to its case and forwarded at once to the same

@@ -17,6 +17,7 @@ mod addinfo;
 mod answers;
 mod area;
 mod emergency;
+mod group;
 mod honorific;
 pub mod out_of_scope;
 pub mod payload;

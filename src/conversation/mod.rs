@@ -5,6 +5,7 @@
 
 pub mod area;
 pub mod dialogue;
+pub mod groups;
 pub mod outbox;
 pub mod quote;
 pub mod roster;

@@ -38,7 +38,22 @@ impl Console {
             NewsKind::Warning => &self.texts.officer.warning_posted,
             NewsKind::News => &self.texts.officer.news_posted,
         };
-        Ok(vec![self.say(turn, posted.render(&[("title", title)]))])
+        let mut told = posted.render(&[("title", title)]);
+        // A warning goes to every khu phố's group too: the one channel that reaches members
+        // who have not written to the OA this week.
+        if kind == NewsKind::Warning {
+            let warning = format!("{} {title}\n{text}", self.texts.news.warning_label);
+            let groups = self.post_to_groups(turn, None, &warning).await?;
+            told.push('\n');
+            told.push_str(
+                &self
+                    .texts
+                    .group
+                    .groups_reached
+                    .render(&[("count", &groups.to_string())]),
+            );
+        }
+        Ok(vec![self.say(turn, told)])
     }
 
     /// Sends to the residents of a khu phố (or all) who can still be reached, and reports how
@@ -103,6 +118,7 @@ impl Console {
                 _ => unreached += 1,
             }
         }
+        let groups = self.post_to_groups(turn, name.as_deref(), &message).await?;
         let reached = replies.len().to_string();
         let unreached = unreached.to_string();
         self.audit(
@@ -111,7 +127,9 @@ impl Console {
             CommandName::Alert,
             Some(&label),
             Outcome::Ok,
-            Some(&format!("reached {reached}, unreached {unreached}")),
+            Some(&format!(
+                "reached {reached}, unreached {unreached}, groups {groups}"
+            )),
         )
         .await?;
         let summary = t.alert_sent.render(&[
@@ -119,6 +137,13 @@ impl Console {
             ("reached", &reached),
             ("unreached", &unreached),
         ]);
+        let summary = format!(
+            "{summary}\n{}",
+            self.texts
+                .group
+                .groups_reached
+                .render(&[("count", &groups.to_string())])
+        );
         replies.insert(0, self.say(turn, summary));
         Ok(replies)
     }

@@ -8,6 +8,7 @@
 mod admin;
 pub mod command;
 mod content;
+mod groups;
 mod handling;
 mod invite;
 pub mod sla;
@@ -156,6 +157,7 @@ impl Console {
                     .await
             }
             Command::Alert { area, text } => self.alert(turn, officer, &area, &text).await,
+            Command::Group(action) => self.group(turn, officer, action).await,
             Command::Reveal { code, reason } => self.reveal(turn, officer, &code, &reason).await,
             Command::Stats { days } => self.stats(turn, officer, days).await,
             Command::OnCall(action) => self.on_call(turn, officer, action).await,

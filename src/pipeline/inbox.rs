@@ -238,8 +238,10 @@ impl InboxWorker {
         if counts_as_interaction(event) {
             let at = event.timestamp_ms().map_or(now, Timestamp::from_millis);
             let sealed_id = self.vault.seal(user_id.as_str().as_bytes());
+            // A message in a group cannot be quoted in a 1:1 answer later.
+            let quotable = event.msg_id().filter(|_| !event.is_group_message());
             self.store
-                .touch_resident(tx, &user_key, &sealed_id, event.msg_id(), at)
+                .touch_resident(tx, &user_key, &sealed_id, quotable, at)
                 .await?;
             let released = self.store.unpark(tx, &user_key, now).await?;
             if released > 0 {
@@ -289,6 +291,8 @@ fn counts_as_interaction(event: &ZaloEvent) -> bool {
             true
         }
         EventKind::Reaction => event.event_name.starts_with("user_"),
+        // Writing in an OA's group opens the member's window too (docs/PLATFORM.md §7).
+        EventKind::Group => event.is_group_message(),
         _ => false,
     }
 }

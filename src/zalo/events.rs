@@ -306,6 +306,8 @@ impl ZaloEvent {
             EventKind::Reaction if self.event_name.starts_with("user_") => self.sender.as_ref(),
             EventKind::Reaction => self.recipient.as_ref(),
             EventKind::ChatNow | EventKind::Management => return self.user_id.as_deref(),
+            // A member writing in a group: the member (the recipient is the group).
+            EventKind::Group if self.is_group_message() => self.sender.as_ref(),
             _ => None,
         };
         party.map(|p| p.id.as_str())
@@ -367,6 +369,23 @@ impl ZaloEvent {
             subject.push_str(&tag.user_ids.join(","));
         }
         subject
+    }
+
+    /// Whether this is a member's message in a group (`user_send_group_*`).
+    pub fn is_group_message(&self) -> bool {
+        self.event_name.starts_with("user_send_group_")
+    }
+
+    /// The group a group event is about: `group_id`, or for a member's message its
+    /// `recipient.id` (docs/PLATFORM.md §2.5).
+    pub fn group(&self) -> Option<&str> {
+        if let Some(id) = &self.group_id {
+            return Some(id);
+        }
+        if self.kind() == EventKind::Group {
+            return self.recipient.as_ref().map(|p| p.id.as_str());
+        }
+        None
     }
 
     /// The message text, if any.

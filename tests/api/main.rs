@@ -14,6 +14,7 @@ mod disk_full;
 mod emergency;
 mod exactly_once;
 mod faults;
+mod groups;
 mod helpers;
 mod multi_instance;
 mod officers;

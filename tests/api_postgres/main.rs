@@ -34,6 +34,8 @@ mod conversation;
 mod emergency;
 #[path = "../api/faults.rs"]
 mod faults;
+#[path = "../api/groups.rs"]
+mod groups;
 // Some helpers serve only the tests left out of this target.
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]

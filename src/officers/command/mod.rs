@@ -55,6 +55,7 @@
 //! otherwise known names in a row (`Khu phố 2 Khu phố 5`), an unknown word on its own.
 
 mod cases;
+mod groups;
 mod publishing;
 mod roster;
 mod status;
@@ -63,6 +64,7 @@ mod tests;
 mod words;
 
 pub use cases::CaseFilter;
+pub use groups::GroupAction;
 pub use roster::{OfficerAction, OnCallAction};
 
 pub use crate::access::{CommandName, Role};
@@ -115,6 +117,8 @@ pub enum Command {
     Warn { title: String, text: String },
     /// Broadcast to one khu phố or `all`.
     Alert { area: String, text: String },
+    /// The khu phố Zalo groups.
+    Group(GroupAction),
     /// Reveal a reporter's identity (chief, with a reason).
     Reveal { code: CaseCode, reason: String },
     /// Statistics over the last `days` days.
@@ -153,6 +157,7 @@ impl Command {
             Command::News { .. } => CommandName::News,
             Command::Warn { .. } => CommandName::Warn,
             Command::Alert { .. } => CommandName::Alert,
+            Command::Group(_) => CommandName::Group,
             Command::Reveal { .. } => CommandName::Reveal,
             Command::Stats { .. } => CommandName::Stats,
             Command::OnCall(_) => CommandName::OnCall,
@@ -166,6 +171,7 @@ impl Command {
     pub fn required_role(&self) -> Role {
         match self {
             Command::OnCall(OnCallAction::Set(_)) => Role::Chief,
+            Command::Group(GroupAction::Link { .. }) => Role::Chief,
             _ => self.name().spec().role,
         }
     }
@@ -275,6 +281,13 @@ const SPECS: &[Spec] = &[
         aliases: &["thongbao", "bao"],
         usage: "Cú pháp: /alert <khu phố|all> <nội dung>",
         about: "gửi thông báo tới một khu phố hoặc tất cả",
+        role: Role::Officer,
+    },
+    Spec {
+        name: CommandName::Group,
+        aliases: &["nhom"],
+        usage: "Cú pháp: /group | /group say <khu phố> <nội dung> | /group link <khu phố> <group_id> [đường dẫn]",
+        about: "nhóm Zalo khu phố: xem, gửi vào nhóm (Trưởng Công an phường nối nhóm bằng /group link)",
         role: Role::Officer,
     },
     Spec {
@@ -427,6 +440,7 @@ pub fn parse_in(text: &str, areas: &[AreaSettings]) -> Result<Command, ParseErro
             Ok(Command::Warn { title, text })
         }
         CommandName::Alert => publishing::parse_alert(rest, areas),
+        CommandName::Group => groups::parse_group(rest, areas),
         CommandName::Stats => cases::parse_stats(rest),
         CommandName::OnCall => roster::parse_oncall(rest),
         CommandName::Officer => roster::parse_officer(rest, areas),

@@ -921,7 +921,7 @@ fn help_lists_chief_commands_only_for_the_chief() {
     let chief = help(true);
     for cmd in [
         "/help", "/cases", "/case ", "/claim", "/status", "/note", "/reply", "/news", "/warn",
-        "/alert", "/stats", "/oncall", "/update", "/web",
+        "/alert", "/stats", "/oncall", "/update", "/web", "/group",
     ] {
         assert!(officer.contains(cmd), "{cmd}");
         assert!(chief.contains(cmd), "{cmd}");
@@ -937,6 +937,50 @@ fn help_lists_chief_commands_only_for_the_chief() {
     }
     assert!(chief.contains("/danhtinh") && chief.contains("/canbo") && chief.contains("/giao"));
     // One line per command, plus a heading (and the chief's heading and oncall set line).
-    assert_eq!(officer.lines().count(), 1 + 14);
-    assert_eq!(chief.lines().count(), 1 + 14 + 1 + 1 + 3);
+    assert_eq!(officer.lines().count(), 1 + 15);
+    assert_eq!(chief.lines().count(), 1 + 15 + 1 + 1 + 3);
+}
+
+#[test]
+fn group_commands() {
+    // Khu phố as typed (no station areas here); the console maps them to the configured names.
+    use super::groups::GroupAction;
+    assert_eq!(ok("/group"), Command::Group(GroupAction::List));
+    assert_eq!(ok("/nhom"), Command::Group(GroupAction::List));
+    assert_eq!(
+        ok("/group link Khu phố 2 1234567890123456789"),
+        Command::Group(GroupAction::Link {
+            area: "Khu phố 2".into(),
+            group_id: "1234567890123456789".into(),
+            join_link: None,
+        })
+    );
+    assert_eq!(
+        ok("/nhom noi kp3 77 https://zalo.me/g/abc"),
+        Command::Group(GroupAction::Link {
+            area: "kp3".into(),
+            group_id: "77".into(),
+            join_link: Some("https://zalo.me/g/abc".into()),
+        })
+    );
+    assert_eq!(
+        ok("/group say khu pho 1 Họp tổ dân phố lúc 19h"),
+        Command::Group(GroupAction::Say {
+            area: "khu pho 1".into(),
+            text: "Họp tổ dân phố lúc 19h".into(),
+        })
+    );
+    assert_eq!(ok("/group link kp1 7").required_role(), Role::Chief);
+    assert_eq!(ok("/group say kp1 x").required_role(), Role::Officer);
+    assert_eq!(ok("/group").required_role(), Role::Officer);
+    for bad in [
+        "/group link kp1",
+        "/group link kp1 12-34",
+        "/group link kp1 77 http://evil",
+        "/group link kp1 77 https://zalo.me/g/a extra",
+        "/group say kp1",
+        "/group frobnicate",
+    ] {
+        assert_eq!(usage_of(bad), "group", "{bad}");
+    }
 }

@@ -1,0 +1,251 @@
+//! Khu phố Zalo groups (issue 12, part 1), through the webhook and the simulator's GMF
+//! groups: the chief links a group, alerts and warnings reach it as well as the residents, an
+//! officer posts in their own khu phố's group only, and in a group the bot never repeats a tip
+//! — a member who mentions the OA with a report gets one line inviting a private message, an
+//! emergency gets the numbers to call in the group and a page to the officers, and chatter
+//! gets nothing. In sandbox mode user 9001 is the chief and on call.
+
+use zalo_sim::{ResidentInput, SentMessage};
+
+use crate::helpers::*;
+
+const CHIEF: &str = "9001";
+const AN: &str = "8400002";
+const RESIDENT: &str = "7300001";
+const MEMBER: &str = "7300009";
+
+fn text(t: &str) -> ResidentInput {
+    ResidentInput::text(t)
+}
+
+/// The sandbox station, officer An covering Khu phố 1, a resident of Khu phố 2, and a group for
+/// each of Khu phố 1 and 2 linked by the chief; returns the two group ids.
+async fn station() -> (TestApp, String, String) {
+    let app = spawn_app().await;
+    say(&app, CHIEF, ResidentInput::follow(), 1).await;
+    say(
+        &app,
+        CHIEF,
+        text(&format!("/officer add {AN} an officer Thượng úy An")),
+        1,
+    )
+    .await;
+    say(&app, CHIEF, text("/officer area an Khu phố 1"), 1).await;
+    say(&app, AN, ResidentInput::follow(), 1).await;
+    say(&app, RESIDENT, ResidentInput::follow(), 2).await;
+    let r = say(&app, RESIDENT, text("khu pho 2"), 1).await;
+    assert!(text_of(&r[0]).contains("Khu phố 2"), "{}", text_of(&r[0]));
+
+    let kp1 = app.sim.create_group("An ninh trật tự Khu phố 1", &[AN]);
+    let kp2 = app.sim.create_group("An ninh trật tự Khu phố 2", &[CHIEF]);
+    let r = say(
+        &app,
+        CHIEF,
+        text(&format!("/group link Khu phố 1 {kp1}")),
+        1,
+    )
+    .await;
+    assert_eq!(
+        text_of(&r[0]),
+        format!("Đã nối Khu phố 1 với nhóm Zalo {kp1}.")
+    );
+    let link = "https://zalo.me/g/kp2abcdefg";
+    let r = say(&app, CHIEF, text(&format!("/nhom noi kp2 {kp2} {link}")), 1).await;
+    assert_eq!(
+        text_of(&r[0]),
+        format!("Đã nối Khu phố 2 với nhóm Zalo {kp2}.")
+    );
+    (app, kp1, kp2)
+}
+
+fn texts(messages: &[SentMessage]) -> Vec<&str> {
+    messages.iter().map(text_of).collect()
+}
+
+/// A member writes in a group; waits until everything it caused has gone out.
+async fn in_group(app: &TestApp, group: &str, member: &str, said: &str, mention: bool) {
+    let outcome = app
+        .sim
+        .send_in_group(group, member, said, mention)
+        .await
+        .expect("simulator sends");
+    assert_eq!(outcome.webhook_status, 200);
+    settled(app).await;
+}
+
+#[tokio::test]
+async fn an_alert_reaches_the_khu_phos_group_and_its_residents_and_the_officer_is_told_both() {
+    let (app, kp1, kp2) = station().await;
+    let r = say(&app, CHIEF, text("/group"), 1).await;
+    let list = text_of(&r[0]);
+    assert!(list.contains(&format!("Khu phố 1: {kp1}")), "{list}");
+    assert!(list.contains("https://zalo.me/g/kp2abcdefg"), "{list}");
+    assert!(list.contains("Khu phố 3: chưa có nhóm"), "{list}");
+
+    let before = app.sim.sent_messages(RESIDENT).len();
+    let r = say(
+        &app,
+        CHIEF,
+        text("/alert Khu phố 2 Cúp nước từ 8h đến 11h sáng mai"),
+        1,
+    )
+    .await;
+    let summary = text_of(&r[0]);
+    show(
+        CHIEF,
+        "/alert Khu phố 2 Cúp nước từ 8h đến 11h sáng mai",
+        &r,
+    );
+    assert!(summary.contains("gửi được 1 người"), "{summary}");
+    assert!(
+        summary.ends_with("Đã đăng vào 1 nhóm Zalo khu phố."),
+        "{summary}"
+    );
+    let posted = app.sim.group_messages(&kp2);
+    assert_eq!(posted.len(), 1);
+    assert!(text_of(&posted[0]).contains("Cúp nước từ 8h đến 11h sáng mai"));
+    assert!(text_of(&posted[0]).contains("Khu phố 2"));
+    assert!(
+        app.sim.group_messages(&kp1).is_empty(),
+        "only Khu phố 2's group"
+    );
+    let resident = app.sim.sent_messages(RESIDENT);
+    assert_eq!(resident.len(), before + 1);
+    assert!(text_of(&resident[before]).contains("Cúp nước"));
+
+    // A warning goes to every group.
+    let r = say(
+        &app,
+        CHIEF,
+        text("/warn Lừa đảo | Giả danh công an gọi điện đòi tiền"),
+        1,
+    )
+    .await;
+    assert!(
+        text_of(&r[0]).ends_with("Đã đăng vào 2 nhóm Zalo khu phố."),
+        "{}",
+        text_of(&r[0])
+    );
+    for group in [&kp1, &kp2] {
+        let last = app.sim.group_messages(group).pop().expect("a warning");
+        assert!(
+            text_of(&last).contains("Giả danh công an"),
+            "{}",
+            text_of(&last)
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_officer_posts_in_their_own_khu_phos_group_signed_and_mentioning_nobody() {
+    let (app, kp1, kp2) = station().await;
+    let r = say(&app, AN, text("/group say kp2 Họp tổ dân phố tối nay"), 1).await;
+    assert!(
+        text_of(&r[0]).starts_with("Chỉ cán bộ phụ trách Khu phố 2"),
+        "{}",
+        text_of(&r[0])
+    );
+    assert!(app.sim.group_messages(&kp2).is_empty());
+    let r = say(
+        &app,
+        AN,
+        text("/group say Khu phố 1 Họp lúc 19h, nhắn [@123] nhé"),
+        1,
+    )
+    .await;
+    assert_eq!(text_of(&r[0]), "Đã gửi vào nhóm Zalo Khu phố 1.");
+    let posted = app.sim.group_messages(&kp1);
+    assert_eq!(
+        texts(&posted),
+        ["[Công an phường] Họp lúc 19h, nhắn [ @123] nhé"]
+    );
+    // Linking is the chief's.
+    let r = say(&app, AN, text(&format!("/group link kp1 {kp2}")), 1).await;
+    assert!(
+        text_of(&r[0]).contains("chỉ dành cho Trưởng"),
+        "{}",
+        text_of(&r[0])
+    );
+    let refused: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'group' and outcome = 'refused'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(refused, 2);
+}
+
+#[tokio::test]
+async fn a_tip_in_a_group_is_answered_there_only_with_an_invitation_and_never_repeated() {
+    let (app, _kp1, kp2) = station().await;
+    let tip = "Có nhóm thanh niên hay tụ tập chích hút ở cuối hẻm 12, nhà số 40";
+    let chief_before = app.sim.sent_messages(CHIEF).len();
+    in_group(&app, &kp2, MEMBER, tip, true).await;
+    let posted = app.sim.group_messages(&kp2);
+    println!("> {MEMBER} in the group: [@OA] {tip}");
+    for m in &posted {
+        println!("< in the group: {}", text_of(m));
+    }
+    assert_eq!(posted.len(), 1, "one line: {:?}", texts(&posted));
+    let line = text_of(&posted[0]);
+    assert!(
+        line.contains("nhắn tin riêng") && line.contains("bí mật"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("hẻm 12") && !line.contains("chích hút"),
+        "{line}"
+    );
+    // Nothing else: no private answer, no case, no page.
+    assert!(app.sim.sent_messages(MEMBER).is_empty());
+    assert_eq!(app.sim.sent_messages(CHIEF).len(), chief_before);
+    let cases: i64 = sqlx::query_scalar("select count(*) from cases")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(cases, 0);
+
+    // Without the mention, and plain chatter with it: no answer at all.
+    in_group(&app, &kp2, MEMBER, "Có trộm xe ở hẻm 5 đó bà con", false).await;
+    in_group(&app, &kp2, MEMBER, "Chúc cả nhà buổi tối vui vẻ", true).await;
+    assert_eq!(app.sim.group_messages(&kp2).len(), 1);
+    assert!(app.sim.sent_messages(MEMBER).is_empty());
+}
+
+#[tokio::test]
+async fn an_emergency_in_a_group_gets_the_numbers_there_and_pages_the_officers() {
+    let (app, kp1, _kp2) = station().await;
+    let chief_before = app.sim.sent_messages(CHIEF).len();
+    let an_before = app.sim.sent_messages(AN).len();
+    let cry = "Cứu với, có cướp cầm dao đang đánh người ở đầu hẻm 3";
+    in_group(&app, &kp1, MEMBER, cry, false).await;
+    let posted = app.sim.group_messages(&kp1);
+    assert_eq!(posted.len(), 1, "{:?}", texts(&posted));
+    let line = text_of(&posted[0]);
+    assert!(
+        line.contains("113") && line.contains("Cán bộ khu vực đã được báo"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("PA-"),
+        "no case is discussed in a group: {line}"
+    );
+    // The on-call chief and Khu phố 1's officer are paged with the words and the case.
+    let chief = app.sim.sent_messages(CHIEF);
+    let an = app.sim.sent_messages(AN);
+    assert!(chief[chief_before..]
+        .iter()
+        .any(|m| text_of(m).contains("cầm dao")));
+    assert!(an[an_before..]
+        .iter()
+        .any(|m| text_of(m).contains("cầm dao")));
+    // The member hears back privately, with the case's code, not quoting the group.
+    let private = app.sim.sent_messages(MEMBER);
+    assert_eq!(private.len(), 1);
+    assert!(
+        text_of(&private[0]).contains("PA-"),
+        "{}",
+        text_of(&private[0])
+    );
+    assert!(private[0].body["message"].get("quote_message_id").is_none());
+}
