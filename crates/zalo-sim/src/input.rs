@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 /// What a resident does. Exactly one of `text`, `image_url` (with optional `text` caption),
-/// `location`, `event` ("follow" | "unfollow"), `file_url` (with optional `name`), `sticker`;
+/// `location` (with optional `name`, the place's name), `event` ("follow" | "unfollow" |
+/// "chatnow" | "chatnow_follower"), `file_url` (with optional `name`), `sticker`;
 /// or `redeliver: true` to have the previous event delivered again.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +48,26 @@ impl ResidentInput {
                 latitude,
                 longitude,
             }),
+            ..Self::default()
+        }
+    }
+    /// A location shared with the place's name, as Zalo sends a named pin.
+    pub fn named_location(latitude: f64, longitude: f64, name: impl Into<String>) -> Self {
+        ResidentInput {
+            name: Some(name.into()),
+            ..Self::location(latitude, longitude)
+        }
+    }
+    /// "Nhắn tin" on the OA profile: `user_click_chatnow` with a flat `user_id`, or with
+    /// `follower.id` when `follower_shape`.
+    pub fn chat_now(follower_shape: bool) -> Self {
+        let event = if follower_shape {
+            "chatnow_follower"
+        } else {
+            "chatnow"
+        };
+        ResidentInput {
+            event: Some(event.to_owned()),
             ..Self::default()
         }
     }

@@ -89,7 +89,7 @@ fn handle_cs(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
         }
     };
 
-    let message_id = state.next_id();
+    let message_id = state.next_msg_id();
     state
         .messages
         .entry(user_id.clone())
