@@ -1,6 +1,6 @@
 //! The one place that decides who handles an event: a registered officer's message goes to the
 //! officers' console, an invited officer's one-time code registers them, a resident's follow or
-//! message goes to the resident bot, an unfollow ends the resident's dialogue, and receipts,
+//! message or chat-now tap goes to the resident bot, an unfollow ends the resident's dialogue, and receipts,
 //! echoes and unknown events need no answer. The inbox worker calls [`Dispatcher::handle`]
 //! inside the event's transaction.
 
@@ -36,7 +36,8 @@ impl Dispatcher {
                 turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
                 return Ok(Vec::new());
             }
-            EventKind::Follow | EventKind::UserMessage => {}
+            // "Nhắn tin" on the OA profile opens the reply window: answered like a follow.
+            EventKind::Follow | EventKind::ChatNow | EventKind::UserMessage => {}
             _ => return Ok(Vec::new()),
         }
         if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {

@@ -18,6 +18,7 @@ mod helpers;
 mod multi_instance;
 mod officers;
 mod pg_restart;
+mod platform;
 mod poison;
 mod process_kill;
 mod resident;

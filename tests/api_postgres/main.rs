@@ -40,6 +40,8 @@ mod faults;
 mod helpers;
 #[path = "../api/officers.rs"]
 mod officers;
+#[path = "../api/platform.rs"]
+mod platform;
 #[path = "../api/resident.rs"]
 mod resident;
 #[path = "../api/typed.rs"]

@@ -23,6 +23,8 @@ pub struct MenuTexts {
     pub flood_notice: Text,
     pub media_outside_report: Text,
     pub location_outside_report: Text,
+    pub location_named: Template<name::Place>,
+    pub report_here: Label,
 }
 
 /// `[clarify]` — the question asked when the classifier is unsure, with its choices.
