@@ -1,6 +1,6 @@
 //! The one place that decides who handles an event: a registered officer's message goes to the
 //! officers' console, an invited officer's one-time code registers them, a resident's follow or
-//! message or chat-now tap goes to the resident bot, an unfollow ends the resident's dialogue, and receipts,
+//! message or chat-now tap goes to the resident bot, an unfollow ends the resident's dialogue, a withdrawal erases the resident's identity, and receipts,
 //! echoes and unknown events need no answer. The inbox worker calls [`Dispatcher::handle`]
 //! inside the event's transaction.
 
@@ -34,6 +34,17 @@ impl Dispatcher {
         match kind {
             EventKind::Unfollow => {
                 turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+                return Ok(Vec::new());
+            }
+            // A data-subject request (docs/PLATFORM.md §2.2): their identity goes at once, and
+            // nothing is sent — there is no one left to address.
+            EventKind::Management if turn.event.event_name == "user_withdraw" => {
+                let erased = turn.store.erase_resident(turn.tx, turn.user_key).await?;
+                tracing::info!(
+                    cases = erased.cases,
+                    messages = erased.messages,
+                    "resident withdrew: identity erased, cases kept under the pseudonym"
+                );
                 return Ok(Vec::new());
             }
             // "Nhắn tin" on the OA profile opens the reply window: answered like a follow.

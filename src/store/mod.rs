@@ -9,6 +9,7 @@ mod columns;
 mod console;
 mod dialogues;
 mod durability;
+mod erasure;
 mod inbox;
 mod ingest;
 mod invites;
@@ -20,6 +21,7 @@ mod residents;
 mod tokens;
 
 pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
+pub use erasure::Erased;
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};
 pub use invites::InviteRow;

@@ -20,6 +20,7 @@ mod officers;
 mod pg_restart;
 mod platform;
 mod poison;
+mod privacy;
 mod process_kill;
 mod resident;
 mod sandbox;

@@ -42,6 +42,8 @@ mod helpers;
 mod officers;
 #[path = "../api/platform.rs"]
 mod platform;
+#[path = "../api/privacy.rs"]
+mod privacy;
 #[path = "../api/resident.rs"]
 mod resident;
 #[path = "../api/typed.rs"]
