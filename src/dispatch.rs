@@ -49,6 +49,10 @@ impl Dispatcher {
             }
             // "Nhắn tin" on the OA profile opens the reply window: answered like a follow.
             EventKind::Follow | EventKind::ChatNow | EventKind::UserMessage => {}
+            // A visitor not logged in to Zalo: plain answers, never a report or a command.
+            EventKind::Anonymous if turn.event.event_name.starts_with("anonymous_send_") => {
+                return self.bot.anonymous(turn).await;
+            }
             _ => return Ok(Vec::new()),
         }
         if let Some(officer) = turn.store.officer(turn.tx, turn.user_key).await? {

@@ -14,6 +14,7 @@
 //! 6. the classified intent, or a clarifying question when the classifier is unsure.
 
 mod addinfo;
+mod anonymous;
 mod answers;
 mod area;
 mod emergency;

@@ -307,6 +307,11 @@ impl ZaloEvent {
             EventKind::Reaction => self.recipient.as_ref(),
             // Chat-now: community handlers read a flat `user_id` (T1) or `follower.id`;
             // withdrawal: `user_id` (T1), some tooling `sender.id`. Either is taken.
+            // An anonymous visitor's id; the OA's echo to them names them as recipient.
+            EventKind::Anonymous if self.event_name.starts_with("anonymous_") => {
+                self.sender.as_ref()
+            }
+            EventKind::Anonymous => self.recipient.as_ref(),
             EventKind::ChatNow => {
                 return self
                     .user_id

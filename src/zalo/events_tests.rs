@@ -158,3 +158,15 @@ fn chat_now_names_the_user_in_either_shape() {
         assert_eq!(event.user_id(), Some("3"), "{name}");
     }
 }
+
+#[test]
+fn an_anonymous_visitor_is_the_sender_with_a_conversation() {
+    let event = real("anonymous_send_text.probe.json");
+    assert_eq!(event.kind(), EventKind::Anonymous);
+    assert_eq!(event.user_id(), Some("3"));
+    let conversation = event
+        .message
+        .as_ref()
+        .and_then(|m| m.conversation_id.as_deref());
+    assert_eq!(conversation, Some("c1"));
+}

@@ -172,3 +172,66 @@ async fn chat_now_in_either_shape_gets_the_welcome() {
         assert!(payloads_of(&r[0]).contains(&"#menu:report".to_owned()));
     }
 }
+
+#[tokio::test]
+async fn an_anonymous_visitor_gets_plain_answers_through_the_anonymous_endpoint() {
+    let app = spawn_app().await;
+    let visitor = "anon-8800001";
+    let r = say(
+        &app,
+        visitor,
+        ResidentInput::anonymous_text("xin chào", "conv-1"),
+        1,
+    )
+    .await;
+    show("khách ẩn danh", "xin chào", &r);
+    let recipient = &r[0].body["recipient"];
+    assert_eq!(recipient["anonymous_id"], visitor);
+    assert_eq!(recipient["conversation_id"], "conv-1");
+    assert!(
+        text_of(&r[0]).contains("đăng nhập Zalo"),
+        "{}",
+        text_of(&r[0])
+    );
+    assert!(buttons_of(&r[0]).is_empty(), "no buttons for a visitor");
+
+    let said = "cho hỏi làm căn cước cho con cần giấy tờ gì";
+    let r = say(
+        &app,
+        visitor,
+        ResidentInput::anonymous_text(said, "conv-1"),
+        1,
+    )
+    .await;
+    show("khách ẩn danh", said, &r);
+    assert!(
+        !text_of(&r[0]).contains("đăng nhập Zalo"),
+        "{}",
+        text_of(&r[0])
+    );
+    assert!(
+        text_of(&r[0]).to_lowercase().contains("căn cước"),
+        "{}",
+        text_of(&r[0])
+    );
+
+    let said = "cứu với có người cầm dao đang đánh nhau trước nhà";
+    let r = say(
+        &app,
+        visitor,
+        ResidentInput::anonymous_text(said, "conv-1"),
+        1,
+    )
+    .await;
+    show("khách ẩn danh", said, &r);
+    assert!(text_of(&r[0]).contains("113"), "{}", text_of(&r[0]));
+
+    // Nothing is opened or kept for a visitor: no case, no resident, no dialogue.
+    assert_eq!(case_count(&app).await, 0);
+    let (residents, dialogues): (i64, i64) =
+        sqlx::query_as("select (select count(*) from residents), (select count(*) from dialogues)")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!((residents, dialogues), (0, 0));
+}

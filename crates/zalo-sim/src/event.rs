@@ -28,6 +28,11 @@ pub(crate) enum Kind {
     Sticker(String),
     Follow,
     Unfollow,
+    /// `anonymous_send_text` of a visitor not logged in to Zalo.
+    AnonymousText {
+        text: String,
+        conversation_id: String,
+    },
     /// `user_click_chatnow`, flat `user_id` or `follower.id`.
     ChatNow {
         follower_shape: bool,
@@ -72,7 +77,16 @@ impl Kind {
                 caption,
             });
         }
+        if input.conversation_id.is_some() && input.text.is_none() {
+            return Err("conversation_id is only allowed with text".to_owned());
+        }
         if let Some(text) = &input.text {
+            if let Some(conversation_id) = &input.conversation_id {
+                return Ok(Kind::AnonymousText {
+                    text: non_empty("text", text)?,
+                    conversation_id: non_empty("conversation_id", conversation_id)?,
+                });
+            }
             return Ok(Kind::Text(non_empty("text", text)?));
         }
         if let Some(loc) = input.location {
@@ -163,6 +177,29 @@ pub(crate) fn build_event(
                 event.push("follower", obj([("id", s(user_id))]));
             }
             return ("user_click_chatnow".to_owned(), event);
+        }
+        Kind::AnonymousText {
+            text,
+            conversation_id,
+        } => {
+            // The community handlers' shape (docs/PLATFORM.md §2.2): the §2.1 envelope with
+            // the anonymous id as sender and the conversation in the message.
+            let event = obj([
+                ("app_id", s(&cfg.app_id)),
+                ("sender", obj([("id", s(user_id))])),
+                ("recipient", obj([("id", s(&cfg.oa_id))])),
+                ("event_name", s("anonymous_send_text")),
+                (
+                    "message",
+                    obj([
+                        ("text", s(text)),
+                        ("msg_id", s(msg_id.unwrap_or_default())),
+                        ("conversation_id", s(conversation_id)),
+                    ]),
+                ),
+                ("timestamp", s(timestamp)),
+            ]);
+            return ("anonymous_send_text".to_owned(), event);
         }
         Kind::Text(text) => ("user_send_text", (Some(text.clone()), Vec::new())),
         Kind::Image { url, caption } => (

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 /// What a resident does. Exactly one of `text`, `image_url` (with optional `text` caption),
 /// `location` (with optional `name`, the place's name), `event` ("follow" | "unfollow" |
 /// "chatnow" | "chatnow_follower"), `file_url` (with optional `name`), `sticker`;
-/// or `redeliver: true` to have the previous event delivered again.
+/// or `redeliver: true` to have the previous event delivered again. `text` with
+/// `conversation_id` is an anonymous (not logged-in) visitor's `anonymous_send_text`, the
+/// user id then being the anonymous id.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResidentInput {
@@ -18,6 +20,7 @@ pub struct ResidentInput {
     pub file_url: Option<String>,
     pub name: Option<String>,
     pub sticker: Option<String>,
+    pub conversation_id: Option<String>,
     #[serde(default)]
     pub redeliver: bool,
 }
@@ -69,6 +72,13 @@ impl ResidentInput {
         ResidentInput {
             event: Some(event.to_owned()),
             ..Self::default()
+        }
+    }
+    /// An anonymous visitor's text in conversation `conversation_id`.
+    pub fn anonymous_text(text: impl Into<String>, conversation_id: impl Into<String>) -> Self {
+        ResidentInput {
+            conversation_id: Some(conversation_id.into()),
+            ..Self::text(text)
         }
     }
     pub fn follow() -> Self {

@@ -155,6 +155,10 @@ pub(crate) fn new_event(sim: &Simulator, user_id: &str, kind: Kind) -> Delivered
     let user = state.user_mut(user_id);
     match kind {
         Kind::Unfollow => user.follower = false,
+        // An anonymous visitor has no 7-day window; the conversation is what replies address.
+        Kind::AnonymousText {
+            conversation_id, ..
+        } => user.conversation_id = Some(conversation_id),
         Kind::Follow => {
             user.follower = true;
             user.last_interaction_ms = Some(now);

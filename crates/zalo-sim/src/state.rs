@@ -57,6 +57,8 @@ pub(crate) struct User {
     pub follower: bool,
     pub tags: BTreeSet<String>,
     pub last_event: Option<DeliveredEvent>,
+    /// An anonymous visitor's open conversation (`message.conversation_id`).
+    pub conversation_id: Option<String>,
 }
 
 pub(crate) struct State {

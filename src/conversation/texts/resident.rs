@@ -25,6 +25,8 @@ pub struct MenuTexts {
     pub location_outside_report: Text,
     pub location_named: Template<name::Place>,
     pub report_here: Label,
+    pub anonymous_welcome: Text,
+    pub anonymous_emergency: Text,
 }
 
 /// `[clarify]` — the question asked when the classifier is unsure, with its choices.

@@ -312,3 +312,62 @@ async fn a_resident_message_opens_the_window_and_message_id_addressing_works() {
     assert_eq!(reply["data"]["user_id"], "42");
     assert_eq!(sim.sent_messages("42").len(), 1);
 }
+
+#[tokio::test]
+async fn an_anonymous_visitor_writes_and_is_answered_through_v2() {
+    let sim = sim();
+    let (url, received) = receiver(StatusCode::OK).await;
+    sim.set_webhook_url(url);
+    let token = access_token(&sim).await;
+    let outcome = sim
+        .send_as_user(
+            "anon-77",
+            ResidentInput::anonymous_text("xin chào", "conv-1"),
+        )
+        .await;
+    assert_eq!(
+        outcome.map(|o| o.event_name).unwrap_or_default(),
+        "anonymous_send_text"
+    );
+    let got = seen(&received);
+    let event: Value = serde_json::from_slice(&got[0].1).unwrap_or(Value::Null);
+    assert_eq!(event["sender"]["id"], "anon-77");
+    assert_eq!(event["message"]["conversation_id"], "conv-1");
+    let send = |recipient: Value, message: Value| {
+        let body = json!({"recipient": recipient, "message": message}).to_string();
+        let (sim, token) = (sim.clone(), token.clone());
+        async move {
+            let headers = [
+                ("access_token", token.as_str()),
+                ("content-type", "application/json"),
+            ];
+            call(&sim, "POST", "/v2.0/oa/message", &headers, body)
+                .await
+                .1
+        }
+    };
+    let ok = send(
+        json!({"anonymous_id": "anon-77", "conversation_id": "conv-1"}),
+        json!({"text": "Dạ, Công an phường xin chào."}),
+    )
+    .await;
+    assert_eq!(ok["error"], 0, "{ok}");
+    assert_eq!(ok["data"]["conversation_id"], "conv-1");
+    assert_eq!(sim.sent_messages("anon-77").len(), 1);
+    let wrong = send(
+        json!({"anonymous_id": "anon-77", "conversation_id": "other"}),
+        json!({"text": "x"}),
+    )
+    .await;
+    assert_eq!(wrong["error"], -201);
+    let buttons = send(
+        json!({"anonymous_id": "anon-77", "conversation_id": "conv-1"}),
+        json!({"text": "x", "attachment": {"type": "template", "payload": {"buttons": [
+            {"title": "a", "type": "oa.query.hide", "payload": "#a"}]}}}),
+    )
+    .await;
+    assert_eq!(buttons["error"], -233);
+    // An ordinary v2 send is still refused.
+    let v2 = send(json!({"user_id": "anon-77"}), json!({"text": "x"})).await;
+    assert_eq!(v2["error"], -240);
+}
