@@ -49,6 +49,13 @@ impl Dispatcher {
             }
             // "Nhắn tin" on the OA profile opens the reply window: answered like a follow.
             EventKind::Follow | EventKind::ChatNow | EventKind::UserMessage => {}
+            // Contact details from Zalo's form: kept only with the resident's consent.
+            EventKind::SubmitInfo => {
+                if turn.store.officer(turn.tx, turn.user_key).await?.is_some() {
+                    return Ok(Vec::new());
+                }
+                return self.bot.submit_info(turn).await;
+            }
             // A visitor not logged in to Zalo: plain answers, never a report or a command.
             EventKind::Anonymous if turn.event.event_name.starts_with("anonymous_send_") => {
                 return self.bot.anonymous(turn).await;

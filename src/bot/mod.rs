@@ -17,6 +17,7 @@ mod addinfo;
 mod anonymous;
 mod answers;
 mod area;
+mod contact_info;
 mod emergency;
 mod honorific;
 pub mod out_of_scope;

@@ -280,3 +280,59 @@ async fn closed_cases_past_retention_keep_only_their_statistics() {
         ketnoi::store::Erased::default()
     );
 }
+
+/// `user_submit_info` in the current nested shape (tests/fixtures/real/ has both shapes).
+fn submit_info(user: &str, phone: &str) -> serde_json::Value {
+    serde_json::json!({"app_id": APP_ID, "user_id_by_app": "77", "event_name": "user_submit_info",
+        "timestamp": now_ms().to_string(), "sender": {"id": user}, "recipient": {"id": OA_ID},
+        "info": {"name": "Nguyễn Văn Bình", "phone": phone, "user_dob": "", "gender": "",
+            "full_address": {"user_city": "TP. Hồ Chí Minh", "user_ward": "Phường Mẫu",
+                "user_address": "12 Hoa Sứ"}}})
+}
+
+#[tokio::test]
+async fn contact_details_from_zalos_form_are_kept_only_with_consent() {
+    let app = spawn_app().await;
+    let (agreed, refused) = ("5840000000000000731", "5840000000000000732");
+    let text = "Tối qua khoảng 10 giờ có người lạ cạy cửa kho nhà tôi ở hẻm 9 đường Hoa Sứ lấy mất máy bơm";
+    let code = report(&app, agreed, text).await;
+    let before = app.sim.sent_messages(agreed).len();
+    assert_eq!(
+        app.post_signed(&submit_info(agreed, "0911222333"))
+            .await
+            .status(),
+        200
+    );
+    let r = replies(&app.sim, agreed, before + 1).await;
+    assert!(
+        text_of(&r[before]).contains(&code),
+        "{}",
+        text_of(&r[before])
+    );
+    assert_eq!(
+        sealed_holding(&app, "0911222333").await,
+        ["case_events.body", "inbox.body"],
+        "attached to the consenting case"
+    );
+
+    say(&app, refused, ResidentInput::text(text), 2).await;
+    say(&app, refused, ResidentInput::text("#send:anonymous"), 1).await;
+    let before = app.sim.sent_messages(refused).len();
+    assert_eq!(
+        app.post_signed(&submit_info(refused, "0944555666"))
+            .await
+            .status(),
+        200
+    );
+    let r = replies(&app.sim, refused, before + 1).await;
+    assert!(
+        text_of(&r[before]).contains("chưa lưu"),
+        "{}",
+        text_of(&r[before])
+    );
+    assert_eq!(
+        sealed_holding(&app, "0944555666").await,
+        ["inbox.body"],
+        "only the raw event, until the retention step"
+    );
+}

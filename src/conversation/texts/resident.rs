@@ -110,6 +110,8 @@ pub struct ReportTexts {
     pub created_complaint: Template<(name::Code, name::Contact)>,
     pub my_reports: Label,
     pub merged: Template<name::Code>,
+    pub contact_info_kept: Template<name::Code>,
+    pub contact_info_not_kept: Text,
 }
 
 /// `[category]` — category labels, one per [`Category`]; look up with `texts.category[c]`.
