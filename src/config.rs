@@ -307,6 +307,9 @@ pub struct OfficerSettings {
 pub struct PrivacySettings {
     /// Base64 of 32 random bytes.
     pub identity_key: SecretString,
+    /// Days a closed case keeps its reporter's identity and what they wrote; afterwards only
+    /// its statistics stay (`pipeline::retention`).
+    pub retention_days: u64,
 }
 
 /// A setting that stops start-up, named by its key.
@@ -420,6 +423,12 @@ impl Settings {
             return Err(invalid(
                 "workers.inbox_workers",
                 "worker counts must be at least 1",
+            ));
+        }
+        if self.privacy.retention_days == 0 {
+            return Err(invalid(
+                "privacy.retention_days",
+                "must be at least 1 (a closed case is kept that many days)",
             ));
         }
         if self.workers.retention_secs < self.server.max_event_age_secs {

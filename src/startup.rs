@@ -393,6 +393,12 @@ impl Application {
             workers.retention_secs,
             shutdown.clone(),
         ));
+        let retention = crate::pipeline::retention::Retention {
+            store: store.clone(),
+            period: Duration::from_secs(settings.privacy.retention_days * 86_400),
+            clock: clock.clone(),
+        };
+        tasks.spawn(retention.run(crate::pipeline::retention::INTERVAL, shutdown.clone()));
         let sla = Sla {
             store: store.clone(),
             vault: vault_for_sla,

@@ -203,15 +203,21 @@ impl Bot {
     }
 
     /// The station's details, plus the area officer of a khu phố named in the message.
-    pub(super) fn contact(&self, message: &str, resident_area: Option<String>) -> CsMessage {
-        let t = &self.texts;
+    /// The station's name, address, phone and hours.
+    pub(super) fn station_card(&self) -> String {
         let s = &self.config.station;
-        let mut text = t.contact.card.render(&[
+        self.texts.contact.card.render(&[
             ("name", &s.name),
             ("address", &s.address),
             ("phone", &s.phone),
             ("hours", &s.hours),
-        ]);
+        ])
+    }
+
+    pub(super) fn contact(&self, message: &str, resident_area: Option<String>) -> CsMessage {
+        let t = &self.texts;
+        let s = &self.config.station;
+        let mut text = self.station_card();
         let named = self.area_in(message).or(resident_area);
         match named.and_then(|name| s.areas.iter().find(|a| a.name == name)) {
             Some(area) => {
@@ -260,7 +266,7 @@ impl Bot {
 }
 
 /// Zalo's dialer wants the international form for ordinary numbers; short codes stay as is.
-fn dial_code(phone: &str) -> String {
+pub(super) fn dial_code(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     match digits.strip_prefix('0') {
         Some(rest) if digits.len() >= 9 => format!("84{rest}"),

@@ -14,13 +14,16 @@
 //! 6. the classified intent, or a clarifying question when the classifier is unsure.
 
 mod addinfo;
+mod anonymous;
 mod answers;
 mod area;
+mod contact_info;
 mod emergency;
 mod group;
 mod honorific;
 pub mod out_of_scope;
 pub mod payload;
+mod place;
 pub mod procedures;
 mod relay;
 pub(crate) mod report;
@@ -79,13 +82,13 @@ impl Bot {
         crate::lang::shared();
     }
 
-    /// The replies to a resident's follow or message (the dispatcher sends nothing else here).
+    /// The replies to a resident's follow, chat-now tap or message (the dispatcher sends nothing else here).
     pub async fn handle(&self, turn: &mut Turn<'_>) -> sqlx::Result<Vec<Reply>> {
         let kind = turn.event.kind();
         // One look-up per event: how to address them.
         let elderly = self.honorific(turn).await?;
         let replies = match kind {
-            EventKind::Follow => self.greet(turn).await?,
+            EventKind::Follow | EventKind::ChatNow => self.greet(turn).await?,
             _ => {
                 let replies = self.handle_message(turn).await?;
                 self.limit_flood(turn, replies).await?
@@ -108,7 +111,12 @@ impl Bot {
                 .on_payload(turn, payload, dialogue, expired, input)
                 .await;
         }
-        let typed = typed::typed(text);
+        // A shared location's text is the place's name, a label: not words to classify.
+        let typed = if input.location.is_some() {
+            None
+        } else {
+            typed::typed(text)
+        };
 
         // Follow-ups of an emergency belong to it, whatever they say: an address, a location,
         // photos, "nhanh lên". Only the ways out leave it.
@@ -121,8 +129,8 @@ impl Bot {
         }
 
         let paused = paused_draft(dialogue.as_ref());
-        let classification =
-            (!text.is_empty() && typed.is_none()).then(|| lang::shared().classify(text));
+        let classification = (!text.is_empty() && typed.is_none() && input.location.is_none())
+            .then(|| lang::shared().classify(text));
         if let Some(c) = &classification {
             metrics::counter!("ketnoi_intents_total", "intent" => c.intent.as_str()).increment(1);
             // Inside a report, short answers ("2 giờ sáng nay") can look alarming to the model;
@@ -209,7 +217,17 @@ impl Bot {
                     _ => turn.store.clear_dialogue(turn.tx, turn.user_key).await?,
                 }
             }
-            Some(Dialogue::Report(_)) | Some(Dialogue::Emergency { .. }) | None => {}
+            Some(Dialogue::Report(_))
+            | Some(Dialogue::Emergency { .. })
+            | Some(Dialogue::SharedPlace { .. })
+            | None => {}
+        }
+        if let Some(place) = input.location.clone() {
+            let mut replies = vec![self.place_shared(turn, place, paused.is_none()).await?];
+            if paused.is_some() {
+                self.offer_resume(turn, &mut replies).await?;
+            }
+            return Ok(replies);
         }
         match typed {
             Some(Typed::Menu) => return Ok(vec![turn.reply(self.welcome_with(paused.is_some()))]),
@@ -241,12 +259,9 @@ impl Bot {
             return self.save_area(turn, Some(area)).await;
         }
         let Some(c) = classification else {
-            // Photos, files or a location without words and without a report in progress.
-            let text = if input.location.is_some() {
-                &self.texts.menu.location_outside_report
-            } else {
-                &self.texts.menu.media_outside_report
-            };
+            // Photos or files without words and without a report in progress (a location is
+            // answered before this, in `handle_message`).
+            let text = &self.texts.menu.media_outside_report;
             return Ok(vec![turn.reply(CsMessage::text(text).with_buttons(vec![
                 Button::query(&self.texts.menu.report, Payload::Report.encode()),
                 Button::query(&self.texts.menu.back, Payload::Menu.encode()),
@@ -352,6 +367,7 @@ impl Bot {
                 Some(draft) => self.resume_report(turn, Some(draft)).await,
                 None => self.start_report(turn, Input::default()).await,
             },
+            (Payload::ReportHere, dialogue) => self.report_here(turn, dialogue).await,
             (Payload::ScamReport, _) => {
                 let input = Input {
                     category: Some(crate::cases::Category::Scam),

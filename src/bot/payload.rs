@@ -48,6 +48,8 @@ pub enum Payload {
     RelaySend(bool),
     /// "Is this a scam?" answered; report it.
     ScamReport,
+    /// Report something at the location just shared.
+    ReportHere,
 }
 
 impl Payload {
@@ -81,6 +83,7 @@ impl Payload {
             Payload::RelaySend(true) => "#relay:send".into(),
             Payload::RelaySend(false) => "#relay:other".into(),
             Payload::ScamReport => "#report:scam".into(),
+            Payload::ReportHere => "#report:here".into(),
         }
     }
 
@@ -117,6 +120,7 @@ impl Payload {
             ("menu", "area") => Payload::ChangeArea,
             ("report", "resume") => Payload::ResumeReport,
             ("report", "scam") => Payload::ScamReport,
+            ("report", "here") => Payload::ReportHere,
             ("back", "") => Payload::Back,
             ("procd", id) if !id.is_empty() => Payload::ProcedureDetails(id.to_owned()),
             ("danger", "now") => Payload::DangerNow(true),
@@ -164,6 +168,7 @@ mod tests {
             Payload::RelaySend(true),
             Payload::RelaySend(false),
             Payload::ScamReport,
+            Payload::ReportHere,
         ];
         for p in all {
             assert_eq!(Payload::parse(&p.encode()), Some(p.clone()), "{p:?}");

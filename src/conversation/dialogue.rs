@@ -51,6 +51,12 @@ pub enum Dialogue {
     },
     /// The khu phố question is open: a typed khu phố name answers it.
     AskArea,
+    /// A location was shared outside any report: kept so that "Báo tin tại đây" can start a
+    /// report with it as the place. Any other message simply goes on as usual.
+    SharedPlace {
+        /// The location, with its label.
+        place: Place,
+    },
 }
 
 /// Text and attachments a resident sent in answer to "cần bổ sung", before they confirm.

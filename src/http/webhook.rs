@@ -141,7 +141,7 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Ac
         .app_id
         .as_deref()
         .is_some_and(|id| id != config.app_id)
-        || event.owning_oa_id().is_some_and(|id| id != config.oa_id)
+        || event.is_for_other_oa(&config.oa_id)
     {
         return Err(Rejection::WrongApp);
     }
@@ -157,7 +157,9 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Ac
     let record = NewEvent {
         dedupe_key: vault.keyed_hash("dedupe", &event.dedupe_subject()),
         event_name: event.event_name.clone(),
-        user_key: event.user_id().map(|id| vault.user_key(id)),
+        user_key: event
+            .user_id_for(&config.oa_id)
+            .map(|id| vault.user_key(id)),
         event_ts,
         body: vault.seal(body),
     };

@@ -6,6 +6,7 @@
 pub mod call_budget;
 pub mod delivery;
 pub mod inbox;
+pub mod retention;
 pub mod token;
 
 use std::time::Duration;

@@ -10,6 +10,7 @@ mod console;
 mod dead_letters;
 mod dialogues;
 mod durability;
+mod erasure;
 mod groups;
 mod inbox;
 mod ingest;
@@ -23,6 +24,7 @@ mod tokens;
 
 pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase};
 pub use dead_letters::{DeadEvent, DeadMessage};
+pub use erasure::Erased;
 pub use groups::{GroupRow, GroupState};
 pub use inbox::{ClaimedEvent, NewEvent};
 pub use ingest::{Ingest, IngestError};

@@ -305,12 +305,59 @@ impl ZaloEvent {
             EventKind::Receipt | EventKind::OaEcho => self.recipient.as_ref(),
             EventKind::Reaction if self.event_name.starts_with("user_") => self.sender.as_ref(),
             EventKind::Reaction => self.recipient.as_ref(),
-            EventKind::ChatNow | EventKind::Management => return self.user_id.as_deref(),
+            // Chat-now: community handlers read a flat `user_id` (T1) or `follower.id`;
+            // withdrawal: `user_id` (T1), some tooling `sender.id`. Either is taken.
+            // An anonymous visitor's id; the OA's echo to them names them as recipient.
+            EventKind::Anonymous if self.event_name.starts_with("anonymous_") => {
+                self.sender.as_ref()
+            }
+            EventKind::Anonymous => self.recipient.as_ref(),
+            EventKind::ChatNow => {
+                return self
+                    .user_id
+                    .as_deref()
+                    .or(self.follower.as_ref().map(|p| p.id.as_str()))
+            }
+            EventKind::Management => {
+                return self
+                    .user_id
+                    .as_deref()
+                    .or(self.sender.as_ref().map(|p| p.id.as_str()))
+            }
             // A member writing in a group: the member (the recipient is the group).
             EventKind::Group if self.is_group_message() => self.sender.as_ref(),
             _ => None,
         };
         party.map(|p| p.id.as_str())
+    }
+
+    /// [`Self::user_id`], knowing which id is our OA. Receipts come in both orientations: §2.2
+    /// (CW, T1) has sender = OA, recipient = user; the ZNS docs page and another chatwoot branch
+    /// the reverse, and the one live capture cannot tell. There the user is whichever party is
+    /// not the OA.
+    pub fn user_id_for(&self, oa_id: &str) -> Option<&str> {
+        if self.kind() == EventKind::Receipt {
+            return [self.recipient.as_ref(), self.sender.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|p| p.id.as_str())
+                .find(|id| *id != oa_id);
+        }
+        self.user_id()
+    }
+
+    /// Whether the event says it belongs to another OA than `oa_id`. A receipt belongs to us
+    /// when either party is our OA, whichever way round (see [`Self::user_id_for`]): a signed
+    /// event of our app refused for its direction would be redelivered and could get the
+    /// webhook switched off (§1.3).
+    pub fn is_for_other_oa(&self, oa_id: &str) -> bool {
+        if self.kind() == EventKind::Receipt && self.oa_id.is_none() {
+            return ![self.sender.as_ref(), self.recipient.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|p| p.id == oa_id);
+        }
+        self.owning_oa_id().is_some_and(|id| id != oa_id)
     }
 
     /// The OA the event claims to belong to, if it says.

@@ -96,3 +96,77 @@ fn missing_fields_are_named() {
     let event: ZaloEvent = serde_json::from_str(r#"{"event_name":"whatever"}"#).unwrap();
     assert_eq!(event.validate().unwrap_err().field, "timestamp");
 }
+
+/// The real payloads in `tests/fixtures/real/` (README there) parse and validate.
+fn real(name: &str) -> ZaloEvent {
+    let path = format!("{}/tests/fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let event: ZaloEvent =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} did not parse: {e}"));
+    event.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+    event
+}
+
+#[test]
+fn real_receipts_name_the_resident_whichever_party_the_oa_is() {
+    // The ZNS docs' shape: the OA sends, the user receives.
+    let received = real("user_received_message.zns-docs.json");
+    let oa = "2893352839501541173";
+    assert_eq!(received.kind(), EventKind::Receipt);
+    assert_eq!(received.user_id_for(oa), Some("84123456789"));
+    assert!(!received.is_for_other_oa(oa));
+    assert!(received.is_for_other_oa("1"));
+    // The live capture cannot tell which party is the OA: either reading works.
+    let seen = real("user_seen_message.capture.json");
+    let (a, b) = ("2687558107438251665", "7605173638941758527");
+    assert_eq!(seen.user_id_for(a), Some(b));
+    assert_eq!(seen.user_id_for(b), Some(a));
+    assert!(!seen.is_for_other_oa(a) && !seen.is_for_other_oa(b));
+    assert!(seen.is_for_other_oa("3"));
+    assert_eq!(seen.message.as_ref().map(|m| m.msg_ids.len()), Some(1));
+}
+
+#[test]
+fn real_location_follow_and_console_events_parse() {
+    let location = real("user_send_location.capture.json");
+    assert_eq!(location.kind(), EventKind::UserMessage);
+    assert_eq!(location.text(), Some("Cơm Coffee New Sky"));
+    let coords = location.attachments()[0].payload.coordinates.as_ref();
+    assert_eq!(coords.map(|c| c.latitude.as_str()), Some("10.7923119"));
+    for name in ["follow.docs.json", "follow.capture-2.json"] {
+        let follow = real(name);
+        assert_eq!(follow.kind(), EventKind::Follow);
+        assert!(follow.user_id().is_some());
+    }
+    for name in [
+        "user_send_text.console.json",
+        "user_send_image.console.json",
+        "user_send_file.console.json",
+    ] {
+        assert_eq!(real(name).user_id(), Some("4339761418830368433"));
+    }
+}
+
+#[test]
+fn chat_now_names_the_user_in_either_shape() {
+    for name in [
+        "user_click_chatnow.flat-user_id.probe.json",
+        "user_click_chatnow.follower.probe.json",
+    ] {
+        let event = real(name);
+        assert_eq!(event.kind(), EventKind::ChatNow);
+        assert_eq!(event.user_id(), Some("3"), "{name}");
+    }
+}
+
+#[test]
+fn an_anonymous_visitor_is_the_sender_with_a_conversation() {
+    let event = real("anonymous_send_text.probe.json");
+    assert_eq!(event.kind(), EventKind::Anonymous);
+    assert_eq!(event.user_id(), Some("3"));
+    let conversation = event
+        .message
+        .as_ref()
+        .and_then(|m| m.conversation_id.as_deref());
+    assert_eq!(conversation, Some("c1"));
+}

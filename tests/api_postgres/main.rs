@@ -42,6 +42,10 @@ mod groups;
 mod helpers;
 #[path = "../api/officers.rs"]
 mod officers;
+#[path = "../api/platform.rs"]
+mod platform;
+#[path = "../api/privacy.rs"]
+mod privacy;
 #[path = "../api/resident.rs"]
 mod resident;
 #[path = "../api/typed.rs"]

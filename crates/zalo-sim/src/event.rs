@@ -1,10 +1,10 @@
 //! Shapes of the webhook events a resident's action produces (docs/PLATFORM.md §2): message
 //! events carry the §2.1 envelope with `sender`/`recipient`; follow/unfollow carry `oa_id` and
-//! `follower` instead (§2.4). Ids and timestamps are strings, as Zalo sends them.
-
-use serde_json::{json, Value};
+//! `follower` instead (§2.4); chat-now carries `oa_id` and a flat `user_id` or `follower`. Ids
+//! and timestamps are strings, as Zalo sends them; keys come in Zalo's order.
 
 use crate::input::{Location, ResidentInput};
+use crate::ordered::{obj, s, Json};
 use crate::state::user_id_by_app;
 use crate::SimConfig;
 
@@ -16,7 +16,11 @@ pub(crate) enum Kind {
         url: String,
         caption: Option<String>,
     },
-    Location(Location),
+    Location {
+        at: Location,
+        /// The place's name, sent as `message.text`.
+        name: Option<String>,
+    },
     File {
         url: String,
         name: String,
@@ -24,6 +28,15 @@ pub(crate) enum Kind {
     Sticker(String),
     Follow,
     Unfollow,
+    /// `anonymous_send_text` of a visitor not logged in to Zalo.
+    AnonymousText {
+        text: String,
+        conversation_id: String,
+    },
+    /// `user_click_chatnow`, flat `user_id` or `follower.id`.
+    ChatNow {
+        follower_shape: bool,
+    },
 }
 
 fn non_empty(field: &str, value: &str) -> Result<String, String> {
@@ -54,8 +67,8 @@ impl Kind {
                     .to_owned(),
             );
         }
-        if input.name.is_some() && input.file_url.is_none() {
-            return Err("name is only allowed with file_url".to_owned());
+        if input.name.is_some() && input.file_url.is_none() && input.location.is_none() {
+            return Err("name is only allowed with file_url or location".to_owned());
         }
         if let Some(url) = &input.image_url {
             let caption = input.text.clone().filter(|c| !c.is_empty());
@@ -64,14 +77,26 @@ impl Kind {
                 caption,
             });
         }
+        if input.conversation_id.is_some() && input.text.is_none() {
+            return Err("conversation_id is only allowed with text".to_owned());
+        }
         if let Some(text) = &input.text {
+            if let Some(conversation_id) = &input.conversation_id {
+                return Ok(Kind::AnonymousText {
+                    text: non_empty("text", text)?,
+                    conversation_id: non_empty("conversation_id", conversation_id)?,
+                });
+            }
             return Ok(Kind::Text(non_empty("text", text)?));
         }
         if let Some(loc) = input.location {
             let ok =
                 (-90.0..=90.0).contains(&loc.latitude) && (-180.0..=180.0).contains(&loc.longitude);
             return if ok {
-                Ok(Kind::Location(loc))
+                Ok(Kind::Location {
+                    at: loc,
+                    name: input.name.clone(),
+                })
             } else {
                 Err("location out of range".to_owned())
             };
@@ -90,24 +115,33 @@ impl Kind {
         match input.event.as_deref() {
             Some("follow") => Ok(Kind::Follow),
             Some("unfollow") => Ok(Kind::Unfollow),
-            _ => Err("event must be \"follow\" or \"unfollow\"".to_owned()),
+            Some("chatnow") => Ok(Kind::ChatNow {
+                follower_shape: false,
+            }),
+            Some("chatnow_follower") => Ok(Kind::ChatNow {
+                follower_shape: true,
+            }),
+            _ => Err(
+                "event must be \"follow\", \"unfollow\", \"chatnow\" or \"chatnow_follower\""
+                    .to_owned(),
+            ),
         }
     }
 
-    /// Message events carry a `msg_id`; follow/unfollow do not.
+    /// Message events carry a `msg_id`; follow, unfollow and chat-now do not.
     pub fn is_message(&self) -> bool {
-        !matches!(self, Kind::Follow | Kind::Unfollow)
+        !matches!(self, Kind::Follow | Kind::Unfollow | Kind::ChatNow { .. })
     }
 }
 
-/// Builds the event JSON; returns its `event_name` too.
+/// Builds the event in Zalo's key order (see [`crate::ordered`]); returns its `event_name` too.
 pub(crate) fn build_event(
     cfg: &SimConfig,
     user_id: &str,
     kind: &Kind,
     msg_id: Option<&str>,
     timestamp: &str,
-) -> (String, Value) {
+) -> (String, Json) {
     let uba = user_id_by_app(&cfg.app_id, user_id);
     let (name, message) = match kind {
         Kind::Follow | Kind::Unfollow => {
@@ -116,35 +150,85 @@ pub(crate) fn build_event(
             } else {
                 "unfollow"
             };
-            let event = json!({
-                "app_id": cfg.app_id,
-                "oa_id": cfg.oa_id,
-                "user_id_by_app": uba,
-                "event_name": name,
-                "follower": { "id": user_id },
-                "source": "oa_profile",
-                "timestamp": timestamp,
-            });
+            // The docs sample's order (real payloads: tests/fixtures/real/follow.*).
+            let event = obj([
+                ("oa_id", s(&cfg.oa_id)),
+                ("follower", obj([("id", s(user_id))])),
+                ("user_id_by_app", s(&uba)),
+                ("event_name", s(name)),
+                ("source", s("oa_profile")),
+                ("app_id", s(&cfg.app_id)),
+                ("timestamp", s(timestamp)),
+            ]);
             return (name.to_owned(), event);
         }
-        Kind::Text(text) => ("user_send_text", json!({ "text": text })),
-        Kind::Image { url, caption } => {
-            let mut m = json!({ "attachments": [
-                { "type": "image", "payload": { "url": url, "thumbnail": url } }
-            ]});
-            if let Some(c) = caption {
-                m["text"] = json!(c);
+        Kind::ChatNow { follower_shape } => {
+            // Two shapes in community handlers (docs/PLATFORM.md §2.2): a flat `user_id` (T1),
+            // or `follower.id` with a `source`.
+            let mut event = obj([("app_id", s(&cfg.app_id)), ("oa_id", s(&cfg.oa_id))]);
+            if !follower_shape {
+                event.push("user_id", s(user_id));
             }
-            ("user_send_image", m)
+            event.push("user_id_by_app", s(&uba));
+            event.push("event_name", s("user_click_chatnow"));
+            event.push("timestamp", s(timestamp));
+            if *follower_shape {
+                event.push("source", s("oa_profile"));
+                event.push("follower", obj([("id", s(user_id))]));
+            }
+            return ("user_click_chatnow".to_owned(), event);
         }
-        Kind::Location(loc) => (
+        Kind::AnonymousText {
+            text,
+            conversation_id,
+        } => {
+            // The community handlers' shape (docs/PLATFORM.md §2.2): the §2.1 envelope with
+            // the anonymous id as sender and the conversation in the message.
+            let event = obj([
+                ("app_id", s(&cfg.app_id)),
+                ("sender", obj([("id", s(user_id))])),
+                ("recipient", obj([("id", s(&cfg.oa_id))])),
+                ("event_name", s("anonymous_send_text")),
+                (
+                    "message",
+                    obj([
+                        ("text", s(text)),
+                        ("msg_id", s(msg_id.unwrap_or_default())),
+                        ("conversation_id", s(conversation_id)),
+                    ]),
+                ),
+                ("timestamp", s(timestamp)),
+            ]);
+            return ("anonymous_send_text".to_owned(), event);
+        }
+        Kind::Text(text) => ("user_send_text", (Some(text.clone()), Vec::new())),
+        Kind::Image { url, caption } => (
+            "user_send_image",
+            (
+                caption.clone(),
+                vec![attachment(
+                    "image",
+                    obj([("thumbnail", s(url)), ("url", s(url))]),
+                )],
+            ),
+        ),
+        // A real share carries the place's name as the text ("Cơm Coffee New Sky"), empty
+        // when the pin has none.
+        Kind::Location { at, name } => (
             "user_send_location",
-            json!({ "text": "", "attachments": [{ "type": "location", "payload": {
-                "coordinates": {
-                    "latitude": loc.latitude.to_string(),
-                    "longitude": loc.longitude.to_string(),
-                }
-            }}]}),
+            (
+                Some(name.clone().unwrap_or_default()),
+                vec![attachment(
+                    "location",
+                    obj([(
+                        "coordinates",
+                        obj([
+                            ("latitude", s(at.latitude.to_string())),
+                            ("longitude", s(at.longitude.to_string())),
+                        ]),
+                    )]),
+                )],
+            ),
         ),
         Kind::File { url, name } => {
             let ext = name
@@ -158,30 +242,62 @@ pub(crate) fn build_event(
             let size = 10_000 + u64::from_str_radix(&digest[..6], 16).unwrap_or(0) % 2_000_000;
             (
                 "user_send_file",
-                json!({ "attachments": [{ "type": "file", "payload": {
-                    "url": url, "name": name, "size": size.to_string(), "type": ext,
-                    "checksum": &digest[..32],
-                }}]}),
+                (
+                    None,
+                    vec![attachment(
+                        "file",
+                        obj([
+                            ("url", s(url)),
+                            ("size", s(size.to_string())),
+                            ("name", s(name)),
+                            ("checksum", s(&digest[..32])),
+                            ("type", s(ext)),
+                        ]),
+                    )],
+                ),
             )
         }
         Kind::Sticker(id) => (
             "user_send_sticker",
-            json!({ "attachments": [{ "type": "sticker", "payload": {
-                "id": id,
-                "url": format!("https://zalo-api.zadn.vn/api/emoticon/sticker/webpc?eid={id}&size=130"),
-            }}]}),
+            (
+                None,
+                vec![attachment(
+                    "sticker",
+                    obj([
+                        ("id", s(id)),
+                        (
+                            "url",
+                            s(format!(
+                                "https://zalo-api.zadn.vn/api/emoticon/sticker/webpc?eid={id}&size=130"
+                            )),
+                        ),
+                    ]),
+                )],
+            ),
         ),
     };
-    let mut message = message;
-    message["msg_id"] = json!(msg_id.unwrap_or_default());
-    let event = json!({
-        "app_id": cfg.app_id,
-        "user_id_by_app": uba,
-        "event_name": name,
-        "timestamp": timestamp,
-        "sender": { "id": user_id },
-        "recipient": { "id": cfg.oa_id },
-        "message": message,
-    });
+    let (text, attachments) = message;
+    // The console's order: msg_id, text, attachments.
+    let mut message = obj([("msg_id", s(msg_id.unwrap_or_default()))]);
+    if let Some(text) = text {
+        message.push("text", s(text));
+    }
+    if !attachments.is_empty() {
+        message.push("attachments", Json::Arr(attachments));
+    }
+    let event = obj([
+        ("app_id", s(&cfg.app_id)),
+        ("user_id_by_app", s(&uba)),
+        ("event_name", s(name)),
+        ("timestamp", s(timestamp)),
+        ("sender", obj([("id", s(user_id))])),
+        ("recipient", obj([("id", s(&cfg.oa_id))])),
+        ("message", message),
+    ]);
     (name.to_owned(), event)
+}
+
+/// One `attachments[]` element; real payloads put `payload` before `type`.
+fn attachment(kind: &str, payload: Json) -> Json {
+    obj([("payload", payload), ("type", s(kind))])
 }

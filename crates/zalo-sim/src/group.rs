@@ -22,6 +22,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::ordered::{obj, s};
 use crate::platform::{parse_json, str_at, str_field, ApiError, ApiResult};
 use crate::resident::{post, prepare, ResidentError};
 use crate::send::validate_message;
@@ -114,7 +115,7 @@ fn send_to_group(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult
     let now = sim.now_ms();
     let mut state = sim.state();
     validate_message(message, &state.attachments)?;
-    let message_id = state.next_id();
+    let message_id = state.next_msg_id();
     let group = state.groups.get_mut(&group_id).ok_or_else(not_owned)?;
     if group.expired {
         return Err(expired());
@@ -265,23 +266,24 @@ async fn group_send(
             return Err(ResidentError::BadInput(format!("no group {group_id}")));
         };
         group.members.insert(user_id.to_owned());
-        let msg_id = state.next_id();
+        let msg_id = state.next_msg_id();
         let cfg = sim.config();
         let text = if mention_oa {
             format!("[@{}] {text}", cfg.oa_id)
         } else {
             text.to_owned()
         };
-        let value = json!({
-            "app_id": cfg.app_id,
-            "user_id_by_app": user_id_by_app(&cfg.app_id, user_id),
-            "event_name": "user_send_group_text",
-            "timestamp": timestamp,
-            "oa_id": cfg.oa_id,
-            "sender": { "id": user_id },
-            "recipient": { "id": group_id },
-            "message": { "text": text, "msg_id": msg_id },
-        });
+        // Zalo's key order for message events (`crate::ordered`), with the group's `oa_id`.
+        let value = obj([
+            ("app_id", s(&cfg.app_id)),
+            ("user_id_by_app", s(user_id_by_app(&cfg.app_id, user_id))),
+            ("event_name", s("user_send_group_text")),
+            ("timestamp", s(&timestamp)),
+            ("oa_id", s(&cfg.oa_id)),
+            ("sender", obj([("id", s(user_id))])),
+            ("recipient", obj([("id", s(group_id))])),
+            ("message", obj([("text", s(text)), ("msg_id", s(&msg_id))])),
+        ]);
         let bytes = serde_json::to_vec(&value).unwrap_or_default();
         let (body, signature) = prepare(sim, bytes, &timestamp);
         // A group message opens the member's 1:1 window too (docs/PLATFORM.md §7).

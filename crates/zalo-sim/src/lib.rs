@@ -35,6 +35,7 @@ mod inspect;
 pub mod load;
 mod mac;
 mod oauth;
+mod ordered;
 mod platform;
 mod resident;
 mod send;
@@ -165,6 +166,8 @@ impl Simulator {
             .route("/v3.0/oa/message/cs", post(send::message_cs))
             .route("/v2.0/oa/message", post(send::message_v2))
             .route("/v2.0/oa/upload/image", post(upload::upload_image))
+            .route("/v2.0/oa/upload/gif", post(upload::upload_gif))
+            .route("/v2.0/oa/upload/file", post(upload::upload_file))
             .route("/v3.0/oa/user/detail", get(tags::user_detail))
             .route("/v2.0/oa/getoa", get(tags::get_oa))
             .route("/v2.0/oa/tag/tagfollower", post(tags::tag_follower))
@@ -197,7 +200,10 @@ impl Simulator {
                 "/sim/faults",
                 get(faults::get_faults).post(faults::set_faults),
             );
-        platform.merge(control).with_state(self.clone())
+        platform
+            .merge(control)
+            .fallback(platform::unknown_path)
+            .with_state(self.clone())
     }
 
     /// Points resident events at another webhook (e.g. once `serve` knows its own port).

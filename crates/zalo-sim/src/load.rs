@@ -268,10 +268,13 @@ fn kind_for(name: &str, i: u64) -> Kind {
             url: format!("https://img.example/{i}.jpg"),
             caption: None,
         },
-        "location" => Kind::Location(Location {
-            latitude: 10.77,
-            longitude: 106.69,
-        }),
+        "location" => Kind::Location {
+            at: Location {
+                latitude: 10.77,
+                longitude: 106.69,
+            },
+            name: None,
+        },
         "follow" => Kind::Follow,
         _ => Kind::Text(format!(
             "Cho tôi hỏi thủ tục đăng ký tạm trú, tin nhắn số {i}"

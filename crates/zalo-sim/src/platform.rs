@@ -139,6 +139,20 @@ pub(crate) fn str_at<'a>(obj: &'a Value, key: &str, path: &str) -> Result<&'a st
     }
 }
 
+/// Any path the simulator does not serve: Zalo's error envelope rather than an empty 404, so a
+/// client reading the body (as ketnoi does, whatever the status) sees a Zalo-shaped failure.
+/// `-209` is Zalo's "API not supported" (docs/PLATFORM.md §5.5); the status stays 404.
+pub(crate) async fn unknown_path(
+    axum::extract::State(sim): axum::extract::State<Simulator>,
+) -> Response {
+    sim.state().count_call(-209);
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        Json(json!({"error": -209, "message": "API not supported"})),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

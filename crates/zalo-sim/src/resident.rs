@@ -136,11 +136,11 @@ pub(crate) fn new_event(sim: &Simulator, user_id: &str, kind: Kind) -> Delivered
     let now = sim.now_ms();
     let timestamp = now.to_string();
     let mut state = sim.state();
-    let msg_id = kind.is_message().then(|| state.next_id());
+    let msg_id = kind.is_message().then(|| state.next_msg_id());
     let (event_name, value) =
         build_event(sim.config(), user_id, &kind, msg_id.as_deref(), &timestamp);
     // Serialised once: these bytes are signed, posted, and kept for redelivery.
-    let bytes = serde_json::to_vec(&value).unwrap_or_default();
+    let bytes = value.to_bytes();
     let (body, signature) = prepare(sim, bytes, &timestamp);
     let event = DeliveredEvent {
         body,
@@ -155,6 +155,10 @@ pub(crate) fn new_event(sim: &Simulator, user_id: &str, kind: Kind) -> Delivered
     let user = state.user_mut(user_id);
     match kind {
         Kind::Unfollow => user.follower = false,
+        // An anonymous visitor has no 7-day window; the conversation is what replies address.
+        Kind::AnonymousText {
+            conversation_id, ..
+        } => user.conversation_id = Some(conversation_id),
         Kind::Follow => {
             user.follower = true;
             user.last_interaction_ms = Some(now);

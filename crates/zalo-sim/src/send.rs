@@ -89,7 +89,7 @@ fn handle_cs(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
         }
     };
 
-    let message_id = state.next_id();
+    let message_id = state.next_msg_id();
     state
         .messages
         .entry(user_id.clone())
@@ -118,20 +118,76 @@ pub(crate) async fn message_v2(
 ) -> Response {
     let result = sim.authorize(&headers).and_then(|()| {
         let req = parse_json(&body)?;
-        // Reactions still use v2 (§6); other sends were moved to v3.
-        match req.get("sender_action") {
-            Some(action) => {
-                str_at(action, "react_icon", "sender_action.react_icon")?;
-                let mid = str_at(action, "react_message_id", "sender_action.react_message_id")?;
-                Ok(json!({ "message_id": mid }))
+        // Reactions and anonymous visitors still use v2 (§3.1, §6); other sends moved to v3.
+        if let Some(action) = req.get("sender_action") {
+            str_at(action, "react_icon", "sender_action.react_icon")?;
+            let mid = str_at(action, "react_message_id", "sender_action.react_message_id")?;
+            return Ok(json!({ "message_id": mid }));
+        }
+        match req.get("recipient") {
+            Some(recipient) if recipient.get("anonymous_id").is_some() => {
+                send_anonymous(&sim, req.clone())
             }
-            None => Err(ApiError::new(
+            _ => Err(ApiError::new(
                 -240,
                 "MessageV2 API has been shut down, please use MessageV3",
             )),
         }
     });
     sim.respond(result)
+}
+
+/// A message to an anonymous visitor (§3.1, §6: `recipient.anonymous_id` +
+/// `conversation_id`; text, image, file, sticker). Recorded under the anonymous id, for a
+/// conversation the visitor opened; the answer echoes both ids (§3.4).
+fn send_anonymous(sim: &Simulator, req: Value) -> ApiResult {
+    let recipient = &req["recipient"];
+    let anonymous_id = str_at(recipient, "anonymous_id", "recipient.anonymous_id")?.to_owned();
+    let conversation_id =
+        str_at(recipient, "conversation_id", "recipient.conversation_id")?.to_owned();
+    let message = req
+        .get("message")
+        .filter(|m| m.is_object())
+        .ok_or_else(|| ApiError::missing("message"))?;
+    if message
+        .get("attachment")
+        .and_then(|a| a.get("payload"))
+        .and_then(|p| p.get("buttons"))
+        .is_some()
+    {
+        return Err(ApiError::new(
+            -233,
+            "Message type is not supported for anonymous users",
+        ));
+    }
+    let uploads = sim.state().attachments.clone();
+    validate_message(message, &uploads)?;
+    let now = sim.now_ms();
+    let mut state = sim.state();
+    let known = state
+        .users
+        .get(&anonymous_id)
+        .and_then(|u| u.conversation_id.as_deref())
+        == Some(conversation_id.as_str());
+    if !known {
+        return Err(ApiError::invalid("recipient.conversation_id"));
+    }
+    let message_id = state.next_msg_id();
+    state
+        .messages
+        .entry(anonymous_id.clone())
+        .or_default()
+        .push(SentMessage {
+            received_at_ms: now,
+            body: req,
+            arrived: std::time::Instant::now(),
+        });
+    state.stats.messages_recorded += 1;
+    Ok(json!({
+        "message_id": message_id,
+        "anonymous_id": anonymous_id,
+        "conversation_id": conversation_id,
+    }))
 }
 
 /// Checks `message` against Zalo's rules for CS messages.

@@ -57,6 +57,8 @@ pub(crate) struct User {
     pub follower: bool,
     pub tags: BTreeSet<String>,
     pub last_event: Option<DeliveredEvent>,
+    /// An anonymous visitor's open conversation (`message.conversation_id`).
+    pub conversation_id: Option<String>,
 }
 
 pub(crate) struct State {
@@ -76,6 +78,7 @@ pub(crate) struct State {
     /// Times (ms) of the OA API calls of the last 60 s, for the per-app quota.
     pub recent_calls: std::collections::VecDeque<i64>,
     next_id: u64,
+    next_msg_id: u128,
 }
 
 /// Refresh tokens live three months (docs/PLATFORM.md §5.2).
@@ -107,6 +110,9 @@ impl State {
             // 19-digit range so ids differ between runs but never collide within one.
             next_id: rand::thread_rng()
                 .gen_range(1_000_000_000_000_000_000..2_000_000_000_000_000_000),
+            // Message ids are 20 hex digits ("e72c0a55e95fcb00924f" in a live capture,
+            // "b8de7d84fa1b3043690c" in another): start at a random 20-digit value.
+            next_msg_id: rand::thread_rng().gen_range(1u128 << 77..1u128 << 79),
         }
     }
 
@@ -114,6 +120,12 @@ impl State {
     pub fn next_id(&mut self) -> String {
         self.next_id += rand::thread_rng().gen_range(1..1000);
         self.next_id.to_string()
+    }
+
+    /// A fresh, unique message id in Zalo's form: 20 lowercase hex digits.
+    pub fn next_msg_id(&mut self) -> String {
+        self.next_msg_id += rand::thread_rng().gen_range(1..1000);
+        format!("{:020x}", self.next_msg_id)
     }
 
     pub fn count_call(&mut self, code: i64) {
@@ -159,5 +171,22 @@ mod tests {
         let uba = user_id_by_app("app", "123");
         assert_eq!(uba.len(), 19);
         assert_eq!(uba, user_id_by_app("app", "123"));
+    }
+
+    #[test]
+    fn message_ids_are_twenty_hex_digits() {
+        let mut s = State::new("r");
+        let a = s.next_msg_id();
+        let b = s.next_msg_id();
+        assert_ne!(a, b);
+        for id in [a, b] {
+            assert!(
+                id.len() == 20
+                    && id
+                        .bytes()
+                        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+                "{id}"
+            );
+        }
     }
 }

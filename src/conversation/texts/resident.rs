@@ -23,6 +23,10 @@ pub struct MenuTexts {
     pub flood_notice: Text,
     pub media_outside_report: Text,
     pub location_outside_report: Text,
+    pub location_named: Template<name::Place>,
+    pub report_here: Label,
+    pub anonymous_welcome: Text,
+    pub anonymous_emergency: Text,
 }
 
 /// `[clarify]` — the question asked when the classifier is unsure, with its choices.
@@ -106,6 +110,8 @@ pub struct ReportTexts {
     pub created_complaint: Template<(name::Code, name::Contact)>,
     pub my_reports: Label,
     pub merged: Template<name::Code>,
+    pub contact_info_kept: Template<name::Code>,
+    pub contact_info_not_kept: Text,
 }
 
 /// `[category]` — category labels, one per [`Category`]; look up with `texts.category[c]`.

@@ -7,9 +7,15 @@ use super::*;
 use crate::date::vn_date;
 
 fn multipart(file: &[u8]) -> (String, Vec<u8>) {
-    let mut body = b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; \
-filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
-        .to_vec();
+    multipart_named(file, "a.png")
+}
+
+fn multipart_named(file: &[u8], name: &str) -> (String, Vec<u8>) {
+    let mut body = format!(
+        "--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; \
+filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
     body.extend_from_slice(file);
     body.extend_from_slice(b"\r\n--BOUNDARY--\r\n");
     ("multipart/form-data; boundary=BOUNDARY".to_owned(), body)
@@ -48,6 +54,95 @@ async fn image_upload_limits_and_use() {
     };
     assert_eq!(send_cs(&sim, &token, &media(&id)).await["error"], 0);
     assert_eq!(send_cs(&sim, &token, &media("123")).await["error"], -100);
+}
+
+async fn upload_to(sim: &Simulator, token: &str, path: &str, file: &[u8], name: &str) -> Value {
+    let (ct, body) = multipart_named(file, name);
+    let headers = [("access_token", token), ("content-type", ct.as_str())];
+    call(sim, "POST", path, &headers, body).await.1
+}
+
+#[tokio::test]
+async fn gif_and_file_uploads_answer_like_the_image_upload() {
+    let sim = sim();
+    let token = access_token(&sim).await;
+    let gif_path = "/v2.0/oa/upload/gif";
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&[1u8; 2000]);
+    let ok = upload_to(&sim, &token, gif_path, &gif, "a.gif").await;
+    assert_eq!(ok["error"], 0, "{ok}");
+    let gif_id = ok["data"]["attachment_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!gif_id.is_empty());
+    // Not a GIF; over 5 MB; no token.
+    let png = b"\x89PNG\r\n\x1a\n....";
+    assert_eq!(
+        upload_to(&sim, &token, gif_path, png, "a.gif").await["error"],
+        -201
+    );
+    let mut big = gif.clone();
+    big.resize(5 * 1024 * 1024 + 1, 0);
+    assert_eq!(
+        upload_to(&sim, &token, gif_path, &big, "a.gif").await["error"],
+        -210
+    );
+    assert_eq!(
+        upload_to(&sim, "nope", gif_path, &gif, "a.gif").await["error"],
+        -216
+    );
+
+    let file_path = "/v2.0/oa/upload/file";
+    let pdf = b"%PDF-1.7 ...";
+    let ok = upload_to(&sim, &token, file_path, pdf, "don-trinh-bao.pdf").await;
+    assert_eq!(ok["error"], 0, "{ok}");
+    assert!(
+        ok["data"]["token"].as_str().is_some_and(|t| !t.is_empty()),
+        "{ok}"
+    );
+    assert!(ok["data"].get("attachment_id").is_none());
+    for name in ["a.docx", "b.DOC", "c.csv"] {
+        assert_eq!(
+            upload_to(&sim, &token, file_path, pdf, name).await["error"],
+            0,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        upload_to(&sim, &token, file_path, pdf, "x.exe").await["error"],
+        -201
+    );
+    let mut big = pdf.to_vec();
+    big.resize(5 * 1024 * 1024 + 1, 0);
+    assert_eq!(
+        upload_to(&sim, &token, file_path, &big, "a.pdf").await["error"],
+        -210
+    );
+
+    // The uploaded GIF can be sent as a gif media element.
+    interacted(&sim, "9", 0).await;
+    let media =
+        json!({"recipient": {"user_id": "9"}, "message": {"attachment": {"type": "template",
+        "payload": {"template_type": "media", "elements": [{"media_type": "gif",
+            "attachment_id": gif_id, "width": 100, "height": 100}]}}}})
+        .to_string();
+    assert_eq!(send_cs(&sim, &token, &media).await["error"], 0);
+}
+
+#[tokio::test]
+async fn unknown_paths_get_zalos_error_envelope() {
+    let sim = sim();
+    for (method, path) in [
+        ("POST", "/v3.0/oa/message/transaction"),
+        ("GET", "/v2.0/oa/getprofile"),
+        ("GET", "/nothing/here"),
+    ] {
+        let (status, body) = call(&sim, method, path, &[], Vec::new()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(body["error"], -209, "{path}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
 }
 
 #[tokio::test]

@@ -84,9 +84,10 @@ async fn accepted_message_is_recorded_with_zalo_envelope() {
     assert_eq!(reply["message"], "Success");
     assert_eq!(reply["data"]["user_id"], USER);
     assert_eq!(reply["data"]["quota"]["quota_type"], "reply");
+    // Zalo's message ids are 20 lowercase hex digits.
     assert!(reply["data"]["message_id"]
         .as_str()
-        .is_some_and(|id| id.len() == 19));
+        .is_some_and(|id| id.len() == 20 && id.bytes().all(|c| c.is_ascii_hexdigit())));
 
     let recorded = sim.sent_messages(USER);
     assert_eq!(recorded.len(), 1);

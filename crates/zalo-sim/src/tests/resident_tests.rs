@@ -38,12 +38,13 @@ const VECTORS: [(&str, &str, &str, &str, &str); 3] = [
     ),
 ];
 
-/// The exact bytes of a text event for fixed ids (serde_json writes keys in sorted order),
-/// and its MAC, both computed outside Rust with printf | sha256sum.
-const FIXED_TEXT_EVENT: &str = r#"{"app_id":"4318826701985012345","event_name":"user_send_text","message":{"msg_id":"1000000000000000001","text":"Có trộm ở hẻm 12, phường Bến Nghé"},"recipient":{"id":"2851903374523456789"},"sender":{"id":"5551234567"},"timestamp":"1718000200000","user_id_by_app":"6635893373548014368"}"#;
-const FIXED_TEXT_MAC: &str = "d6e41c5496b32a46984dc37c980813987e445528c42687ea66e520a7ba227908";
-const FIXED_FOLLOW_EVENT: &str = r#"{"app_id":"4318826701985012345","event_name":"follow","follower":{"id":"5551234567"},"oa_id":"2851903374523456789","source":"oa_profile","timestamp":"1718000300000","user_id_by_app":"6635893373548014368"}"#;
-const FIXED_FOLLOW_MAC: &str = "8770ad6b225350cfb01bda1c6bbbde5f8e8f2a732c621952b8a5fdacc56363c7";
+/// The exact bytes of a text event and a follow for fixed ids, keys in Zalo's order (the
+/// console's test events and the docs' follow sample, tests/fixtures/real/), and their MACs,
+/// both computed outside Rust with printf | sha256sum.
+const FIXED_TEXT_EVENT: &str = r#"{"app_id":"4318826701985012345","user_id_by_app":"6635893373548014368","event_name":"user_send_text","timestamp":"1718000200000","sender":{"id":"5551234567"},"recipient":{"id":"2851903374523456789"},"message":{"msg_id":"1000000000000000001","text":"Có trộm ở hẻm 12, phường Bến Nghé"}}"#;
+const FIXED_TEXT_MAC: &str = "d82869753a485c294c3a54808af75bdbe2414fd77d992e0225f094b1c07e72ed";
+const FIXED_FOLLOW_EVENT: &str = r#"{"oa_id":"2851903374523456789","follower":{"id":"5551234567"},"user_id_by_app":"6635893373548014368","event_name":"follow","source":"oa_profile","app_id":"4318826701985012345","timestamp":"1718000300000"}"#;
+const FIXED_FOLLOW_MAC: &str = "895477ddc1571576351f220b59f9e2c487ba02428c74bde255bcc4a29a432308";
 
 #[test]
 fn signing_matches_independent_vectors() {
@@ -77,7 +78,7 @@ fn fixed_events_have_the_expected_bytes_and_mac() {
     ];
     for (kind, msg_id, ts, expected_body, expected_mac) in cases {
         let (_, value) = build_event(sim.config(), "5551234567", &kind, msg_id, ts);
-        let bytes = serde_json::to_vec(&value).unwrap_or_default();
+        let bytes = value.to_bytes();
         assert_eq!(String::from_utf8_lossy(&bytes), expected_body);
         let (body, mac) = prepare(&sim, bytes, ts);
         assert_eq!(body, expected_body.as_bytes());
@@ -159,6 +160,91 @@ async fn posted_events_are_signed_and_real_shaped() {
     assert_eq!(ids.len(), 5, "msg_ids are unique");
 }
 
+/// Where each key starts in the raw bytes, to compare with Zalo's order.
+fn key_positions(body: &[u8], keys: &[&str]) -> Vec<usize> {
+    let text = String::from_utf8_lossy(body);
+    keys.iter()
+        .map(|k| text.find(&format!("\"{k}\":")).unwrap_or(usize::MAX))
+        .collect()
+}
+
+fn in_order(positions: &[usize]) -> bool {
+    positions.windows(2).all(|w| w[0] < w[1]) && !positions.contains(&usize::MAX)
+}
+
+#[tokio::test]
+async fn events_come_in_zalos_key_order_with_hex_message_ids() {
+    let sim = sim();
+    let (url, received) = receiver(StatusCode::OK).await;
+    sim.set_webhook_url(url);
+    let inputs = [
+        ResidentInput::text("Xin chào"),
+        ResidentInput::named_location(10.7923119, 106.7820651, "Cơm Coffee New Sky"),
+        ResidentInput::follow(),
+        ResidentInput::chat_now(false),
+        ResidentInput::chat_now(true),
+    ];
+    for input in inputs {
+        let outcome = sim.send_as_user("5551234567", input).await;
+        assert!(outcome.is_ok());
+    }
+    let got = seen(&received);
+    assert_eq!(got.len(), 5);
+    let envelope = [
+        "app_id",
+        "user_id_by_app",
+        "event_name",
+        "timestamp",
+        "sender",
+        "recipient",
+        "message",
+    ];
+    for (_, body) in &got[..2] {
+        assert!(
+            in_order(&key_positions(body, &envelope)),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+        let event: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let id = event["message"]["msg_id"].as_str().unwrap_or_default();
+        assert!(
+            id.len() == 20 && id.bytes().all(|c| c.is_ascii_hexdigit()),
+            "msg_id {id}"
+        );
+    }
+    // The console's message order, and the attachment's payload before its type.
+    let location = &got[1].1;
+    assert!(in_order(&key_positions(
+        location,
+        &["msg_id", "text", "attachments", "payload", "type"]
+    )));
+    let location: Value = serde_json::from_slice(location).unwrap_or(Value::Null);
+    assert_eq!(location["message"]["text"], "Cơm Coffee New Sky");
+    let coords = &location["message"]["attachments"][0]["payload"]["coordinates"];
+    assert_eq!(coords["latitude"], "10.7923119");
+    let follow = [
+        "oa_id",
+        "follower",
+        "user_id_by_app",
+        "event_name",
+        "source",
+        "app_id",
+        "timestamp",
+    ];
+    assert!(in_order(&key_positions(&got[2].1, &follow)));
+    let flat: Value = serde_json::from_slice(&got[3].1).unwrap_or(Value::Null);
+    assert_eq!(flat["event_name"], "user_click_chatnow");
+    assert_eq!(flat["user_id"], "5551234567");
+    assert!(flat.get("follower").is_none() && flat.get("message").is_none());
+    let nested: Value = serde_json::from_slice(&got[4].1).unwrap_or(Value::Null);
+    assert_eq!(nested["follower"]["id"], "5551234567");
+    assert!(nested.get("user_id").is_none());
+    // Chat-now opens the reply window (docs/PLATFORM.md §4).
+    assert!(sim.state().users["5551234567"]
+        .last_interaction_ms
+        .is_some());
+}
+
 #[tokio::test]
 async fn redelivery_sends_identical_bytes_with_num_retry() {
     let sim = sim();
@@ -225,4 +311,63 @@ async fn a_resident_message_opens_the_window_and_message_id_addressing_works() {
     let reply = send_cs(&sim, &token, &body.to_string()).await;
     assert_eq!(reply["data"]["user_id"], "42");
     assert_eq!(sim.sent_messages("42").len(), 1);
+}
+
+#[tokio::test]
+async fn an_anonymous_visitor_writes_and_is_answered_through_v2() {
+    let sim = sim();
+    let (url, received) = receiver(StatusCode::OK).await;
+    sim.set_webhook_url(url);
+    let token = access_token(&sim).await;
+    let outcome = sim
+        .send_as_user(
+            "anon-77",
+            ResidentInput::anonymous_text("xin chào", "conv-1"),
+        )
+        .await;
+    assert_eq!(
+        outcome.map(|o| o.event_name).unwrap_or_default(),
+        "anonymous_send_text"
+    );
+    let got = seen(&received);
+    let event: Value = serde_json::from_slice(&got[0].1).unwrap_or(Value::Null);
+    assert_eq!(event["sender"]["id"], "anon-77");
+    assert_eq!(event["message"]["conversation_id"], "conv-1");
+    let send = |recipient: Value, message: Value| {
+        let body = json!({"recipient": recipient, "message": message}).to_string();
+        let (sim, token) = (sim.clone(), token.clone());
+        async move {
+            let headers = [
+                ("access_token", token.as_str()),
+                ("content-type", "application/json"),
+            ];
+            call(&sim, "POST", "/v2.0/oa/message", &headers, body)
+                .await
+                .1
+        }
+    };
+    let ok = send(
+        json!({"anonymous_id": "anon-77", "conversation_id": "conv-1"}),
+        json!({"text": "Dạ, Công an phường xin chào."}),
+    )
+    .await;
+    assert_eq!(ok["error"], 0, "{ok}");
+    assert_eq!(ok["data"]["conversation_id"], "conv-1");
+    assert_eq!(sim.sent_messages("anon-77").len(), 1);
+    let wrong = send(
+        json!({"anonymous_id": "anon-77", "conversation_id": "other"}),
+        json!({"text": "x"}),
+    )
+    .await;
+    assert_eq!(wrong["error"], -201);
+    let buttons = send(
+        json!({"anonymous_id": "anon-77", "conversation_id": "conv-1"}),
+        json!({"text": "x", "attachment": {"type": "template", "payload": {"buttons": [
+            {"title": "a", "type": "oa.query.hide", "payload": "#a"}]}}}),
+    )
+    .await;
+    assert_eq!(buttons["error"], -233);
+    // An ordinary v2 send is still refused.
+    let v2 = send(json!({"user_id": "anon-77"}), json!({"text": "x"})).await;
+    assert_eq!(v2["error"], -240);
 }
