@@ -267,6 +267,9 @@ impl Bot {
                 Button::query(&self.texts.menu.back, Payload::Menu.encode()),
             ]))]);
         };
+        if group::asks_for_group(text) {
+            return self.group_link(turn, self.area_in(text)).await;
+        }
         let may_be_scam_check = !matches!(
             c.intent,
             Intent::News | Intent::Procedure | Intent::Contact | Intent::Greeting
@@ -363,6 +366,12 @@ impl Bot {
             }
             (Payload::Area(choice), _) => self.save_area(turn, choice).await,
             (Payload::ChangeArea, _) => self.ask_area_now(turn).await,
+            (Payload::Group(area), _) => {
+                let area = area
+                    .and_then(|i| self.config.station.areas.get(i))
+                    .map(|a| a.name.clone());
+                self.group_link(turn, area).await
+            }
             (Payload::Report, dialogue) => match paused_draft(dialogue.as_ref()) {
                 Some(draft) => self.resume_report(turn, Some(draft)).await,
                 None => self.start_report(turn, Input::default()).await,

@@ -50,6 +50,8 @@ pub enum Payload {
     ScamReport,
     /// Report something at the location just shared.
     ReportHere,
+    /// The join link of a khu phố's Zalo group: the khu phố by position, or the resident's.
+    Group(Option<usize>),
 }
 
 impl Payload {
@@ -84,6 +86,8 @@ impl Payload {
             Payload::RelaySend(false) => "#relay:other".into(),
             Payload::ScamReport => "#report:scam".into(),
             Payload::ReportHere => "#report:here".into(),
+            Payload::Group(Some(n)) => format!("#group:{n}"),
+            Payload::Group(None) => "#group".into(),
         }
     }
 
@@ -121,6 +125,8 @@ impl Payload {
             ("report", "resume") => Payload::ResumeReport,
             ("report", "scam") => Payload::ScamReport,
             ("report", "here") => Payload::ReportHere,
+            ("group", "") => Payload::Group(None),
+            ("group", n) => Payload::Group(Some(n.parse().ok()?)),
             ("back", "") => Payload::Back,
             ("procd", id) if !id.is_empty() => Payload::ProcedureDetails(id.to_owned()),
             ("danger", "now") => Payload::DangerNow(true),

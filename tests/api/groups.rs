@@ -249,3 +249,45 @@ async fn an_emergency_in_a_group_gets_the_numbers_there_and_pages_the_officers()
     );
     assert!(private[0].body["message"].get("quote_message_id").is_none());
 }
+
+#[tokio::test]
+async fn a_resident_asking_for_the_khu_pho_group_gets_its_join_link() {
+    let (app, _kp1, _kp2) = station().await;
+    // Khu phố 2 is the resident's: its link at once.
+    let r = say(&app, RESIDENT, text("cho xin link nhom zalo khu pho"), 1).await;
+    let answer = text_of(&r[0]);
+    assert!(
+        answer.contains("Khu phố 2: https://zalo.me/g/kp2abcdefg"),
+        "{answer}"
+    );
+    // Someone who never said where they live picks a khu phố; one linked without a link is
+    // told so.
+    let stranger = "7300077";
+    say(&app, stranger, ResidentInput::follow(), 2).await;
+    let r = say(&app, stranger, text("Tôi muốn tham gia nhóm an ninh"), 1).await;
+    let choices = buttons_of(&r[0]);
+    assert!(
+        choices
+            .iter()
+            .any(|b| b.0 == "Khu phố 1" && b.2 == "#group:0"),
+        "{choices:?}"
+    );
+    assert!(
+        choices.iter().any(|b| b.2 == "#menu"),
+        "always a way back: {choices:?}"
+    );
+    let r = say(&app, stranger, text("#group:1"), 1).await;
+    assert!(text_of(&r[0]).contains("https://zalo.me/g/kp2abcdefg"));
+    let r = say(&app, stranger, text("#group:0"), 1).await;
+    let answer = text_of(&r[0]);
+    assert!(
+        answer.starts_with("Khu phố 1 có nhóm Zalo") && answer.contains("liên hệ cảnh sát khu vực"),
+        "{answer}"
+    );
+    let r = say(&app, stranger, text("#group:2"), 1).await;
+    let answer = text_of(&r[0]);
+    assert!(
+        answer.starts_with("Khu phố 3 hiện chưa có nhóm Zalo"),
+        "{answer}"
+    );
+}

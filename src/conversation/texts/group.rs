@@ -24,6 +24,8 @@ pub struct GroupTexts {
     pub join_which_area: Text,
     /// The khu phố has no group.
     pub join_none: Template<name::Area>,
+    /// The khu phố has a group, but its join link was not given when it was linked.
+    pub join_ask_officer: Template<(name::Area, name::Officer, name::Phone)>,
     /// The menu button.
     pub join_button: Label,
     /// `/group`: the heading of the list.
