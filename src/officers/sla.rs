@@ -1,6 +1,7 @@
 //! Service levels: cases without a first response past their target remind the assignee (or
 //! the officers on call), and at twice the target the chief. `check` takes the time as an
-//! argument so tests can move the clock.
+//! argument so tests can move the clock. The same periodic check tells the chief, once, about a
+//! khu phố Zalo group that Zalo no longer has.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -143,6 +144,7 @@ impl Sla {
                     .await?;
             }
         }
+        queued += self.tell_gone_groups(&mut tx, now).await?;
         tx.commit().await?;
         metrics::gauge!("ketnoi_cases_overdue").set(overdue_cases as f64);
         metrics::gauge!("ketnoi_first_response_target_seconds", "urgency" => "urgent")
@@ -151,6 +153,36 @@ impl Sla {
             .set(self.service.target(false).as_secs_f64());
         if queued > 0 {
             self.outbox_ready.notify_one();
+        }
+        Ok(queued)
+    }
+
+    /// Tells the chiefs, once, about each khu phố group Zalo no longer has (marked by the
+    /// delivery worker on `-237`/`-403`, or by a `delete_group` event).
+    async fn tell_gone_groups(&self, tx: &mut Tx, now: Timestamp) -> sqlx::Result<usize> {
+        let gone = self.store.groups_gone_untold(tx).await?;
+        if gone.is_empty() {
+            return Ok(0);
+        }
+        let chiefs = self.officer_ids(tx, None, true).await?;
+        let now = now.min(self.clock.now());
+        let mut queued = 0;
+        for group in gone {
+            let text = self.texts.group.gone_told.render(&[("area", &group.area)]);
+            let message = CsMessage::text(text);
+            for (n, id) in chiefs.iter().enumerate() {
+                let key = format!(
+                    "group-gone:{}:{}:{n}",
+                    group.group_id,
+                    group.updated_at.as_millis()
+                );
+                let msg = outbound(&self.vault, key, None, id, &message);
+                self.store.enqueue(tx, &msg, false, now).await?;
+                queued += 1;
+            }
+            self.store
+                .mark_group_chief_told(tx, &group.group_id, now)
+                .await?;
         }
         Ok(queued)
     }

@@ -19,6 +19,7 @@ use crate::time::{SharedClock, Timestamp};
 use crate::vault::Vault;
 use crate::zalo::client::ZaloClient;
 use crate::zalo::error::{ApiError, Disposition};
+use crate::zalo::gmf::GROUP_MESSAGE_PATH;
 use crate::zalo::REPLY_WINDOW;
 
 /// Everything a delivery worker needs.
@@ -278,6 +279,7 @@ impl DeliveryWorker {
                 }
             }
             Outcome::Failed(err) => {
+                self.note_group_gone(&payload, &err).await;
                 let code = err.metric_code();
                 let (status, at) = match err.disposition() {
                     Disposition::Park => (Parked, now),
@@ -300,6 +302,41 @@ impl DeliveryWorker {
                 metrics::counter!("ketnoi_outbox_errors_total", "code" => code.clone(), "outcome" => status.id()).increment(1);
                 deferred(status, at, &code, &err.to_string())
             }
+        }
+    }
+
+    /// A group message refused because the group is gone (`-237` asset expired or group
+    /// disabled, `-403` the OA no longer owns it): the group is marked, so the next alert skips
+    /// it and the SLA check tells the chief once. The message itself fails like any other.
+    async fn note_group_gone(&self, payload: &Payload, err: &ApiError) {
+        let gone = matches!(
+            err,
+            ApiError::Zalo {
+                code: -237 | -403,
+                ..
+            }
+        );
+        if !gone || payload.path() != GROUP_MESSAGE_PATH {
+            return;
+        }
+        let Some(group_id) = payload.body["recipient"]["group_id"].as_str() else {
+            return;
+        };
+        let marked = async {
+            let mut tx = self.store.begin().await?;
+            let marked = self
+                .store
+                .mark_group_gone(&mut tx, group_id, self.clock.now())
+                .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(marked)
+        };
+        match marked.await {
+            Ok(true) => {
+                tracing::warn!(code = %err.metric_code(), "a khu phố group is gone; marked")
+            }
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "marking a gone group failed"),
         }
     }
 

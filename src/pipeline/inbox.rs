@@ -231,6 +231,16 @@ impl InboxWorker {
         event: &ZaloEvent,
         now: Timestamp,
     ) -> sqlx::Result<bool> {
+        // A group deleted or dissolved (the event has no user): marked, the chief told once
+        // by the SLA check.
+        if event.kind() == EventKind::Group
+            && matches!(event.event_name.as_str(), "delete_group" | "disperse_group")
+        {
+            if let Some(group_id) = event.group() {
+                self.store.mark_group_gone(tx, group_id, now).await?;
+            }
+            return Ok(false);
+        }
         let Some(user_id) = event.user_id().map(ZaloId::new) else {
             return Ok(false);
         };

@@ -97,4 +97,49 @@ impl Store {
         .fetch_optional(&mut **tx)
         .await
     }
+
+    /// Marks a group Zalo no longer has (deleted, or its asset expired); `false` if it is not
+    /// one of ours or was marked already.
+    pub async fn mark_group_gone(
+        &self,
+        tx: &mut Tx,
+        group_id: &str,
+        now: Timestamp,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "update area_groups set state = $1, updated_at = $2 where group_id = $3 and state = $4",
+        )
+        .bind(GroupState::Gone)
+        .bind(now)
+        .bind(group_id)
+        .bind(GroupState::Active)
+        .execute(&mut **tx)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Gone groups the chief has not been told about.
+    pub async fn groups_gone_untold(&self, tx: &mut Tx) -> sqlx::Result<Vec<GroupRow>> {
+        sqlx::query_as(&format!(
+            "select {GROUP_COLUMNS} from area_groups where state = $1 and chief_told_at is null order by area"
+        ))
+        .bind(GroupState::Gone)
+        .fetch_all(&mut **tx)
+        .await
+    }
+
+    /// Records that the chief was told about a gone group.
+    pub async fn mark_group_chief_told(
+        &self,
+        tx: &mut Tx,
+        group_id: &str,
+        now: Timestamp,
+    ) -> sqlx::Result<()> {
+        sqlx::query("update area_groups set chief_told_at = $1 where group_id = $2")
+            .bind(now)
+            .bind(group_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
 }

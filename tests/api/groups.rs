@@ -291,3 +291,97 @@ async fn a_resident_asking_for_the_khu_pho_group_gets_its_join_link() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn a_group_zalo_no_longer_has_is_marked_skipped_and_the_chief_told_once() {
+    let (app, kp1, kp2) = station().await;
+    // Khu phố 2's GMF asset runs out: Zalo refuses the next post to it with -237.
+    let expired = app
+        .http
+        .post(format!(
+            "http://{}/sim/groups/{kp2}/expire",
+            app.sim_address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(expired.status().is_success());
+    say(&app, CHIEF, text("/alert kp2 Cúp điện chiều nay"), 1).await;
+    assert!(app.sim.group_messages(&kp2).is_empty());
+    let state = |group: String| {
+        let store = app.store.clone();
+        async move {
+            let row: (String,) =
+                sqlx::query_as("select state from area_groups where group_id = $1")
+                    .bind(group)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap();
+            row.0
+        }
+    };
+    assert_eq!(state(kp2.clone()).await, "gone");
+    // The next ward-wide alert skips it.
+    let r = say(&app, CHIEF, text("/alert all Cúp nước toàn phường"), 1).await;
+    let summary = text_of(&r[0]);
+    assert!(
+        summary.ends_with("Đã đăng vào 1 nhóm Zalo khu phố."),
+        "{summary}"
+    );
+
+    // The periodic check tells the chief, once. (The app's own periodic check may get there
+    // first: either way, exactly once.)
+    let settings = test_settings("sqlite::memory:", true);
+    let sla = ketnoi::officers::sla::Sla {
+        store: app.store.clone(),
+        vault: ketnoi::vault::Vault::new(&[42u8; 32]),
+        texts: ketnoi::conversation::texts::Texts::load(&ketnoi::config::default_config_dir())
+            .unwrap(),
+        service: settings.service_levels.clone(),
+        on_call_fallback: Vec::new(),
+        outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
+        clock: ketnoi::time::system_clock(),
+    };
+    let notices = |area: &str| {
+        let start = format!("Nhóm Zalo của {area} không còn hoạt động");
+        app.sim
+            .sent_messages(CHIEF)
+            .iter()
+            .filter(|m| text_of(m).starts_with(&start))
+            .count()
+    };
+    sla.check(at(now_ms())).await.unwrap();
+    assert_eq!(sla.check(at(now_ms())).await.unwrap(), 0, "once");
+    settled(&app).await;
+    assert_eq!(notices("Khu phố 2"), 1);
+
+    // Zalo's own word that a group was deleted marks it too.
+    let deleted = serde_json::json!({
+        "app_id": APP_ID, "oa_id": OA_ID, "group_id": kp1, "event_name": "delete_group",
+        "timestamp": now_ms().to_string(),
+    });
+    assert_eq!(app.post_signed(&deleted).await.status(), 200);
+    let mut marked = false;
+    for _ in 0..100 {
+        if state(kp1.clone()).await == "gone" {
+            marked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(marked, "delete_group marks the group");
+    sla.check(at(now_ms())).await.unwrap();
+    settled(&app).await;
+    assert_eq!(notices("Khu phố 1"), 1);
+    assert_eq!(notices("Khu phố 2"), 1);
+    let r = say(&app, CHIEF, text("/group"), 1).await;
+    let list = text_of(&r[0]);
+    assert!(
+        list.contains("Khu phố 1: nhóm không còn hoạt động"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Khu phố 2: nhóm không còn hoạt động"),
+        "{list}"
+    );
+}
