@@ -331,17 +331,7 @@ async fn a_group_zalo_no_longer_has_is_marked_skipped_and_the_chief_told_once() 
 
     // The periodic check tells the chief, once. (The app's own periodic check may get there
     // first: either way, exactly once.)
-    let settings = test_settings("sqlite::memory:", true);
-    let sla = ketnoi::officers::sla::Sla {
-        store: app.store.clone(),
-        vault: ketnoi::vault::Vault::new(&[42u8; 32]),
-        texts: ketnoi::conversation::texts::Texts::load(&ketnoi::config::default_config_dir())
-            .unwrap(),
-        service: settings.service_levels.clone(),
-        on_call_fallback: Vec::new(),
-        outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
-        clock: ketnoi::time::system_clock(),
-    };
+    let sla = test_sla(&app);
     let notices = |area: &str| {
         let start = format!("Nhóm Zalo của {area} không còn hoạt động");
         app.sim

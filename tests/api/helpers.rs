@@ -583,3 +583,19 @@ pub async fn audit_rows(app: &TestApp, action: &str) -> Vec<(String, String)> {
     .await
     .unwrap()
 }
+
+/// The SLA checker of a test app's store, with the test settings' service levels, checked by
+/// the test when it chooses (`check(at(…))`).
+pub fn test_sla(app: &TestApp) -> ketnoi::officers::sla::Sla {
+    let settings = test_settings("sqlite::memory:", true);
+    ketnoi::officers::sla::Sla {
+        store: app.store.clone(),
+        vault: ketnoi::vault::Vault::new(&[42u8; 32]),
+        texts: ketnoi::conversation::texts::Texts::load(&ketnoi::config::default_config_dir())
+            .unwrap(),
+        service: settings.service_levels.clone(),
+        on_call_fallback: Vec::new(),
+        outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
+        clock: ketnoi::time::system_clock(),
+    }
+}

@@ -330,17 +330,7 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
             && text_of(&got[an_before]).contains(&code)
     );
 
-    let settings = test_settings("sqlite::memory:", true);
-    let sla = ketnoi::officers::sla::Sla {
-        store: app.store.clone(),
-        vault: ketnoi::vault::Vault::new(&[42u8; 32]),
-        texts: ketnoi::conversation::texts::Texts::load(&ketnoi::config::default_config_dir())
-            .unwrap(),
-        service: settings.service_levels.clone(),
-        on_call_fallback: Vec::new(),
-        outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
-        clock: ketnoi::time::system_clock(),
-    };
+    let sla = test_sla(&app);
     let now = now_ms();
     assert_eq!(sla.check(at(now)).await.unwrap(), 0, "not overdue yet");
     assert_eq!(
