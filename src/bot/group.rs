@@ -11,6 +11,7 @@
 use super::payload::Payload;
 use super::Bot;
 use crate::cases::Category;
+use crate::conversation::dialogue::Dialogue;
 use crate::conversation::groups::{area_of_group, live_group, post_to_group};
 use crate::conversation::{Reply, Turn};
 use crate::lang::{self, fold, infer_category, nfc, Intent};
@@ -104,6 +105,8 @@ impl Bot {
                 .map(|(i, a)| Button::query(&a.name, Payload::Group(Some(i)).encode()))
                 .collect();
             buttons.push(Button::query(&self.texts.menu.back, Payload::Menu.encode()));
+            // Typed instead of tapped ("kp2"), the answer still gets the link.
+            self.save_dialogue(turn, &Dialogue::AskGroupArea).await?;
             let message = CsMessage::text(&t.join_which_area).with_buttons(buttons);
             return Ok(vec![turn.reply(message)]);
         };

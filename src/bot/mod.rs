@@ -144,6 +144,7 @@ impl Bot {
                     | Some(Dialogue::Relay { .. })
                     | Some(Dialogue::AddInfo { .. })
                     | Some(Dialogue::AskArea)
+                    | Some(Dialogue::AskGroupArea)
             );
             if c.intent == Intent::Emergency
                 && (!writing || c.emergency_cue || c.confidence >= EMERGENCY_IN_DIALOGUE)
@@ -151,7 +152,10 @@ impl Bot {
                 return self.emergency(turn, text).await;
             }
             // Recall before precision: when the model hesitates, ask, with the numbers to call.
-            if !writing && c.emergency_p >= self.config.bot.danger_check_above {
+            // A khu phố's name on its own is the resident saying where they live, not danger.
+            let only_area =
+                self.area_index(text).is_some() && crate::conversation::area::is_only_area(text);
+            if !writing && !only_area && c.emergency_p >= self.config.bot.danger_check_above {
                 return self.danger_check(turn, text).await;
             }
         }
@@ -215,6 +219,12 @@ impl Bot {
                         return Ok(vec![turn.reply(self.area_not_found(text))]);
                     }
                     _ => turn.store.clear_dialogue(turn.tx, turn.user_key).await?,
+                }
+            }
+            Some(Dialogue::AskGroupArea) => {
+                turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+                if let Some(area) = self.area_in(text) {
+                    return self.group_link(turn, Some(area)).await;
                 }
             }
             Some(Dialogue::Report(_))

@@ -51,6 +51,8 @@ pub enum Dialogue {
     },
     /// The khu phố question is open: a typed khu phố name answers it.
     AskArea,
+    /// "Which khu phố's group?" is open: a typed khu phố name gets that group's join link.
+    AskGroupArea,
     /// A location was shared outside any report: kept so that "Báo tin tại đây" can start a
     /// report with it as the place. Any other message simply goes on as usual.
     SharedPlace {

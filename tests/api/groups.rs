@@ -276,6 +276,13 @@ async fn a_resident_asking_for_the_khu_pho_group_gets_its_join_link() {
         choices.iter().any(|b| b.2 == "#menu"),
         "always a way back: {choices:?}"
     );
+    // Typed instead of tapped, without diacritics.
+    let r = say(&app, stranger, text("khu pho 2"), 1).await;
+    assert!(
+        text_of(&r[0]).contains("https://zalo.me/g/kp2abcdefg"),
+        "{}",
+        text_of(&r[0])
+    );
     let r = say(&app, stranger, text("#group:1"), 1).await;
     assert!(text_of(&r[0]).contains("https://zalo.me/g/kp2abcdefg"));
     let r = say(&app, stranger, text("#group:0"), 1).await;
@@ -289,6 +296,13 @@ async fn a_resident_asking_for_the_khu_pho_group_gets_its_join_link() {
     assert!(
         answer.starts_with("Khu phố 3 hiện chưa có nhóm Zalo"),
         "{answer}"
+    );
+    // Out of the question, a khu phố name alone is where they live (not a danger check).
+    let r = say(&app, stranger, text("khu pho 3"), 1).await;
+    assert!(
+        text_of(&r[0]).starts_with("Đã ghi nhận: Khu phố 3"),
+        "{}",
+        text_of(&r[0])
     );
 }
 
