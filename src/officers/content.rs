@@ -84,17 +84,7 @@ impl Console {
         }
         let name = if everyone { None } else { self.area_name(area) };
         if !everyone && name.is_none() {
-            let known: Vec<&str> = self
-                .config
-                .station
-                .areas
-                .iter()
-                .map(|a| a.name.as_str())
-                .collect();
-            let unknown = t
-                .alert_unknown_area
-                .render(&[("area", area), ("list", &known.join(", "))]);
-            return Ok(vec![self.say(turn, unknown)]);
+            return Ok(vec![self.unknown_area(turn, area)]);
         }
         let label = name.clone().unwrap_or_else(|| t.whole_ward.to_string());
         let residents = turn

@@ -127,7 +127,8 @@ impl Console {
         Ok(groups.len())
     }
 
-    fn unknown_area(&self, turn: &Turn<'_>, typed: &str) -> Reply {
+    /// "No khu phố '<typed>'", with the list of the ward's khu phố.
+    pub(super) fn unknown_area(&self, turn: &Turn<'_>, typed: &str) -> Reply {
         let known: Vec<&str> = self
             .config
             .station
