@@ -59,15 +59,15 @@ async fn the_chief_answers_a_resident_from_the_console_in_a_real_browser() {
         s.console.public_url = public_url.clone();
     })
     .await;
-    let code = file_report(
+    let code = report(
         &app,
         RESIDENT,
         "Tối qua lúc 11 giờ xe máy của tôi bị trộm trước cửa nhà số 5 hẻm 20 khu phố 3",
     )
     .await;
     // Two more, so that the board (and its screenshot) shows more than one.
-    for (resident, report) in OTHER_REPORTS {
-        file_report(&app, resident, report).await;
+    for (resident, account) in OTHER_REPORTS {
+        report(&app, resident, account).await;
     }
 
     let link = web_link(&app).await;
@@ -174,25 +174,6 @@ async fn the_chief_answers_a_resident_from_the_console_in_a_real_browser() {
         started.elapsed().as_secs_f64(),
         shot("").display()
     );
-}
-
-/// A resident files a report in one message and sends it, allowing contact; its case code.
-async fn file_report(app: &TestApp, user: &str, text: &str) -> String {
-    let r = say(app, user, ResidentInput::text(text), 2).await;
-    assert!(
-        text_of(&r[1]).contains("kiểm tra lại tin báo"),
-        "{}",
-        text_of(&r[1])
-    );
-    let before = app.sim.sent_messages(user).len();
-    app.sim
-        .send_as_user(user, ResidentInput::text("#send:contact"))
-        .await
-        .unwrap();
-    let r = replies(&app.sim, user, before + 1).await;
-    ketnoi::cases::code::find(text_of(&r[before]))
-        .expect("a case code")
-        .to_string()
 }
 
 /// The chief sends `/web`; the link in the bot's answer.

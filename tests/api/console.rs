@@ -5,7 +5,6 @@ use reqwest::{header, redirect, Client, StatusCode};
 use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
-use crate::officers::report;
 
 const CHIEF: &str = "8300001";
 const AN: &str = "8300002";

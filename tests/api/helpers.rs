@@ -599,3 +599,22 @@ pub fn test_sla(app: &TestApp) -> ketnoi::officers::sla::Sla {
         clock: ketnoi::time::system_clock(),
     }
 }
+
+/// A resident files a report in one message and sends it, allowing contact; returns the case code.
+pub async fn report(app: &TestApp, user: &str, text: &str) -> String {
+    let r = say(app, user, zalo_sim::ResidentInput::text(text), 2).await;
+    assert!(
+        text_of(&r[1]).contains("kiểm tra lại tin báo"),
+        "{}",
+        text_of(&r[1])
+    );
+    let before = app.sim.sent_messages(user).len();
+    app.sim
+        .send_as_user(user, zalo_sim::ResidentInput::text("#send:contact"))
+        .await
+        .unwrap();
+    let r = replies(&app.sim, user, before + 1).await;
+    ketnoi::cases::code::find(text_of(&r[before]))
+        .expect("case code")
+        .to_string()
+}

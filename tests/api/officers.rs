@@ -22,25 +22,6 @@ async fn station() -> TestApp {
     app
 }
 
-/// A resident files a report in one message and sends it; returns the case code.
-pub(crate) async fn report(app: &TestApp, user: &str, text: &str) -> String {
-    let r = say(app, user, ResidentInput::text(text), 2).await;
-    assert!(
-        text_of(&r[1]).contains("kiểm tra lại tin báo"),
-        "{}",
-        text_of(&r[1])
-    );
-    let before = app.sim.sent_messages(user).len();
-    app.sim
-        .send_as_user(user, ResidentInput::text("#send:contact"))
-        .await
-        .unwrap();
-    let r = replies(&app.sim, user, before + 1).await;
-    ketnoi::cases::code::find(text_of(&r[before]))
-        .expect("case code")
-        .to_string()
-}
-
 #[tokio::test]
 async fn an_officer_claims_replies_and_gets_the_residents_answer_without_identities() {
     let app = station().await;

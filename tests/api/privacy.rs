@@ -13,7 +13,6 @@ use ketnoi::vault::Vault;
 use zalo_sim::ResidentInput;
 
 use crate::helpers::*;
-use crate::officers::report;
 
 fn vault() -> Vault {
     Vault::new(&[42u8; 32])
