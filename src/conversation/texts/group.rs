@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::template::{name, Label, Template, Text};
+use super::template::{name, Template, Text};
 
 /// `[group]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -26,8 +26,6 @@ pub struct GroupTexts {
     pub join_none: Template<name::Area>,
     /// The khu phố has a group, but its join link was not given when it was linked.
     pub join_ask_officer: Template<(name::Area, name::Officer, name::Phone)>,
-    /// The menu button.
-    pub join_button: Label,
     /// `/group`: the heading of the list.
     pub list_header: Text,
     /// `/group`: a khu phố with a live group.
