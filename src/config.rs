@@ -248,6 +248,13 @@ pub struct ZaloSettings {
     pub refresh_margin_secs: u64,
     /// Ceiling on OA API calls per minute of the whole app (shared by processes on PostgreSQL).
     pub rate_limit_per_minute: u32,
+    /// The purchased GMF asset (`asset_id`) `/group create` makes khu phố groups with; empty:
+    /// the OA has none.
+    #[serde(default)]
+    pub gmf_asset_id: String,
+    /// How often the member count and the state of each khu phố group are read from Zalo
+    /// (`getgroup`).
+    pub group_sync_minutes: u64,
 }
 
 /// `[sim]`.

@@ -114,6 +114,10 @@ impl Application {
             let base = format!("http://{sim_address}");
             settings.zalo.api_base = base.clone();
             settings.zalo.oauth_base = base;
+            // The simulator sells no assets; any id stands for one, so `/group create` works.
+            if settings.zalo.gmf_asset_id.is_empty() {
+                settings.zalo.gmf_asset_id = SANDBOX_GMF_ASSET.to_owned();
+            }
             Some(Sandbox {
                 address: sim_address,
                 listener: Some(sim_listener),
@@ -147,11 +151,7 @@ impl Application {
         let catalogue = Catalogue::load(&config_dir.join("procedures.toml"))?;
         let out_of_scope = crate::bot::out_of_scope::OutOfScope::load(&config_dir)?;
         let texts = Texts::load(&config_dir)?;
-        let config = BotConfig {
-            bot: settings.bot.clone(),
-            station: settings.station.clone(),
-            on_call: settings.officers.on_call.clone(),
-        };
+        let config = BotConfig::from_settings(&settings);
         let console = Console::new(
             texts.clone(),
             config.clone(),
@@ -165,6 +165,8 @@ impl Application {
         bot.warm_up();
         let bot = Arc::new(bot);
         bootstrap_chief(&store, &vault, &settings.officers.chief_id).await?;
+        crate::conversation::groups::adopt_configured_groups(&store, &settings.station.areas)
+            .await?;
         if sandbox.is_some() && settings.bot.seed_news_in_sandbox {
             crate::seed::sandbox_news(&store).await?;
         }
@@ -379,7 +381,17 @@ impl Application {
             },
             unrecorded: Default::default(),
             clock: clock.clone(),
+            texts: texts.clone(),
         };
+        let group_sync = crate::pipeline::group_sync::GroupSync {
+            store: store.clone(),
+            client: delivery.client.clone(),
+            tokens: delivery.tokens.clone(),
+            limiter: delivery.limiter.clone(),
+            clock: clock.clone(),
+        };
+        let every = Duration::from_secs(settings.zalo.group_sync_minutes.max(1) * 60);
+        tasks.spawn(group_sync.run(every, shutdown.clone()));
         for n in 0..workers.outbox_workers {
             let (worker, stop) = (delivery.clone(), shutdown.clone());
             let id = format!("{process}-out{n}");
@@ -425,6 +437,9 @@ impl Application {
         first_error.map_or(Ok(()), Err)
     }
 }
+
+/// The GMF asset `/group create` uses against the simulator when none is configured.
+const SANDBOX_GMF_ASSET: &str = "sandbox-gmf-asset";
 
 fn webhook_config(settings: &Settings) -> WebhookConfig {
     WebhookConfig {

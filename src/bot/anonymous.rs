@@ -34,17 +34,17 @@ impl Bot {
         let answers = self.anonymous_answers(turn, text.trim()).await?;
         for answer in answers {
             for part in split_message(&answer, MAX_TEXT_CHARS) {
-                turn.calls.push(ApiCall {
-                    to: turn.user_id.clone(),
-                    path: ANONYMOUS_PATH.to_owned(),
-                    body: json!({
+                turn.calls.push(ApiCall::new(
+                    turn.user_id.clone(),
+                    ANONYMOUS_PATH,
+                    json!({
                         "recipient": {
                             "anonymous_id": turn.user_id.as_str(),
                             "conversation_id": conversation_id,
                         },
                         "message": { "text": part },
                     }),
-                });
+                ));
             }
         }
         Ok(Vec::new())

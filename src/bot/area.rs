@@ -118,17 +118,17 @@ impl Bot {
             .set_resident_area(turn.tx, turn.user_key, Some(&area), turn.now)
             .await?;
         if let Some(old) = previous.filter(|old| *old != area) {
-            turn.calls.push(ApiCall {
-                to: turn.user_id.to_owned(),
-                path: "/v2.0/oa/tag/rmfollowerfromtag".into(),
-                body: serde_json::json!({"user_id": turn.user_id, "tag_name": old}),
-            });
+            turn.calls.push(ApiCall::new(
+                turn.user_id.to_owned(),
+                "/v2.0/oa/tag/rmfollowerfromtag",
+                serde_json::json!({"user_id": turn.user_id, "tag_name": old}),
+            ));
         }
-        turn.calls.push(ApiCall {
-            to: turn.user_id.to_owned(),
-            path: "/v2.0/oa/tag/tagfollower".into(),
-            body: serde_json::json!({"user_id": turn.user_id, "tag_name": area}),
-        });
+        turn.calls.push(ApiCall::new(
+            turn.user_id.to_owned(),
+            "/v2.0/oa/tag/tagfollower",
+            serde_json::json!({"user_id": turn.user_id, "tag_name": area}),
+        ));
         let text = self.texts.area.saved.render(&[("area", &area)]);
         Ok(vec![turn.reply(
             CsMessage::text(text).with_buttons(self.menu_buttons()),

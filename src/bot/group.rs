@@ -29,11 +29,14 @@ impl Bot {
         if text.is_empty() {
             return Ok(Vec::new());
         }
-        let mentioned = turn
-            .event
-            .oa_id
-            .as_deref()
-            .is_some_and(|oa| mentions(&raw, oa));
+        // Our OA's id as configured, and as the event names it: sources do not show whether a
+        // group event always carries `oa_id` (docs/PLATFORM.md §2.5).
+        let mentioned = mentions(&raw, &self.config.oa_id)
+            || turn
+                .event
+                .oa_id
+                .as_deref()
+                .is_some_and(|oa| mentions(&raw, oa));
         let t = &self.texts.group;
         let classification = lang::shared().classify(&text);
         if classification.intent == Intent::Emergency {

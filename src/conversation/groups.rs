@@ -1,12 +1,15 @@
-//! Which Zalo group a khu phố has: the one the chief linked (`/group link`, kept in
-//! `area_groups`), else the `group_id` in its settings; and the call that posts to it. Both the
-//! officers' commands (`/group`, `/alert`, `/warn`) and the resident bot (a resident asking for
-//! their group, a member writing in one) read groups through here.
+//! Which Zalo group a khu phố has, as kept in `area_groups`: the one an officer linked or
+//! created (`/group link`, `/group create`), else the `group_id` in its settings, adopted into
+//! the table at start-up ([`adopt_configured_groups`]) so it too is counted and marked gone;
+//! and the call that posts to a group. Both the officers' commands (`/group`, `/alert`,
+//! `/warn`) and the resident bot (a resident asking for their group, a member writing in one)
+//! read groups through here.
 
 use crate::config::AreaSettings;
 use crate::conversation::{ApiCall, Turn};
 use crate::ids::ZaloId;
-use crate::store::GroupState;
+use crate::store::{GroupState, Store};
+use crate::time::Timestamp;
 use crate::zalo::gmf::{group_text, GROUP_MESSAGE_PATH};
 
 /// A khu phố's group as the service knows it.
@@ -20,6 +23,21 @@ pub struct AreaGroup {
     pub join_link: Option<String>,
     /// Whether Zalo still takes messages for it.
     pub live: bool,
+    /// Members, as Zalo last said, and when.
+    pub members: Option<(i64, Timestamp)>,
+}
+
+/// Makes the groups named in settings rows of `area_groups` (see the module's header).
+pub async fn adopt_configured_groups(store: &Store, areas: &[AreaSettings]) -> sqlx::Result<()> {
+    let configured: Vec<(&str, Option<&str>)> = areas
+        .iter()
+        .map(|a| (a.name.as_str(), a.group_id.as_deref()))
+        .collect();
+    let mut tx = store.begin().await?;
+    store
+        .seed_configured_groups(&mut tx, &configured, Timestamp::now())
+        .await?;
+    tx.commit().await
 }
 
 /// Every khu phố's group, in the settings' order; khu phố without one are left out.
@@ -30,22 +48,14 @@ pub async fn area_groups(
     let linked = turn.store.area_groups(turn.tx).await?;
     Ok(areas
         .iter()
-        .filter_map(
-            |area| match linked.iter().find(|row| row.area == area.name) {
-                Some(row) => Some(AreaGroup {
-                    area: row.area.clone(),
-                    group_id: row.group_id.clone(),
-                    join_link: row.join_link.clone(),
-                    live: row.state == GroupState::Active,
-                }),
-                None => area.group_id.as_ref().map(|id| AreaGroup {
-                    area: area.name.clone(),
-                    group_id: id.clone(),
-                    join_link: None,
-                    live: true,
-                }),
-            },
-        )
+        .filter_map(|area| linked.iter().find(|row| row.area == area.name))
+        .map(|row| AreaGroup {
+            area: row.area.clone(),
+            group_id: row.group_id.clone(),
+            join_link: row.join_link.clone(),
+            live: row.state == GroupState::Active,
+            members: row.member_count.zip(row.counted_at),
+        })
         .collect())
 }
 
@@ -76,10 +86,10 @@ pub async fn area_of_group(
 /// A text posted to a group through the OA (mentions escaped), queued with the turn's other
 /// sends; group messages are not bound to the reply window.
 pub fn post_to_group(group_id: &str, text: &str) -> ApiCall {
-    ApiCall {
-        // The outbox orders and keys sends by recipient; a group is its own recipient.
-        to: ZaloId::new(group_id),
-        path: GROUP_MESSAGE_PATH.to_owned(),
-        body: group_text(group_id, text),
-    }
+    // The outbox orders and keys sends by recipient; a group is its own recipient.
+    ApiCall::new(
+        ZaloId::new(group_id),
+        GROUP_MESSAGE_PATH,
+        group_text(group_id, text),
+    )
 }

@@ -96,6 +96,28 @@ pub struct ApiCall {
     pub path: String,
     /// Request body.
     pub body: serde_json::Value,
+    /// What to do with the answer, for the calls whose answer matters.
+    pub then: Option<outbox::AfterCall>,
+}
+
+impl ApiCall {
+    /// A call whose answer is only recorded.
+    pub fn new(to: ZaloId, path: impl Into<String>, body: serde_json::Value) -> ApiCall {
+        ApiCall {
+            to,
+            path: path.into(),
+            body,
+            then: None,
+        }
+    }
+
+    /// The same call, with what to do with its answer.
+    pub fn then(self, after: outbox::AfterCall) -> ApiCall {
+        ApiCall {
+            then: Some(after),
+            ..self
+        }
+    }
 }
 
 impl Turn<'_> {
@@ -114,4 +136,22 @@ pub struct BotConfig {
     pub station: StationSettings,
     /// Officers paged for emergencies.
     pub on_call: Vec<String>,
+    /// The OA's Zalo id (`zalo.oa_id`): how a member mentions it in a group (`[@<oa_id>]`).
+    pub oa_id: String,
+    /// The purchased GMF asset new khu phố groups are made with (`zalo.gmf_asset_id`); empty
+    /// when the OA has none, and `/group create` says so.
+    pub gmf_asset_id: String,
+}
+
+impl BotConfig {
+    /// The parts of the settings the conversations read.
+    pub fn from_settings(settings: &crate::config::Settings) -> BotConfig {
+        BotConfig {
+            bot: settings.bot.clone(),
+            station: settings.station.clone(),
+            on_call: settings.officers.on_call.clone(),
+            oa_id: settings.zalo.oa_id.clone(),
+            gmf_asset_id: settings.zalo.gmf_asset_id.clone(),
+        }
+    }
 }

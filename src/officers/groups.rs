@@ -1,13 +1,19 @@
-//! `/group`: the khu phố Zalo groups from the officers' side — the list, the chief linking a
-//! khu phố to an OA-owned group, and an officer posting in their khu phố's group as the
-//! station — and posting alerts and warnings to the groups.
+//! `/group`: the khu phố Zalo groups from the officers' side — the list with member counts,
+//! the chief creating a khu phố's group through Zalo or linking an existing one, and an
+//! officer posting in their khu phố's group as the station — and posting alerts and warnings
+//! to the groups.
+
+use serde_json::json;
 
 use super::command::GroupAction;
 use super::Console;
 use crate::access::{CommandName, Outcome};
 use crate::conversation::groups::{area_groups, live_group, post_to_group, AreaGroup};
-use crate::conversation::{Reply, Turn};
+use crate::conversation::outbox::AfterCall;
+use crate::conversation::{ApiCall, Reply, Turn};
+use crate::ids::ZaloId;
 use crate::store::OfficerRow;
+use crate::zalo::gmf::{CREATE_GROUP_PATH, MAX_CREATE_MEMBERS};
 
 impl Console {
     pub(super) async fn group(
@@ -24,10 +30,16 @@ impl Console {
                 for area in &self.config.station.areas {
                     let line = match groups.iter().find(|g| g.area == area.name) {
                         Some(g) if g.live => {
-                            let about = match &g.join_link {
-                                Some(link) => format!("{} – {link}", g.group_id),
-                                None => g.group_id.clone(),
-                            };
+                            let mut about = vec![g.group_id.clone()];
+                            if let Some((count, at)) = g.members {
+                                let time = at.vn_time();
+                                about.push(t.list_members.render(&[
+                                    ("count", &count.to_string()),
+                                    ("time", &time),
+                                ]));
+                            }
+                            about.extend(g.join_link.clone());
+                            let about = about.join(" – ");
                             t.list_active
                                 .render(&[("area", &area.name), ("text", &about)])
                         }
@@ -70,6 +82,7 @@ impl Console {
                 let linked = t.linked.render(&[("area", &name), ("text", &group_id)]);
                 Ok(vec![self.say(turn, linked)])
             }
+            GroupAction::Create { area } => self.create_group(turn, officer, &area).await,
             GroupAction::Say { area, text } => {
                 let Some(name) = self.area_name(&area) else {
                     return Ok(vec![self.unknown_area(turn, &area)]);
@@ -106,6 +119,75 @@ impl Console {
                 Ok(vec![self.say(turn, t.said.render(&[("area", &name)]))])
             }
         }
+    }
+
+    /// `/group create`: asks Zalo for a group for the khu phố, its officers as the first members
+    /// (then the chief who asked). Zalo's answer comes back through the outbox: the group is
+    /// linked and the chief told its join link, or why Zalo refused ([`AfterCall`]).
+    async fn create_group(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        typed: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let t = &self.texts.group;
+        let Some(area) = self.area_name(typed) else {
+            return Ok(vec![self.unknown_area(turn, typed)]);
+        };
+        if self.config.gmf_asset_id.is_empty() {
+            return Ok(vec![self.say(turn, t.create_no_asset.to_string())]);
+        }
+        if let Some(group) = live_group(turn, &self.config.station.areas, &area).await? {
+            let about = group.join_link.unwrap_or(group.group_id);
+            let text = t
+                .create_exists
+                .render(&[("area", &area), ("text", &about)]);
+            return Ok(vec![self.say(turn, text)]);
+        }
+        // The khu phố's own officers first, then whoever asked.
+        let mut members: Vec<(ZaloId, String)> = Vec::new();
+        for other in turn.store.officers(turn.tx).await? {
+            if other.user_key != officer.user_key && other.area_list().contains(&area.as_str()) {
+                if let Ok(id) = turn.vault.open_zalo_id(&other.zalo_id_sealed) {
+                    members.push((id, other.name.clone()));
+                }
+            }
+        }
+        members.truncate(MAX_CREATE_MEMBERS - 1);
+        members.push((turn.user_id.clone(), officer.name.clone()));
+        let body = json!({
+            "group_name": t.create_name.render(&[("area", &area)]),
+            "group_description": t.create_description.render(&[
+                ("area", &area),
+                ("name", &self.config.station.name),
+            ]),
+            "asset_id": self.config.gmf_asset_id,
+            "member_user_ids": members.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+        });
+        let after = AfterCall::GroupCreated {
+            area: area.clone(),
+            linked_by: officer.user_key.as_str().to_owned(),
+            officer: turn.user_id.as_str().to_owned(),
+            members: members.len() as i64,
+        };
+        turn.calls
+            .push(ApiCall::new(turn.user_id.clone(), CREATE_GROUP_PATH, body).then(after));
+        self.audit(
+            turn,
+            officer,
+            CommandName::Group,
+            Some(&area),
+            Outcome::Ok,
+            Some("create"),
+        )
+        .await?;
+        let names: Vec<&str> = members.iter().map(|(_, name)| name.as_str()).collect();
+        let text = t.creating.render(&[
+            ("area", &area),
+            ("count", &members.len().to_string()),
+            ("names", &names.join(", ")),
+        ]);
+        Ok(vec![self.say(turn, text)])
     }
 
     /// Posts `text` to the live group of `area` (its configured name), or to every live group

@@ -11,10 +11,13 @@ use serde::Deserialize;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::after_call::follow_ups;
 use super::call_budget::CallLimiter;
 use super::token::TokenManager;
 use super::{backoff, idle};
-use crate::store::{ClaimedOutbound, DeliveryResult, OutboxState, Store};
+use crate::conversation::outbox::AfterCall;
+use crate::conversation::texts::Texts;
+use crate::store::{ClaimedOutbound, DeliveryResult, FollowUp, OutboxState, Store};
 use crate::time::{SharedClock, Timestamp};
 use crate::vault::Vault;
 use crate::zalo::client::ZaloClient;
@@ -45,6 +48,8 @@ pub struct DeliveryWorker {
     pub unrecorded: Arc<Mutex<HashSet<i64>>>,
     /// Where "now" comes from.
     pub clock: SharedClock,
+    /// What an officer is told when a call made for them comes back ([`AfterCall`]).
+    pub texts: Texts,
 }
 
 /// When to retry and when to give up.
@@ -62,14 +67,17 @@ pub struct RetryPolicy {
     pub poll: Duration,
 }
 
-/// The sealed outbox payload: the request body and the OA API path it goes to (a
-/// customer-service message unless said otherwise, e.g. a tag change). `user_id` is stored
-/// beside them for diagnostics; the body already addresses the recipient.
+/// The sealed outbox payload: the request body, the OA API path it goes to (a
+/// customer-service message unless said otherwise, e.g. a tag change) and what to do with the
+/// answer, if anything. `user_id` is stored beside them for diagnostics; the body already
+/// addresses the recipient.
 #[derive(Deserialize)]
 struct Payload {
     body: serde_json::Value,
     #[serde(default)]
     path: Option<String>,
+    #[serde(default)]
+    then: Option<AfterCall>,
 }
 
 /// The customer-service message endpoint.
@@ -81,10 +89,16 @@ impl Payload {
     }
 }
 
-/// How one delivery attempt ended.
+/// How one delivery attempt ended: Zalo's `data`, or the error.
 enum Outcome {
-    Sent(String),
+    Sent(serde_json::Value),
     Failed(ApiError),
+}
+
+/// What one row's attempt leaves to record: its result, and what its answer also writes.
+struct Delivered {
+    result: DeliveryResult,
+    follow_ups: Vec<FollowUp>,
 }
 
 /// Rows one worker leases and sends at once. They are all for different recipients (the claim
@@ -156,8 +170,13 @@ impl DeliveryWorker {
         } else {
             batch
         };
-        let results = futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
-        self.record(worker_id, &results, shutdown).await;
+        let delivered = futures::future::join_all(batch.iter().map(|row| self.deliver(row))).await;
+        let (results, follow_ups): (Vec<_>, Vec<_>) = delivered
+            .into_iter()
+            .map(|d| (d.result, d.follow_ups))
+            .unzip();
+        let follow_ups: Vec<FollowUp> = follow_ups.into_iter().flatten().collect();
+        self.record(worker_id, &results, &follow_ups, shutdown).await;
         // A recipient's next message becomes due once this one is recorded.
         self.outbox_ready.notify_one();
         Ok(results.len())
@@ -171,6 +190,7 @@ impl DeliveryWorker {
         &self,
         worker_id: &str,
         results: &[DeliveryResult],
+        follow_ups: &[FollowUp],
         shutdown: &CancellationToken,
     ) {
         let mut delay = Duration::from_millis(100);
@@ -178,7 +198,7 @@ impl DeliveryWorker {
         loop {
             let Err(err) = self
                 .store
-                .record_deliveries(worker_id, results, self.clock.now())
+                .record_deliveries(worker_id, results, follow_ups, self.clock.now())
                 .await
             else {
                 if held {
@@ -242,9 +262,48 @@ impl DeliveryWorker {
             .collect())
     }
 
-    /// One row: check the reply window, send, and decide what the row becomes.
+    /// One row: send it, and what its answer also writes.
     #[tracing::instrument(skip_all, fields(outbox_id = row.id, attempt = row.attempts))]
-    async fn deliver(&self, row: &ClaimedOutbound) -> DeliveryResult {
+    async fn deliver(&self, row: &ClaimedOutbound) -> Delivered {
+        let Some(payload) = self.open(row) else {
+            return Delivered {
+                result: DeliveryResult::Deferred {
+                    id: row.id,
+                    status: OutboxState::Failed,
+                    next_attempt_at: self.clock.now(),
+                    error_code: "sealed".to_owned(),
+                    error: "payload cannot be opened".to_owned(),
+                },
+                follow_ups: Vec::new(),
+            };
+        };
+        let (result, answer) = self.attempt(row, &payload).await;
+        // A call still being retried has no answer yet.
+        let settled = match (&result, &answer) {
+            (DeliveryResult::Sent { .. }, Ok(data)) => Some(Ok(data)),
+            (DeliveryResult::Deferred { status, .. }, Err(Some(err)))
+                if *status != OutboxState::Pending =>
+            {
+                Some(Err(err))
+            }
+            _ => None,
+        };
+        let follow_ups = match (&payload.then, settled) {
+            (Some(after), Some(answer)) => {
+                follow_ups(after, answer, row.id, &self.texts, &self.vault)
+            }
+            _ => Vec::new(),
+        };
+        Delivered { result, follow_ups }
+    }
+
+    /// One attempt: check the reply window, send, and decide what the row becomes; with Zalo's
+    /// answer (`Err(None)`: no call was made).
+    async fn attempt(
+        &self,
+        row: &ClaimedOutbound,
+        payload: &Payload,
+    ) -> (DeliveryResult, Result<serde_json::Value, Option<ApiError>>) {
         use OutboxState::{Failed, Parked, Pending};
         let deferred = |status: OutboxState, at: Timestamp, code: &str, error: &str| {
             DeliveryResult::Deferred {
@@ -255,31 +314,30 @@ impl DeliveryWorker {
                 error: error.to_owned(),
             }
         };
-        let Some(payload) = self.open(row) else {
-            return deferred(
-                Failed,
-                self.clock.now(),
-                "sealed",
-                "payload cannot be opened",
-            );
-        };
         // Known closed window: do not spend an API call Zalo will refuse with -230.
         let now = self.clock.now();
         let last = row.last_interaction_at;
         if payload.path() == CS_PATH && last.is_none_or(|t| now.since(t) > REPLY_WINDOW) {
             metrics::counter!("ketnoi_outbox_parked_total", "reason" => "window").increment(1);
-            return deferred(Parked, now, "window", "reply window closed");
+            return (deferred(Parked, now, "window", "reply window closed"), Err(None));
         }
-        match self.send(&payload).await {
-            Outcome::Sent(zalo_message_id) => {
+        match self.send(payload).await {
+            Outcome::Sent(data) => {
                 metrics::counter!("ketnoi_outbox_sent_total").increment(1);
-                DeliveryResult::Sent {
+                // A message's Zalo id; other calls answer with none.
+                let zalo_message_id = data
+                    .get("message_id")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                let sent = DeliveryResult::Sent {
                     id: row.id,
                     zalo_message_id,
-                }
+                };
+                (sent, Ok(data))
             }
             Outcome::Failed(err) => {
-                self.note_group_gone(&payload, &err).await;
+                self.note_group_gone(payload, &err).await;
                 let code = err.metric_code();
                 let (status, at) = match err.disposition() {
                     Disposition::Park => (Parked, now),
@@ -300,7 +358,7 @@ impl DeliveryWorker {
                     tracing::info!(code = %code, status = status.id(), "delivery deferred");
                 }
                 metrics::counter!("ketnoi_outbox_errors_total", "code" => code.clone(), "outcome" => status.id()).increment(1);
-                deferred(status, at, &code, &err.to_string())
+                (deferred(status, at, &code, &err.to_string()), Err(Some(err)))
             }
         }
     }
@@ -340,17 +398,11 @@ impl DeliveryWorker {
         }
     }
 
-    /// One API call; a message's Zalo id comes back, other calls give an empty one.
-    async fn call(&self, token: &str, payload: &Payload) -> Result<String, ApiError> {
-        let data = self
-            .client
+    /// One API call; Zalo's `data` comes back.
+    async fn call(&self, token: &str, payload: &Payload) -> Result<serde_json::Value, ApiError> {
+        self.client
             .post_api(payload.path(), token, &payload.body)
-            .await?;
-        Ok(data
-            .get("message_id")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned())
+            .await
     }
 
     fn open(&self, row: &ClaimedOutbound) -> Option<Payload> {
@@ -367,7 +419,7 @@ impl DeliveryWorker {
         // The budget for this first call was taken with the batch.
         let first = self.call(token.token.expose_secret(), payload).await;
         let err = match first {
-            Ok(id) => return Outcome::Sent(id),
+            Ok(data) => return Outcome::Sent(data),
             Err(err) if err.disposition() == Disposition::RefreshToken => err,
             Err(err) => return Outcome::Failed(err),
         };
@@ -378,7 +430,7 @@ impl DeliveryWorker {
         };
         self.limiter.take(1).await;
         match self.call(fresh.token.expose_secret(), payload).await {
-            Ok(id) => Outcome::Sent(id),
+            Ok(data) => Outcome::Sent(data),
             Err(err) => Outcome::Failed(err),
         }
     }

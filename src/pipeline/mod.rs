@@ -3,8 +3,10 @@
 //! (which keeps them in our store). Both workers lease rows, so a crash or a second process
 //! never loses or doubles work.
 
+mod after_call;
 pub mod call_budget;
 pub mod delivery;
+pub mod group_sync;
 pub mod inbox;
 pub mod retention;
 pub mod token;
@@ -49,6 +51,7 @@ pub async fn enqueue_replies(
             &call.to,
             Some(&call.path),
             call.body.clone(),
+            call.then.as_ref(),
         );
         store.enqueue(tx, &msg, false, now).await?;
     }

@@ -43,9 +43,17 @@ pub struct GroupRow {
     pub state: GroupState,
     /// Last change.
     pub updated_at: Timestamp,
+    /// Members, as Zalo's `getgroup` last said.
+    pub member_count: Option<i64>,
+    /// When that count was read.
+    pub counted_at: Option<Timestamp>,
 }
 
-const GROUP_COLUMNS: &str = "area, group_id, join_link, state, updated_at";
+const GROUP_COLUMNS: &str =
+    "area, group_id, join_link, state, updated_at, member_count, counted_at";
+
+/// `linked_by` of a group that came from the settings rather than from an officer.
+const FROM_SETTINGS: &str = "config";
 
 impl Store {
     /// Links a khu phố to a group, replacing the one it had (and taking the group from any
@@ -76,6 +84,68 @@ impl Store {
         .bind(now)
         .execute(&mut **tx)
         .await?;
+        Ok(())
+    }
+
+    /// Makes the groups named in settings (`[[station.areas]] group_id`: khu phố name, group
+    /// id) rows like linked ones, so they too are counted and marked gone. A khu phố an officer
+    /// linked keeps that link; one that came from settings follows the settings (a changed id
+    /// replaces it, a removed one deletes it). A group id already linked to another khu phố is
+    /// left there.
+    pub async fn seed_configured_groups(
+        &self,
+        tx: &mut Tx,
+        configured: &[(&str, Option<&str>)],
+        now: Timestamp,
+    ) -> sqlx::Result<()> {
+        for (area, group_id) in configured {
+            let existing: Option<(String, String)> =
+                sqlx::query_as("select group_id, linked_by from area_groups where area = $1")
+                    .bind(area)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            match (existing, group_id) {
+                (Some((_, by)), _) if by != FROM_SETTINGS => {}
+                (Some((old, _)), Some(id)) if old == *id => {}
+                (Some(_), _) => {
+                    sqlx::query("delete from area_groups where area = $1")
+                        .bind(area)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                (None, _) => {}
+            }
+            if let Some(id) = group_id {
+                sqlx::query(
+                    "insert into area_groups (area, group_id, state, linked_by, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $5) on conflict do nothing",
+                )
+                .bind(area)
+                .bind(id)
+                .bind(GroupState::Active)
+                .bind(FROM_SETTINGS)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a group's member count as Zalo gave it.
+    pub async fn set_group_members(
+        &self,
+        tx: &mut Tx,
+        group_id: &str,
+        count: i64,
+        now: Timestamp,
+    ) -> sqlx::Result<()> {
+        sqlx::query("update area_groups set member_count = $1, counted_at = $2 where group_id = $3")
+            .bind(count)
+            .bind(now)
+            .bind(group_id)
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 

@@ -32,7 +32,7 @@ pub use invites::InviteRow;
 pub use news::{NewsItem, NewsKind, NewsRecord};
 pub use officers::{AuditRow, OfficerRow};
 pub use outbox::{
-    ClaimedOutbound, DeliveryResult, NewOutbound, OutboxState, OutboxStats, Priority,
+    ClaimedOutbound, DeliveryResult, FollowUp, NewOutbound, OutboxState, OutboxStats, Priority,
 };
 pub use residents::ResidentRow;
 pub use tokens::{StoredTokens, TokenRefresh};

@@ -124,6 +124,28 @@ impl DeliveryResult {
     }
 }
 
+/// What recording a delivery also writes, in the same transaction, so that an API call's answer
+/// is never acted on twice or lost: the call itself is marked done in that transaction too.
+/// Built by the delivery worker from an outbox row's `then` (see `pipeline::after_call`).
+#[derive(Debug, Clone)]
+pub enum FollowUp {
+    /// Queue a message (e.g. telling an officer what came of their request).
+    Enqueue(NewOutbound),
+    /// Link a khu phố to a group Zalo just created, with its first member count.
+    LinkGroup {
+        /// The khu phố's configured name.
+        area: String,
+        /// Zalo's new group id.
+        group_id: String,
+        /// Its join link.
+        join_link: Option<String>,
+        /// Keyed hash of the officer who asked for it.
+        linked_by: String,
+        /// Members it was created with.
+        members: i64,
+    },
+}
+
 /// Queue depth by state, for metrics.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OutboxStats {
@@ -260,6 +282,7 @@ impl Store {
         &self,
         worker: &str,
         results: &[DeliveryResult],
+        follow_ups: &[FollowUp],
         now: Timestamp,
     ) -> sqlx::Result<()> {
         let sent: Vec<(i64, &str)> = results
@@ -319,6 +342,23 @@ impl Store {
                 .bind(worker)
                 .execute(&mut *tx)
                 .await?;
+            }
+        }
+        for follow_up in follow_ups {
+            match follow_up {
+                FollowUp::Enqueue(msg) => self.enqueue(&mut tx, msg, false, now).await?,
+                FollowUp::LinkGroup {
+                    area,
+                    group_id,
+                    join_link,
+                    linked_by,
+                    members,
+                } => {
+                    self.link_group(&mut tx, area, group_id, join_link.as_deref(), linked_by, now)
+                        .await?;
+                    self.set_group_members(&mut tx, group_id, *members, now)
+                        .await?;
+                }
             }
         }
         tx.commit().await

@@ -107,9 +107,27 @@ impl ZaloClient {
             request = request.header("appsecret_proof", self.proof(access_token));
         }
         let result = Self::read_envelope(request.send().await).await;
-        metrics::counter!("ketnoi_zalo_api_calls_total", "path" => path.to_owned(),
-            "code" => result.as_ref().map(|_| "0".to_owned()).unwrap_or_else(|e| e.metric_code()))
-        .increment(1);
+        count_call(path, &result);
+        result
+    }
+
+    /// GETs an OA API path with query parameters and returns `data` of a successful envelope.
+    pub async fn get_api(
+        &self,
+        path: &str,
+        access_token: &str,
+        query: &[(&str, &str)],
+    ) -> Result<serde_json::Value, ApiError> {
+        let mut request = self
+            .http
+            .get(format!("{}{}", self.config.api_base, path))
+            .header("access_token", access_token)
+            .query(query);
+        if self.config.send_appsecret_proof {
+            request = request.header("appsecret_proof", self.proof(access_token));
+        }
+        let result = Self::read_envelope(request.send().await).await;
+        count_call(path, &result);
         result
     }
 
@@ -181,6 +199,16 @@ impl ZaloClient {
             }
         }
     }
+}
+
+/// Counts one OA API call by path and Zalo's code (0: success).
+fn count_call(path: &str, result: &Result<serde_json::Value, ApiError>) {
+    let code = match result {
+        Ok(_) => "0".to_owned(),
+        Err(err) => err.metric_code(),
+    };
+    metrics::counter!("ketnoi_zalo_api_calls_total", "path" => path.to_owned(), "code" => code)
+        .increment(1);
 }
 
 fn transport_error(err: reqwest::Error) -> ApiError {

@@ -11,6 +11,17 @@ use serde_json::{json, Value};
 /// `POST` path of a message to a group.
 pub const GROUP_MESSAGE_PATH: &str = "/v3.0/oa/group/message";
 
+/// `POST` path creating a group owned by the OA: `group_name`, `group_description`,
+/// `asset_id` (the purchased GMF asset) and `member_user_ids`; answers `group_id` and
+/// `group_link`.
+pub const CREATE_GROUP_PATH: &str = "/v3.0/oa/group/creategroupwithoa";
+
+/// Members `creategroupwithoa` takes at once (1–99).
+pub const MAX_CREATE_MEMBERS: usize = 99;
+
+/// `GET` path of a group's details, `?group_id=`: its member count (`total_member`) among them.
+pub const GET_GROUP_PATH: &str = "/v3.0/oa/group/getgroup";
+
 /// The request body of a text message to a group; the text is escaped.
 pub fn group_text(group_id: &str, text: &str) -> Value {
     json!({

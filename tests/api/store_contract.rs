@@ -242,6 +242,7 @@ async fn outbox_contract(store: &Store) {
         .record_deliveries(
             "d1",
             &[retry(claimed[0].id, OutboxState::Pending, at(500), "-32")],
+            &[],
             at(110),
         )
         .await
@@ -265,6 +266,7 @@ async fn outbox_contract(store: &Store) {
         .record_deliveries(
             "someone-else",
             &[retry(again[0].id, OutboxState::Pending, at(9000), "-32")],
+            &[],
             at(605),
         )
         .await
@@ -282,7 +284,7 @@ async fn outbox_contract(store: &Store) {
     // ...but a message it sent is recorded as sent, whoever holds the lease now: it did go out
     // (a record held back by a storage outage lands after the lease ended).
     store
-        .record_deliveries("someone-else", &[sent], at(610))
+        .record_deliveries("someone-else", &[sent], &[], at(610))
         .await
         .unwrap();
     let (status, message_id): (String, Option<String>) =
@@ -304,6 +306,7 @@ async fn outbox_contract(store: &Store) {
         .record_deliveries(
             "d1",
             &[retry(next[0].id, OutboxState::Parked, at(630), "-230")],
+            &[],
             at(630),
         )
         .await
@@ -360,7 +363,7 @@ async fn outbox_contract(store: &Store) {
         })
         .collect();
     store
-        .record_deliveries("d2", &results, at(810))
+        .record_deliveries("d2", &results, &[], at(810))
         .await
         .unwrap();
     let ids: Vec<(String, Option<String>)> = sqlx::query_as(

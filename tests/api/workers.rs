@@ -26,9 +26,8 @@ fn dispatcher() -> Dispatcher {
     let settings = test_settings("sqlite::memory:", false);
     let texts = Texts::load(&dir).unwrap();
     let config = BotConfig {
-        bot: settings.bot.clone(),
-        station: settings.station.clone(),
         on_call: Vec::new(),
+        ..BotConfig::from_settings(&settings)
     };
     Dispatcher::new(
         Bot::new(

@@ -15,9 +15,8 @@ fn bot() -> Bot {
         crate::bot::procedures::Catalogue::load(&dir.join("procedures.toml")).expect("procedures"),
         crate::bot::out_of_scope::OutOfScope::load(&dir).expect("out of scope"),
         BotConfig {
-            bot: settings.bot.clone(),
-            station: settings.station.clone(),
             on_call: Vec::new(),
+            ..BotConfig::from_settings(&settings)
         },
     )
 }

@@ -30,6 +30,8 @@ pub struct GroupTexts {
     pub list_header: Text,
     /// `/group`: a khu phố with a live group.
     pub list_active: Template<(name::Area, name::Text)>,
+    /// `/group`: a live group's members, as Zalo last counted them.
+    pub list_members: Template<(name::Count, name::Time)>,
     /// `/group`: a khu phố whose group Zalo no longer has.
     pub list_gone: Template<name::Area>,
     /// `/group`: a khu phố without a group.
@@ -44,6 +46,22 @@ pub struct GroupTexts {
     pub not_your_area: Template<name::Area>,
     /// Added to an alert's or a warning's summary: how many groups it was posted to.
     pub groups_reached: Template<name::Count>,
+    /// `/group create`: the new group's name in Zalo (at most 100 characters).
+    pub create_name: Template<name::Area>,
+    /// `/group create`: the new group's description; `{name}` is the station's.
+    pub create_description: Template<(name::Area, name::Name)>,
+    /// `/group create` asked of Zalo, with the first members' names.
+    pub creating: Template<(name::Area, name::Count, name::Names)>,
+    /// Zalo created the group: its join link.
+    pub created: Template<(name::Area, name::Count, name::Url)>,
+    /// Zalo created the group without giving its join link.
+    pub created_no_link: Template<(name::Area, name::Count)>,
+    /// Zalo refused to create the group.
+    pub create_failed: Template<(name::Area, name::Error)>,
+    /// `/group create` without a GMF asset configured.
+    pub create_no_asset: Text,
+    /// `/group create` for a khu phố that has a live group.
+    pub create_exists: Template<(name::Area, name::Text)>,
     /// To the chief, once: a group Zalo no longer has.
     pub gone_told: Template<name::Area>,
 }

@@ -1,6 +1,7 @@
-//! `/group`: the khu phố Zalo groups. `/group` lists them; `/group link <khu phố> <group_id>
-//! [link]` (chief) ties a khu phố to an OA-owned group; `/group say <khu phố> <text>` posts in
-//! it as the station. Khu phố names with spaces work as everywhere ([`area_words`]).
+//! `/group`: the khu phố Zalo groups. `/group` lists them; `/group create <khu phố>` (chief)
+//! has Zalo make an OA-owned group for it; `/group link <khu phố> <group_id> [link]` (chief)
+//! ties a khu phố to an existing one; `/group say <khu phố> <text>` posts in it as the station.
+//! Khu phố names with spaces work as everywhere ([`area_words`]).
 
 use super::words::{area_words, bounded_text, Words};
 use super::{usage, Command, ParseError};
@@ -19,6 +20,8 @@ pub enum GroupAction {
     },
     /// Posts in a khu phố's group.
     Say { area: String, text: String },
+    /// Has Zalo create a group for a khu phố (as typed).
+    Create { area: String },
 }
 
 /// Longest group id accepted; Zalo's are decimal strings of about 19 digits.
@@ -59,6 +62,13 @@ pub(super) fn parse_group(rest: &str, areas: &[AreaSettings]) -> Result<Command,
                 return Err(usage("group"));
             }
             Ok(Command::Group(GroupAction::Say { area, text }))
+        }
+        "create" | "tao" | "lap" | "taonhom" => {
+            let (area, used) = area_words(&words, 1, areas);
+            if area.is_empty() || words.len() != 1 + used {
+                return Err(usage("group"));
+            }
+            Ok(Command::Group(GroupAction::Create { area }))
         }
         "list" | "ds" | "danhsach" => Ok(Command::Group(GroupAction::List)),
         _ => Err(usage("group")),

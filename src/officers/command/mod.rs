@@ -171,7 +171,7 @@ impl Command {
     pub fn required_role(&self) -> Role {
         match self {
             Command::OnCall(OnCallAction::Set(_)) => Role::Chief,
-            Command::Group(GroupAction::Link { .. }) => Role::Chief,
+            Command::Group(GroupAction::Link { .. } | GroupAction::Create { .. }) => Role::Chief,
             _ => self.name().spec().role,
         }
     }
@@ -286,8 +286,8 @@ const SPECS: &[Spec] = &[
     Spec {
         name: CommandName::Group,
         aliases: &["nhom"],
-        usage: "Cú pháp: /group | /group say <khu phố> <nội dung> | /group link <khu phố> <group_id> [đường dẫn]",
-        about: "nhóm Zalo khu phố: xem, gửi vào nhóm (Trưởng Công an phường nối nhóm bằng /group link)",
+        usage: "Cú pháp: /group | /group say <khu phố> <nội dung> | /group create <khu phố> | /group link <khu phố> <group_id> [đường dẫn]",
+        about: "nhóm Zalo khu phố: xem, gửi vào nhóm (Trưởng Công an phường tạo nhóm bằng /group create, nối nhóm có sẵn bằng /group link)",
         role: Role::Officer,
     },
     Spec {

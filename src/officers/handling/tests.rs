@@ -21,9 +21,8 @@ fn console() -> Console {
     Console::new(
         Texts::load(&dir).expect("texts"),
         BotConfig {
-            bot: settings.bot.clone(),
-            station: settings.station.clone(),
             on_call: Vec::new(),
+            ..BotConfig::from_settings(&settings)
         },
         settings.service_levels.clone(),
         "http://127.0.0.1:8081".to_owned(),
