@@ -33,10 +33,10 @@ impl Console {
                             let mut about = vec![g.group_id.clone()];
                             if let Some((count, at)) = g.members {
                                 let time = at.vn_time();
-                                about.push(t.list_members.render(&[
-                                    ("count", &count.to_string()),
-                                    ("time", &time),
-                                ]));
+                                about.push(
+                                    t.list_members
+                                        .render(&[("count", &count.to_string()), ("time", &time)]),
+                                );
                             }
                             about.extend(g.join_link.clone());
                             let about = about.join(" – ");
@@ -139,9 +139,7 @@ impl Console {
         }
         if let Some(group) = live_group(turn, &self.config.station.areas, &area).await? {
             let about = group.join_link.unwrap_or(group.group_id);
-            let text = t
-                .create_exists
-                .render(&[("area", &area), ("text", &about)]);
+            let text = t.create_exists.render(&[("area", &area), ("text", &about)]);
             return Ok(vec![self.say(turn, text)]);
         }
         // The khu phố's own officers first, then whoever asked.

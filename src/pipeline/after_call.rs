@@ -43,11 +43,10 @@ pub(super) fn follow_ups(
             let told = match created {
                 Some((group_id, link)) => {
                     let told = match &link {
-                        Some(url) => t.created.render(&[
-                            ("area", area),
-                            ("count", &count),
-                            ("url", url),
-                        ]),
+                        Some(url) => {
+                            t.created
+                                .render(&[("area", area), ("count", &count), ("url", url)])
+                        }
                         None => t
                             .created_no_link
                             .render(&[("area", area), ("count", &count)]),
@@ -63,12 +62,13 @@ pub(super) fn follow_ups(
                 }
                 None => {
                     let error = match answer {
-                        Err(ApiError::Zalo { code, message }) => format!("mã lỗi {code} – {message}"),
+                        Err(ApiError::Zalo { code, message }) => {
+                            format!("mã lỗi {code} – {message}")
+                        }
                         Err(other) => format!("không nhận được trả lời ({other})"),
                         Ok(_) => "trả lời không có mã nhóm (group_id)".to_owned(),
                     };
-                    t.create_failed
-                        .render(&[("area", area), ("error", &error)])
+                    t.create_failed.render(&[("area", area), ("error", &error)])
                 }
             };
             follow_ups.push(FollowUp::Enqueue(outbound(

@@ -176,7 +176,8 @@ impl DeliveryWorker {
             .map(|d| (d.result, d.follow_ups))
             .unzip();
         let follow_ups: Vec<FollowUp> = follow_ups.into_iter().flatten().collect();
-        self.record(worker_id, &results, &follow_ups, shutdown).await;
+        self.record(worker_id, &results, &follow_ups, shutdown)
+            .await;
         // A recipient's next message becomes due once this one is recorded.
         self.outbox_ready.notify_one();
         Ok(results.len())
@@ -319,7 +320,10 @@ impl DeliveryWorker {
         let last = row.last_interaction_at;
         if payload.path() == CS_PATH && last.is_none_or(|t| now.since(t) > REPLY_WINDOW) {
             metrics::counter!("ketnoi_outbox_parked_total", "reason" => "window").increment(1);
-            return (deferred(Parked, now, "window", "reply window closed"), Err(None));
+            return (
+                deferred(Parked, now, "window", "reply window closed"),
+                Err(None),
+            );
         }
         match self.send(payload).await {
             Outcome::Sent(data) => {
@@ -358,7 +362,10 @@ impl DeliveryWorker {
                     tracing::info!(code = %code, status = status.id(), "delivery deferred");
                 }
                 metrics::counter!("ketnoi_outbox_errors_total", "code" => code.clone(), "outcome" => status.id()).increment(1);
-                (deferred(status, at, &code, &err.to_string()), Err(Some(err)))
+                (
+                    deferred(status, at, &code, &err.to_string()),
+                    Err(Some(err)),
+                )
             }
         }
     }

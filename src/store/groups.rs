@@ -140,12 +140,14 @@ impl Store {
         count: i64,
         now: Timestamp,
     ) -> sqlx::Result<()> {
-        sqlx::query("update area_groups set member_count = $1, counted_at = $2 where group_id = $3")
-            .bind(count)
-            .bind(now)
-            .bind(group_id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "update area_groups set member_count = $1, counted_at = $2 where group_id = $3",
+        )
+        .bind(count)
+        .bind(now)
+        .bind(group_id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 

@@ -354,8 +354,15 @@ impl Store {
                     linked_by,
                     members,
                 } => {
-                    self.link_group(&mut tx, area, group_id, join_link.as_deref(), linked_by, now)
-                        .await?;
+                    self.link_group(
+                        &mut tx,
+                        area,
+                        group_id,
+                        join_link.as_deref(),
+                        linked_by,
+                        now,
+                    )
+                    .await?;
                     self.set_group_members(&mut tx, group_id, *members, now)
                         .await?;
                 }

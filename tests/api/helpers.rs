@@ -600,6 +600,34 @@ pub fn test_sla(app: &TestApp) -> ketnoi::officers::sla::Sla {
     }
 }
 
+/// The group sync of a test app, asking the app's simulator, run by the test when it chooses
+/// (`run_once()`).
+pub fn test_group_sync(app: &TestApp) -> ketnoi::pipeline::group_sync::GroupSync {
+    let base = format!("http://{}", app.sim_address);
+    let client = ketnoi::zalo::client::ZaloClient::new(ketnoi::zalo::client::ClientConfig {
+        api_base: base.clone(),
+        oauth_base: base,
+        app_id: APP_ID.into(),
+        app_secret: APP_SECRET.to_owned().into(),
+        send_appsecret_proof: true,
+        timeout: std::time::Duration::from_secs(3),
+    });
+    let tokens = ketnoi::pipeline::token::TokenManager::new(
+        app.store.clone(),
+        ketnoi::vault::Vault::new(&[42u8; 32]),
+        client.clone(),
+        REFRESH.to_owned().into(),
+        std::time::Duration::from_secs(3600),
+    );
+    ketnoi::pipeline::group_sync::GroupSync {
+        store: app.store.clone(),
+        client,
+        tokens,
+        limiter: ketnoi::pipeline::call_budget::CallLimiter::local(3000),
+        clock: ketnoi::time::system_clock(),
+    }
+}
+
 /// A resident files a report in one message and sends it, allowing contact; returns the case code.
 pub async fn report(app: &TestApp, user: &str, text: &str) -> String {
     let r = say(app, user, zalo_sim::ResidentInput::text(text), 2).await;

@@ -1,5 +1,6 @@
 //! Injected misbehaviour (`/sim/faults`), so retries, token refresh and rate-limit handling can
-//! be shown working: a fraction of `message/cs` calls failing with a chosen code, latency on
+//! be shown working: a fraction of sending calls (`message/cs`, `group/message`,
+//! `group/creategroupwithoa`; or only the `paths` listed) failing with a chosen code, latency on
 //! every platform answer, and a one-shot "expire every access token issued so far".
 
 use axum::extract::{Request, State};
@@ -21,6 +22,8 @@ pub struct FaultSettings {
     pub latency_ms: u64,
     /// Code used by `error_rate`; -32 is Zalo's rate-limit code.
     pub error_code: i64,
+    /// The API paths `error_rate` applies to; empty: every sending call.
+    pub paths: Vec<String>,
 }
 
 impl Default for FaultSettings {
@@ -29,6 +32,7 @@ impl Default for FaultSettings {
             error_rate: 0.0,
             latency_ms: 0,
             error_code: -32,
+            paths: Vec::new(),
         }
     }
 }
@@ -40,6 +44,7 @@ pub(crate) struct FaultRequest {
     latency_ms: Option<u64>,
     expire_tokens: Option<bool>,
     error_code: Option<i64>,
+    paths: Option<Vec<String>>,
 }
 
 fn error_message(code: i64) -> &'static str {
@@ -49,6 +54,7 @@ fn error_message(code: i64) -> &'static str {
         -211 => "Out of quota",
         -216 => "Access token is invalid",
         -220 => "Access token is expired or removed",
+        -237 => "Group chat is disabled: the GMF asset has expired",
         _ => "Simulated failure",
     }
 }
@@ -81,6 +87,9 @@ impl Simulator {
         if let Some(code) = req.error_code {
             state.faults.error_code = code;
         }
+        if let Some(paths) = req.paths {
+            state.faults.paths = paths;
+        }
         if req.expire_tokens == Some(true) {
             // One-shot: tokens issued later are unaffected.
             for expires_at in state.access_tokens.values_mut() {
@@ -90,10 +99,11 @@ impl Simulator {
         Ok(state.faults.clone())
     }
 
-    /// Rolls the dice for an injected `message/cs` failure.
-    pub(crate) fn injected_failure(&self) -> Option<crate::platform::ApiError> {
+    /// Rolls the dice for an injected failure of a sending call to `path`.
+    pub(crate) fn injected_failure(&self, path: &str) -> Option<crate::platform::ApiError> {
         let faults = self.state().faults.clone();
-        if faults.error_rate > 0.0 && rand::random::<f64>() < faults.error_rate {
+        let applies = faults.paths.is_empty() || faults.paths.iter().any(|p| p == path);
+        if applies && faults.error_rate > 0.0 && rand::random::<f64>() < faults.error_rate {
             let code = faults.error_code;
             Some(crate::platform::ApiError::new(code, error_message(code)))
         } else {

@@ -52,6 +52,9 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> Response {
     let result = sim.authorize(&headers).and_then(|()| {
+        if let Some(e) = sim.injected_failure("/v3.0/oa/group/creategroupwithoa") {
+            return Err(e);
+        }
         let req = parse_json(&body)?;
         let name = str_field(&req, "group_name")?;
         if name.chars().count() > GROUP_NAME_LIMIT {
@@ -99,7 +102,7 @@ pub(crate) async fn message(
 
 fn send_to_group(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
     sim.authorize(headers)?;
-    if let Some(e) = sim.injected_failure() {
+    if let Some(e) = sim.injected_failure("/v3.0/oa/group/message") {
         return Err(e);
     }
     let req = parse_json(body)?;

@@ -44,7 +44,7 @@ pub(crate) async fn message_cs(
 fn handle_cs(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
     sim.authorize(headers)?;
     // Injected failures happen before anything is recorded.
-    if let Some(e) = sim.injected_failure() {
+    if let Some(e) = sim.injected_failure("/v3.0/oa/message/cs") {
         return Err(e);
     }
     let req = parse_json(body)?;
