@@ -138,6 +138,10 @@ pub struct StationSettings {
     pub phone: String,
     /// Opening hours.
     pub hours: String,
+    /// The picture on Zalo's contact form (https), e.g. the station's emblem; none: the form
+    /// goes without one.
+    #[serde(default)]
+    pub contact_form_image_url: Option<String>,
     /// Khu phố.
     #[serde(default)]
     pub areas: Vec<AreaSettings>,

@@ -107,6 +107,11 @@ pub fn parts(message: &crate::zalo::messages::CsMessage) -> Vec<crate::zalo::mes
             } else {
                 None
             },
+            form: if i == last {
+                message.form.clone()
+            } else {
+                None
+            },
         })
         .collect()
 }

@@ -74,7 +74,28 @@ pub struct CsMessage {
     /// Image by URL, sent as a media template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
+    /// Zalo's "request user info" form instead of a text (docs/PLATFORM.md §4): the resident
+    /// taps it to send their name, phone and address, which come back as `user_submit_info`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<InfoForm>,
 }
+
+/// The one element of a `request_user_info` template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InfoForm {
+    /// At most [`MAX_FORM_TITLE_CHARS`] characters.
+    pub title: String,
+    /// At most [`MAX_FORM_SUBTITLE_CHARS`] characters.
+    pub subtitle: String,
+    /// The picture shown on the form, when the station has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+/// Longest title of a request-user-info form.
+pub const MAX_FORM_TITLE_CHARS: usize = 100;
+/// Longest subtitle of a request-user-info form.
+pub const MAX_FORM_SUBTITLE_CHARS: usize = 500;
 
 impl CsMessage {
     /// A plain text message.
@@ -91,6 +112,14 @@ impl CsMessage {
         self
     }
 
+    /// Zalo's request-user-info form; the message has no text of its own.
+    pub fn form(form: InfoForm) -> CsMessage {
+        CsMessage {
+            form: Some(form),
+            ..CsMessage::default()
+        }
+    }
+
     /// Quotes an inbound message.
     pub fn quoting(mut self, msg_id: Option<&str>) -> CsMessage {
         self.quote_msg_id = msg_id.map(str::to_owned);
@@ -99,6 +128,16 @@ impl CsMessage {
 
     /// The exact request body Zalo expects, addressed to `user_id`.
     pub fn to_request(&self, user_id: &str) -> serde_json::Value {
+        if let Some(form) = &self.form {
+            let mut element = json!({"title": form.title, "subtitle": form.subtitle});
+            if let Some(url) = &form.image_url {
+                element["image_url"] = json!(url);
+            }
+            return json!({"recipient": {"user_id": user_id}, "message": {"attachment": {
+                "type": "template",
+                "payload": {"template_type": "request_user_info", "elements": [element]},
+            }}});
+        }
         let mut message = serde_json::Map::new();
         message.insert("text".into(), json!(self.text));
         if let Some(quote) = &self.quote_msg_id {
@@ -122,6 +161,13 @@ impl CsMessage {
 
     /// Checks Zalo's limits so a message that would be refused is caught where it is built.
     pub fn check_limits(&self) -> Result<(), String> {
+        if let Some(form) = &self.form {
+            if form.title.chars().count() > MAX_FORM_TITLE_CHARS
+                || form.subtitle.chars().count() > MAX_FORM_SUBTITLE_CHARS
+            {
+                return Err("request-user-info form title or subtitle too long".to_owned());
+            }
+        }
         let chars = self.text.chars().count();
         if chars > MAX_TEXT_CHARS {
             return Err(format!(
@@ -176,6 +222,26 @@ mod tests {
         let button = &body["message"]["attachment"]["payload"]["buttons"][0];
         assert_eq!(button["type"], "oa.open.phone");
         assert_eq!(button["payload"]["phone_code"], "113");
+    }
+
+    #[test]
+    fn the_contact_form_is_a_request_user_info_template_without_text() {
+        let form = InfoForm {
+            title: "Để lại số điện thoại".into(),
+            subtitle: "Không bắt buộc".into(),
+            image_url: None,
+        };
+        let body = CsMessage::form(form.clone()).to_request("42");
+        let payload = &body["message"]["attachment"]["payload"];
+        assert_eq!(payload["template_type"], "request_user_info");
+        assert_eq!(payload["elements"][0]["title"], "Để lại số điện thoại");
+        assert!(payload["elements"][0].get("image_url").is_none());
+        assert!(body["message"].get("text").is_none());
+        let long = InfoForm {
+            title: "a".repeat(101),
+            ..form
+        };
+        assert!(CsMessage::form(long).check_limits().is_err());
     }
 
     #[test]

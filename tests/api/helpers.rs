@@ -628,7 +628,8 @@ pub fn test_group_sync(app: &TestApp) -> ketnoi::pipeline::group_sync::GroupSync
     }
 }
 
-/// A resident files a report in one message and sends it, allowing contact; returns the case code.
+/// A resident files a report in one message and sends it, allowing contact (so Zalo's contact
+/// form is offered too); returns the case code.
 pub async fn report(app: &TestApp, user: &str, text: &str) -> String {
     let r = say(app, user, zalo_sim::ResidentInput::text(text), 2).await;
     assert!(
@@ -641,8 +642,21 @@ pub async fn report(app: &TestApp, user: &str, text: &str) -> String {
         .send_as_user(user, zalo_sim::ResidentInput::text("#send:contact"))
         .await
         .unwrap();
-    let r = replies(&app.sim, user, before + 1).await;
-    ketnoi::cases::code::find(text_of(&r[before]))
+    replies(&app.sim, user, before + 2).await;
+    settled(app).await;
+    let r = app.sim.sent_messages(user);
+    assert_eq!(r.len(), before + 2, "the case code, then the contact form");
+    let code = ketnoi::cases::code::find(text_of(&r[before]))
         .expect("case code")
-        .to_string()
+        .to_string();
+    // Contact allowed: Zalo's form for a phone number follows, naming the case.
+    let form = &r[before + 1].body["message"]["attachment"]["payload"];
+    assert_eq!(form["template_type"], "request_user_info", "{form}");
+    assert!(
+        form["elements"][0]["subtitle"]
+            .as_str()
+            .is_some_and(|s| s.contains(&code)),
+        "{form}"
+    );
+    code
 }

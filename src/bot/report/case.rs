@@ -12,7 +12,7 @@ use crate::conversation::dialogue::ReportDraft;
 use crate::conversation::{Reply, Turn};
 use crate::ids::ZaloId;
 use crate::store::{NewCase, OfficerRow};
-use crate::zalo::messages::{Button, CsMessage};
+use crate::zalo::messages::{Button, CsMessage, InfoForm};
 
 impl Bot {
     /// Creates the case from the draft and ends the dialogue.
@@ -67,6 +67,16 @@ impl Bot {
                 Button::query(&self.texts.menu.back, Payload::Menu.encode()),
             ]);
         replies.insert(0, turn.reply(message));
+        if contact_ok {
+            // Consent given: Zalo's own form lets them send a phone number in one tap; what
+            // comes back (`user_submit_info`) is sealed onto this case only.
+            let form = InfoForm {
+                title: t.contact_form_title.to_string(),
+                subtitle: t.contact_form_subtitle.render(&[("code", &code)]),
+                image_url: self.config.station.contact_form_image_url.clone(),
+            };
+            replies.insert(1, Reply::new(turn.user_id.clone(), CsMessage::form(form)));
+        }
         Ok(replies)
     }
 

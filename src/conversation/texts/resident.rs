@@ -112,6 +112,11 @@ pub struct ReportTexts {
     pub merged: Template<name::Code>,
     pub contact_info_kept: Template<name::Code>,
     pub contact_info_not_kept: Text,
+    /// The title of Zalo's contact form, offered after a report that allows contact (at most
+    /// 100 characters).
+    pub contact_form_title: Text,
+    /// Its subtitle: what the details are for, and that giving them is optional.
+    pub contact_form_subtitle: Template<name::Code>,
 }
 
 /// `[category]` — category labels, one per [`Category`]; look up with `texts.category[c]`.
