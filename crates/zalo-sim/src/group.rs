@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use crate::ordered::{obj, s};
 use crate::platform::{parse_json, str_at, str_field, ApiError, ApiResult};
 use crate::resident::{post, prepare, ResidentError};
-use crate::send::validate_message;
+use crate::send::{sending_request, validate_message};
 use crate::state::{random_token, user_id_by_app, DeliveredEvent, SentMessage};
 use crate::Simulator;
 
@@ -101,20 +101,9 @@ pub(crate) async fn message(
 }
 
 fn send_to_group(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
-    sim.authorize(headers)?;
-    if let Some(e) = sim.injected_failure("/v3.0/oa/group/message") {
-        return Err(e);
-    }
-    let req = parse_json(body)?;
-    let recipient = req
-        .get("recipient")
-        .filter(|r| r.is_object())
-        .ok_or_else(|| ApiError::missing("recipient"))?;
-    let group_id = str_at(recipient, "group_id", "recipient.group_id")?.to_owned();
-    let message = req
-        .get("message")
-        .filter(|m| m.is_object())
-        .ok_or_else(|| ApiError::missing("message"))?;
+    let req = sending_request(sim, headers, body, "/v3.0/oa/group/message")?;
+    let group_id = str_at(&req["recipient"], "group_id", "recipient.group_id")?.to_owned();
+    let message = &req["message"];
     let now = sim.now_ms();
     let mut state = sim.state();
     validate_message(message, &state.attachments)?;

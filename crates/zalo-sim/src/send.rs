@@ -41,23 +41,33 @@ pub(crate) async fn message_cs(
     sim.respond(result)
 }
 
-fn handle_cs(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
+/// What every sending call (`message/cs`, `group/message`) checks before its own rules: the
+/// token, an injected failure for `path` (before anything is recorded), a JSON body, and a
+/// `recipient` and a `message` object. Returns the parsed body.
+pub(crate) fn sending_request(
+    sim: &Simulator,
+    headers: &HeaderMap,
+    body: &[u8],
+    path: &str,
+) -> Result<Value, ApiError> {
     sim.authorize(headers)?;
-    // Injected failures happen before anything is recorded.
-    if let Some(e) = sim.injected_failure("/v3.0/oa/message/cs") {
+    if let Some(e) = sim.injected_failure(path) {
         return Err(e);
     }
     let req = parse_json(body)?;
-    let recipient = match req.get("recipient") {
-        Some(r @ Value::Object(_)) => r,
-        None | Some(Value::Null) => return Err(ApiError::missing("recipient")),
-        Some(_) => return Err(ApiError::invalid("recipient")),
-    };
-    let message = match req.get("message") {
-        Some(m @ Value::Object(_)) => m,
-        None | Some(Value::Null) => return Err(ApiError::missing("message")),
-        Some(_) => return Err(ApiError::invalid("message")),
-    };
+    for field in ["recipient", "message"] {
+        match req.get(field) {
+            Some(Value::Object(_)) => {}
+            None | Some(Value::Null) => return Err(ApiError::missing(field)),
+            Some(_) => return Err(ApiError::invalid(field)),
+        }
+    }
+    Ok(req)
+}
+
+fn handle_cs(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
+    let req = sending_request(sim, headers, body, "/v3.0/oa/message/cs")?;
+    let (recipient, message) = (&req["recipient"], &req["message"]);
 
     let now = sim.now_ms();
     let mut state = sim.state();

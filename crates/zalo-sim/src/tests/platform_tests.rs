@@ -237,7 +237,7 @@ async fn error_rate_fails_calls_without_recording() {
     let (_, faults) = call(&sim, "GET", "/sim/faults", &[], "").await;
     assert_eq!(
         faults,
-        json!({"error_rate": 1.0, "latency_ms": 0, "error_code": -32})
+        json!({"error_rate": 1.0, "latency_ms": 0, "error_code": -32, "paths": []})
     );
     for _ in 0..3 {
         assert_eq!(send_cs(&sim, &token, &text_body("a")).await["error"], -32);
@@ -253,6 +253,15 @@ async fn error_rate_fails_calls_without_recording() {
     assert_eq!(sim.stats().messages_recorded, 0);
     post_json(&sim, "/sim/faults", json!({"error_rate": 0})).await;
     assert_eq!(send_cs(&sim, &token, &text_body("a")).await["error"], 0);
+    // Limited to other paths, a fault leaves message/cs alone.
+    post_json(
+        &sim,
+        "/sim/faults",
+        json!({"error_rate": 1.0, "paths": ["/v3.0/oa/group/creategroupwithoa"]}),
+    )
+    .await;
+    assert_eq!(send_cs(&sim, &token, &text_body("a")).await["error"], 0);
+    post_json(&sim, "/sim/faults", json!({"error_rate": 0})).await;
     let (status, _) = post_json(&sim, "/sim/faults", json!({"error_rate": 2.0})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
