@@ -103,6 +103,7 @@ async fn an_alert_reaches_the_khu_phos_group_and_its_residents_and_the_officer_i
     );
     let posted = app.sim.group_messages(&kp2);
     assert_eq!(posted.len(), 1);
+    println!("< in Khu phố 2's group: {}", text_of(&posted[0]));
     assert!(text_of(&posted[0]).contains("Cúp nước từ 8h đến 11h sáng mai"));
     assert!(text_of(&posted[0]).contains("Khu phố 2"));
     assert!(
