@@ -15,6 +15,10 @@ use crate::ids::ZaloId;
 use crate::store::OfficerRow;
 use crate::zalo::gmf::{CREATE_GROUP_PATH, MAX_CREATE_MEMBERS};
 
+/// How long a `/group create` waits for Zalo's answer before another may be sent: longer than
+/// the delivery worker's retries take (about 18 minutes at most).
+const GROUP_REQUEST_STALE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 impl Console {
     pub(super) async fn group(
         &self,
@@ -141,6 +145,22 @@ impl Console {
             let about = group.join_link.unwrap_or(group.group_id);
             let text = t.create_exists.render(&[("area", &area), ("text", &about)]);
             return Ok(vec![self.say(turn, text)]);
+        }
+        // One request at a time: a second tap while Zalo has not answered makes no second group.
+        let waiting = !turn
+            .store
+            .start_group_request(
+                turn.tx,
+                &area,
+                officer.user_key.as_str(),
+                turn.now,
+                turn.now.minus(GROUP_REQUEST_STALE),
+            )
+            .await?;
+        if waiting {
+            return Ok(vec![
+                self.say(turn, t.create_waiting.render(&[("area", &area)]))
+            ]);
         }
         // The khu phố's own officers first, then whoever asked.
         let mut members: Vec<(ZaloId, String)> = Vec::new();

@@ -61,6 +61,7 @@ pub(super) fn follow_ups(
                     told
                 }
                 None => {
+                    follow_ups.push(FollowUp::EndGroupRequest { area: area.clone() });
                     let error = match answer {
                         Err(ApiError::Zalo { code, message }) => {
                             format!("mã lỗi {code} – {message}")

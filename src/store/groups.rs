@@ -132,6 +132,42 @@ impl Store {
         Ok(())
     }
 
+    /// Notes that a group was asked of Zalo for `area`; `false` if one asked since `stale` is
+    /// still waiting for its answer.
+    pub async fn start_group_request(
+        &self,
+        tx: &mut Tx,
+        area: &str,
+        requested_by: &str,
+        now: Timestamp,
+        stale: Timestamp,
+    ) -> sqlx::Result<bool> {
+        sqlx::query("delete from group_requests where area = $1 and requested_at < $2")
+            .bind(area)
+            .bind(stale)
+            .execute(&mut **tx)
+            .await?;
+        let done = sqlx::query(
+            "insert into group_requests (area, requested_by, requested_at) values ($1, $2, $3)
+             on conflict do nothing",
+        )
+        .bind(area)
+        .bind(requested_by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Zalo answered the group request for `area`.
+    pub async fn end_group_request(&self, tx: &mut Tx, area: &str) -> sqlx::Result<()> {
+        sqlx::query("delete from group_requests where area = $1")
+            .bind(area)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     /// Records a group's member count as Zalo gave it.
     pub async fn set_group_members(
         &self,

@@ -131,6 +131,11 @@ impl DeliveryResult {
 pub enum FollowUp {
     /// Queue a message (e.g. telling an officer what came of their request).
     Enqueue(NewOutbound),
+    /// Zalo refused to create a khu phố's group: it may be asked again.
+    EndGroupRequest {
+        /// The khu phố's configured name.
+        area: String,
+    },
     /// Link a khu phố to a group Zalo just created, with its first member count.
     LinkGroup {
         /// The khu phố's configured name.
@@ -347,6 +352,7 @@ impl Store {
         for follow_up in follow_ups {
             match follow_up {
                 FollowUp::Enqueue(msg) => self.enqueue(&mut tx, msg, false, now).await?,
+                FollowUp::EndGroupRequest { area } => self.end_group_request(&mut tx, area).await?,
                 FollowUp::LinkGroup {
                     area,
                     group_id,
@@ -365,6 +371,7 @@ impl Store {
                     .await?;
                     self.set_group_members(&mut tx, group_id, *members, now)
                         .await?;
+                    self.end_group_request(&mut tx, area).await?;
                 }
             }
         }

@@ -505,15 +505,12 @@ async fn the_chief_creates_a_khu_phos_group_through_zalo_and_its_residents_get_t
 #[tokio::test]
 async fn a_group_zalo_refuses_to_create_is_not_linked_and_the_chief_is_told_why() {
     let app = station_without_groups().await;
-    let faults = app
-        .http
-        .post(format!("http://{}/sim/faults", app.sim_address))
-        .json(&serde_json::json!({"error_rate": 1.0, "error_code": -237,
-            "paths": ["/v3.0/oa/group/creategroupwithoa"]}))
-        .send()
-        .await
-        .unwrap();
-    assert!(faults.status().is_success());
+    set_faults(
+        &app,
+        serde_json::json!({"error_rate": 1.0, "error_code": -237,
+        "paths": ["/v3.0/oa/group/creategroupwithoa"]}),
+    )
+    .await;
     let r = say(&app, CHIEF, text("/group create Khu phố 3"), 2).await;
     show(CHIEF, "/group create Khu phố 3", &r);
     assert!(
@@ -539,6 +536,57 @@ async fn a_group_zalo_refuses_to_create_is_not_linked_and_the_chief_is_told_why(
     // An unknown khu phố is named back with the known ones; nothing is asked of Zalo.
     let r = say(&app, CHIEF, text("/group create Khu phố 30"), 1).await;
     assert!(text_of(&r[0]).contains("Khu phố 30"), "{}", text_of(&r[0]));
+
+    // Zalo busy (-32, retried with backoff): a second request meanwhile makes no second group.
+    set_faults(
+        &app,
+        serde_json::json!({"error_rate": 1.0, "error_code": -32,
+        "paths": ["/v3.0/oa/group/creategroupwithoa"]}),
+    )
+    .await;
+    let before = app.sim.sent_messages(CHIEF).len();
+    app.sim
+        .send_as_user(CHIEF, text("/group create kp3"))
+        .await
+        .unwrap();
+    replies(&app.sim, CHIEF, before + 1).await;
+    app.sim
+        .send_as_user(CHIEF, text("/group create kp3"))
+        .await
+        .unwrap();
+    let r = replies(&app.sim, CHIEF, before + 2).await;
+    assert_eq!(
+        text_of(&r[before + 1]),
+        "Đang chờ Zalo tạo nhóm cho Khu phố 3 theo đề nghị trước; anh/chị sẽ nhận đường dẫn khi Zalo trả lời."
+    );
+    settled(&app).await;
+    let r = app.sim.sent_messages(CHIEF);
+    assert_eq!(r.len(), before + 3, "the first request's answer, once");
+    assert!(
+        text_of(&r[before + 2]).contains("mã lỗi -32"),
+        "{}",
+        text_of(&r[before + 2])
+    );
+    // Once Zalo answered, the chief may ask again.
+    set_faults(&app, serde_json::json!({"error_rate": 0})).await;
+    let r = say(&app, CHIEF, text("/group create kp3"), 2).await;
+    assert!(
+        text_of(&r[1]).starts_with("Zalo đã tạo nhóm an ninh trật tự Khu phố 3"),
+        "{}",
+        text_of(&r[1])
+    );
+    assert!(group_row(&app, "Khu phố 3").await.is_some());
+}
+
+async fn set_faults(app: &TestApp, faults: serde_json::Value) {
+    let answer = app
+        .http
+        .post(format!("http://{}/sim/faults", app.sim_address))
+        .json(&faults)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success());
 }
 
 #[tokio::test]

@@ -60,6 +60,8 @@ pub struct GroupTexts {
     pub create_failed: Template<(name::Area, name::Error)>,
     /// `/group create` without a GMF asset configured.
     pub create_no_asset: Text,
+    /// `/group create` while an earlier one for the khu phố awaits Zalo's answer.
+    pub create_waiting: Template<name::Area>,
     /// `/group create` for a khu phố that has a live group.
     pub create_exists: Template<(name::Area, name::Text)>,
     /// To the chief, once: a group Zalo no longer has.
