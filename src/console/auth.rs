@@ -14,6 +14,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::{view, ConsoleState, Failure, Result};
+use crate::access::{AuditAction, Outcome};
 use crate::officers::web::{new_secret, secret_hash};
 use crate::store::OfficerRow;
 use crate::time::Timestamp;
@@ -93,17 +94,35 @@ pub async fn require_chief(state: &ConsoleState, headers: &HeaderMap) -> Result<
     }
 }
 
-/// [`require_post`] for the chief's forms; 403 for other officers.
+/// [`require_post`] for the chief's forms; 403 for other officers, and their attempt at
+/// `action` is written to the audit log as refused, as a refused command is from Zalo.
 pub async fn require_chief_post(
     state: &ConsoleState,
     headers: &HeaderMap,
     csrf: &str,
+    action: AuditAction,
 ) -> Result<Session> {
     let session = require_post(state, headers, csrf).await?;
-    match session.officer.is_chief() {
-        true => Ok(session),
-        false => Err(chief_only()),
+    if session.officer.is_chief() {
+        return Ok(session);
     }
+    let s = &state.inner;
+    let officer = &session.officer;
+    let mut tx = s.store.begin().await?;
+    s.store
+        .audit(
+            &mut tx,
+            officer.user_key.as_str(),
+            Some(&officer.handle),
+            action,
+            None,
+            Outcome::Refused,
+            None,
+            Timestamp::now(),
+        )
+        .await?;
+    tx.commit().await?;
+    Err(chief_only())
 }
 
 fn chief_only() -> Failure {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::auth::{self, Session};
 use super::{actions, view, ConsoleState, Result};
-use crate::access::{AuditAction, Outcome};
+use crate::access::{AuditAction, CommandName, Outcome};
 use crate::officers::command::Command;
 use crate::store::{NewsKind, NewsRecord};
 use crate::time::Timestamp;
@@ -157,7 +157,11 @@ pub async fn create(
     headers: HeaderMap,
     Form(form): Form<NewsForm>,
 ) -> Result {
-    let session = auth::require_chief_post(&state, &headers, &form.csrf).await?;
+    let action = AuditAction::Command(match NewsKind::from_id(&form.kind) {
+        Some(NewsKind::Warning) => CommandName::Warn,
+        _ => CommandName::News,
+    });
+    let session = auth::require_chief_post(&state, &headers, &form.csrf, action).await?;
     let Some(Item { kind, title, body }) = form.item() else {
         return Ok(view::message(StatusCode::BAD_REQUEST, NEWS_BAD_FORM));
     };
@@ -180,7 +184,8 @@ pub async fn edit(
     Path(id): Path<i64>,
     Form(form): Form<NewsForm>,
 ) -> Result {
-    let session = auth::require_chief_post(&state, &headers, &form.csrf).await?;
+    let session =
+        auth::require_chief_post(&state, &headers, &form.csrf, AuditAction::NewsEdited).await?;
     let Some(item) = form.item() else {
         return Ok(view::message(StatusCode::BAD_REQUEST, NEWS_BAD_FORM));
     };
@@ -217,7 +222,8 @@ pub async fn expire(
     Path(id): Path<i64>,
     Form(form): Form<CsrfForm>,
 ) -> Result {
-    let session = auth::require_chief_post(&state, &headers, &form.csrf).await?;
+    let session =
+        auth::require_chief_post(&state, &headers, &form.csrf, AuditAction::NewsExpired).await?;
     let s = &state.inner;
     let now = Timestamp::now();
     let mut tx = s.store.begin().await?;

@@ -490,6 +490,14 @@ async fn the_chiefs_pages_and_the_reveal_are_refused_to_other_officers() {
         );
     }
     assert!(!residents_news(&app).await.contains("Tin giả"));
+    // Each attempt is in the audit log as refused, as a refused command from Zalo is.
+    for action in ["news", "news_edit", "news_expire"] {
+        assert_eq!(
+            audit_rows(&app, action).await,
+            vec![("an".to_owned(), "refused".to_owned())],
+            "{action}"
+        );
+    }
     let reveal = format!("/cases/{code}/reveal");
     let (status, _, page) =
         post_page(&app, &an, &reveal, &[("csrf", &csrf), ("reason", "Tò mò")]).await;
