@@ -299,10 +299,12 @@ impl Console {
                 }
             }
             OfficerAction::Areas { handle, areas } => {
-                let names: Vec<String> = areas
-                    .iter()
-                    .map(|a| self.area_name(a).unwrap_or_else(|| a.clone()))
-                    .collect();
+                // A khu phố the station does not list is named back, and nothing is stored:
+                // cases are routed by the configured names only.
+                if let Some(unknown) = areas.iter().find(|a| self.area_name(a).is_none()) {
+                    return Ok(vec![self.unknown_area(turn, unknown)]);
+                }
+                let names: Vec<String> = areas.iter().filter_map(|a| self.area_name(a)).collect();
                 if turn
                     .store
                     .set_officer_areas(turn.tx, &handle, &names, turn.now)

@@ -187,6 +187,25 @@ async fn khu_pho_names_with_spaces_work_in_alert_and_officer_areas() {
         "{}",
         text_of(&r[0])
     );
+    // A khu phố the station does not have is named back; the areas stay as they were.
+    let r = say(
+        &app,
+        CHIEF,
+        text("/officer area an Khu phố 1, Khu phố 30"),
+        1,
+    )
+    .await;
+    assert!(
+        text_of(&r[0]).contains("Khu phố 30") && text_of(&r[0]).contains("Khu phố 3"),
+        "{}",
+        text_of(&r[0])
+    );
+    let r = say(&app, CHIEF, text("/officer list"), 1).await;
+    assert!(
+        text_of(&r[0]).contains("Khu phố 1, Khu phố 2"),
+        "{}",
+        text_of(&r[0])
+    );
     let r = say(
         &app,
         CHIEF,
