@@ -60,6 +60,7 @@ pub const CORPUS: &[(&str, &str)] = &[
     ("author-c", include_str!("corpus/author-c.jsonl")),
     ("author-d", include_str!("corpus/author-d.jsonl")),
     ("author-e", include_str!("corpus/author-e.jsonl")),
+    ("author-f", include_str!("corpus/author-f.jsonl")),
     ("heldout-x", include_str!("corpus/heldout-x.jsonl")),
     ("heldout-y", include_str!("corpus/heldout-y.jsonl")),
     ("heldout-z", include_str!("corpus/heldout-z.jsonl")),
@@ -251,8 +252,10 @@ pub fn infer_category(text: &str) -> Option<Category> {
     })
 }
 
-/// Category model probability above which the bot does not ask.
-const CATEGORY_CONFIDENT: f32 = 0.6;
+/// Category model probability above which the bot does not ask. Raised from 0.6 when author F
+/// joined the corpus: a vague "có chuyện này muốn trình bày" then read as disorder at 0.60. An
+/// extra question costs the resident one tap; a wrong category misroutes the case.
+const CATEGORY_CONFIDENT: f32 = 0.65;
 
 #[cfg(test)]
 mod tests {

@@ -221,7 +221,14 @@ async fn a_tip_in_a_group_is_answered_there_only_with_an_invitation_and_never_re
     assert_eq!(text_of(&posted[1]), line);
 
     // Without the mention, and plain chatter with it: no answer at all.
-    in_group(&app, &kp2, MEMBER, "Có trộm xe ở hẻm 5 đó bà con", false).await;
+    in_group(
+        &app,
+        &kp2,
+        MEMBER,
+        "Tối qua có trộm xe ở hẻm 5 đó bà con, coi chừng nha",
+        false,
+    )
+    .await;
     in_group(&app, &kp2, MEMBER, "Chúc cả nhà buổi tối vui vẻ", true).await;
     assert_eq!(app.sim.group_messages(&kp2).len(), 2);
     assert!(app.sim.sent_messages(MEMBER).is_empty());
