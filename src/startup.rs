@@ -329,6 +329,7 @@ impl Application {
 
         let process = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
         let clock = crate::time::system_clock();
+        let groups_changed = Arc::new(tokio::sync::Notify::new());
         let inbox = InboxWorker {
             store: store.clone(),
             vault: vault.clone(),
@@ -339,6 +340,7 @@ impl Application {
             poll: Duration::from_millis(workers.poll_interval_ms),
             max_attempts: workers.max_event_attempts,
             clock: clock.clone(),
+            groups_changed: groups_changed.clone(),
         };
         // On SQLite every event's transaction goes through the one connection, so extra inbox
         // workers only queue behind each other and in front of the webhook's commits
@@ -389,6 +391,7 @@ impl Application {
             tokens: delivery.tokens.clone(),
             limiter: delivery.limiter.clone(),
             clock: clock.clone(),
+            changed: groups_changed,
         };
         let every = Duration::from_secs(settings.zalo.group_sync_minutes.max(1) * 60);
         tasks.spawn(group_sync.run(every, shutdown.clone()));

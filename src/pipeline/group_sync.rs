@@ -1,5 +1,6 @@
-//! The group sync: once at start-up and then every `zalo.group_sync_minutes`, reads each live
-//! khu phố group's details from Zalo (`getgroup`). Its member count is kept for `/group`; a
+//! The group sync: once at start-up, every `zalo.group_sync_minutes`, and a moment after a
+//! member joins or leaves a group (the inbox worker wakes it), reads each live khu phố group's
+//! details from Zalo (`getgroup`). Its member count is kept for `/group`; a
 //! group Zalo no longer has (`-237` asset expired, `-403` not the OA's, or a status saying it
 //! is disabled) is marked gone, just as a refused message marks it, so the chief is told once
 //! even when nobody has posted to it since.
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use serde_json::Value;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::call_budget::CallLimiter;
@@ -35,7 +37,13 @@ pub struct GroupSync {
     pub limiter: Arc<CallLimiter>,
     /// Where "now" comes from.
     pub clock: SharedClock,
+    /// Woken by the inbox worker when a group's members change.
+    pub changed: Arc<Notify>,
 }
+
+/// How long the sync waits after a membership change before reading: a burst of joins (a link
+/// shared at a meeting) becomes one pass.
+const SETTLE: Duration = Duration::from_secs(2);
 
 /// What one pass found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -135,7 +143,8 @@ impl GroupSync {
         }
     }
 
-    /// Runs [`Self::run_once`] now and then every `interval` until shutdown.
+    /// Runs [`Self::run_once`] now, then every `interval` and [`SETTLE`] after a membership
+    /// change, until shutdown.
     pub async fn run(self, interval: Duration, shutdown: CancellationToken) -> anyhow::Result<()> {
         loop {
             if let Err(err) = self.run_once().await {
@@ -144,6 +153,12 @@ impl GroupSync {
             }
             tokio::select! {
                 _ = tokio::time::sleep(interval) => {}
+                _ = self.changed.notified() => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(SETTLE) => {}
+                        _ = shutdown.cancelled() => return Ok(()),
+                    }
+                }
                 _ = shutdown.cancelled() => return Ok(()),
             }
         }

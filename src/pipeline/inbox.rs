@@ -37,6 +37,8 @@ pub struct InboxWorker {
     pub max_attempts: u32,
     /// Where "now" comes from.
     pub clock: SharedClock,
+    /// Woken when a khu phố group's members change, so the group sync reads the new count.
+    pub groups_changed: Arc<Notify>,
 }
 
 /// How many events one claim takes.
@@ -239,6 +241,13 @@ impl InboxWorker {
             if let Some(group_id) = event.group() {
                 self.store.mark_group_gone(tx, group_id, now).await?;
             }
+            return Ok(false);
+        }
+        // Someone joined or left a group, or its admins or details changed (Zalo's names for
+        // these differ by source; docs/PLATFORM.md §8 item 9): the sync reads it again.
+        if event.kind() == EventKind::Group && !event.is_group_message() && event.group().is_some()
+        {
+            self.groups_changed.notify_one();
             return Ok(false);
         }
         let Some(user_id) = event.user_id().map(ZaloId::new) else {

@@ -5,7 +5,7 @@
 //! emergency gets the numbers to call in the group and a page to the officers, and chatter
 //! gets nothing. In sandbox mode user 9001 is the chief and on call.
 
-use zalo_sim::{ResidentInput, SentMessage};
+use zalo_sim::{Membership, ResidentInput, SentMessage};
 
 use crate::helpers::*;
 
@@ -614,6 +614,33 @@ async fn the_group_sync_counts_members_and_marks_a_group_zalo_disabled() {
         list.contains(&format!("Khu phố 2: {kp2} – 2 thành viên")),
         "{list}"
     );
+
+    // Two residents join Khu phố 1's group by its link, one leaves again: Zalo's lifecycle
+    // events wake the service's own sync, and the list follows without waiting for the hour.
+    for (user, change) in [
+        ("7300021", Membership::Join),
+        ("7300022", Membership::Join),
+        ("7300021", Membership::Leave),
+    ] {
+        let outcome = app.sim.change_membership(&kp1, user, change).await.unwrap();
+        assert_eq!(outcome.webhook_status, 200);
+    }
+    let mut list = String::new();
+    for _ in 0..100 {
+        let r = say(&app, CHIEF, text("/group"), 1).await;
+        list = text_of(&r[0]).to_owned();
+        if list.contains(&format!("Khu phố 1: {kp1} – 2 thành viên")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        list.contains(&format!("Khu phố 1: {kp1} – 2 thành viên")),
+        "{list}"
+    );
+    // Nobody was answered: lifecycle events are stored and acknowledged only.
+    assert!(app.sim.group_messages(&kp1).is_empty());
+    assert!(app.sim.sent_messages("7300022").is_empty());
 
     // Khu phố 1's asset runs out: nobody has posted there, but the sync sees it.
     let expired = app

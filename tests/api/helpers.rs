@@ -625,6 +625,7 @@ pub fn test_group_sync(app: &TestApp) -> ketnoi::pipeline::group_sync::GroupSync
         tokens,
         limiter: ketnoi::pipeline::call_budget::CallLimiter::local(3000),
         clock: ketnoi::time::system_clock(),
+        changed: std::sync::Arc::new(tokio::sync::Notify::new()),
     }
 }
 

@@ -81,6 +81,7 @@ async fn one_inbox_step_answers_everything_stored_and_marks_a_broken_event_faile
         poll: Duration::from_millis(50),
         max_attempts: 5,
         clock: clock.clone(),
+        groups_changed: Arc::new(Notify::new()),
     };
     assert_eq!(
         worker.run_once("w1").await.unwrap(),

@@ -2,7 +2,9 @@
 //! with the OA (`creategroupwithoa`), sending to it (`group/message`, not bound to the 7-day
 //! window), reading it (`getgroup`, `listmember`); and, on the `/sim` side, a member writing in
 //! a group (`POST /sim/groups/{group_id}/users/{user_id}/send`, a `user_send_group_text` event
-//! with `recipient.id` = the group) and a group's asset running out
+//! with `recipient.id` = the group), a member joining or leaving
+//! (`POST /sim/groups/{group_id}/users/{user_id}/join` or `/leave`: `user_join_group` or
+//! `user_out_group`, with `users[{id}]`), and a group's asset running out
 //! (`POST /sim/groups/{group_id}/expire`: later sends get `-237`).
 //!
 //! How faithful: no real GMF payload was found (the sources are a transcription of Zalo's
@@ -22,7 +24,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::ordered::{obj, s};
+use crate::ordered::{obj, s, Json as Ordered};
 use crate::platform::{parse_json, str_at, str_field, ApiError, ApiResult};
 use crate::resident::{post, prepare, ResidentError};
 use crate::send::{sending_request, validate_message};
@@ -222,6 +224,96 @@ pub(crate) async fn member_send(
     }
 }
 
+/// A member joining a group or leaving it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    /// `user_join_group`.
+    Join,
+    /// `user_out_group` (SPEC's `user_leave_group`; docs/PLATFORM.md §8 item 9).
+    Leave,
+}
+
+impl Membership {
+    fn event_name(self) -> &'static str {
+        match self {
+            Membership::Join => "user_join_group",
+            Membership::Leave => "user_out_group",
+        }
+    }
+}
+
+/// `POST /sim/groups/{group_id}/users/{user_id}/join`.
+pub(crate) async fn member_join(
+    State(sim): State<Simulator>,
+    Path((group_id, user_id)): Path<(String, String)>,
+) -> Response {
+    membership_response(&sim, &group_id, &user_id, Membership::Join).await
+}
+
+/// `POST /sim/groups/{group_id}/users/{user_id}/leave`.
+pub(crate) async fn member_leave(
+    State(sim): State<Simulator>,
+    Path((group_id, user_id)): Path<(String, String)>,
+) -> Response {
+    membership_response(&sim, &group_id, &user_id, Membership::Leave).await
+}
+
+async fn membership_response(
+    sim: &Simulator,
+    group_id: &str,
+    user_id: &str,
+    change: Membership,
+) -> Response {
+    match membership(sim, group_id, user_id, change).await {
+        Ok(outcome) => {
+            let status =
+                StatusCode::from_u16(outcome.webhook_status).unwrap_or(StatusCode::BAD_GATEWAY);
+            (status, Json(outcome)).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Changes the group's members and posts Zalo's lifecycle event, signed like a resident's.
+async fn membership(
+    sim: &Simulator,
+    group_id: &str,
+    user_id: &str,
+    change: Membership,
+) -> Result<crate::SendOutcome, ResidentError> {
+    let url = sim.webhook_url().ok_or(ResidentError::NoWebhook)?;
+    let event = {
+        let timestamp = sim.now_ms().to_string();
+        let mut state = sim.state();
+        let Some(group) = state.groups.get_mut(group_id) else {
+            return Err(ResidentError::BadInput(format!("no group {group_id}")));
+        };
+        match change {
+            Membership::Join => group.members.insert(user_id.to_owned()),
+            Membership::Leave => group.members.remove(user_id),
+        };
+        let cfg = sim.config();
+        // Lifecycle events: `oa_id`, `group_id`, `app_id`, `timestamp`, `users` (T1).
+        let value = obj([
+            ("app_id", s(&cfg.app_id)),
+            ("oa_id", s(&cfg.oa_id)),
+            ("group_id", s(group_id)),
+            ("event_name", s(change.event_name())),
+            ("timestamp", s(&timestamp)),
+            ("users", Ordered::Arr(vec![obj([("id", s(user_id))])])),
+        ]);
+        let (body, signature) = prepare(sim, value.to_bytes(), &timestamp);
+        DeliveredEvent {
+            body,
+            signature,
+            event_name: change.event_name().to_owned(),
+            msg_id: None,
+            retries: 0,
+        }
+    };
+    post(sim, &url, event).await
+}
+
 /// `POST /sim/groups/{group_id}/expire`: the group's asset runs out.
 pub(crate) async fn expire(State(sim): State<Simulator>, Path(group_id): Path<String>) -> Response {
     match sim.state().groups.get_mut(&group_id) {
@@ -302,6 +394,16 @@ impl Simulator {
         mention_oa: bool,
     ) -> anyhow::Result<crate::SendOutcome> {
         Ok(group_send(self, group_id, user_id, text, mention_oa).await?)
+    }
+
+    /// Same as `POST /sim/groups/{group_id}/users/{user_id}/join` or `/leave`.
+    pub async fn change_membership(
+        &self,
+        group_id: &str,
+        user_id: &str,
+        change: Membership,
+    ) -> anyhow::Result<crate::SendOutcome> {
+        Ok(membership(self, group_id, user_id, change).await?)
     }
 
     /// What the OA sent to a group, in the order received.

@@ -53,6 +53,7 @@ use axum::Router;
 use tokio_util::sync::CancellationToken;
 
 pub use faults::FaultSettings;
+pub use group::Membership;
 pub use input::{Location, ResidentInput};
 pub use resident::SendOutcome;
 pub use state::{SentMessage, SimStats};
@@ -192,6 +193,14 @@ impl Simulator {
             .route(
                 "/sim/groups/{group_id}/users/{user_id}/send",
                 post(group::member_send),
+            )
+            .route(
+                "/sim/groups/{group_id}/users/{user_id}/join",
+                post(group::member_join),
+            )
+            .route(
+                "/sim/groups/{group_id}/users/{user_id}/leave",
+                post(group::member_leave),
             )
             .route("/sim/groups/{group_id}/expire", post(group::expire))
             .route("/sim/messages", get(inspect::messages))
