@@ -85,9 +85,28 @@ pub struct ServiceLevelSettings {
     pub ordinary_first_response_hours: u64,
     /// How often overdue cases are looked for.
     pub check_interval_secs: u64,
+    /// Days within which an open case should be resolved; 0: no target.
+    #[serde(default)]
+    pub resolution_days: u64,
+    /// How many days before that target the assignee is warned.
+    #[serde(default)]
+    pub resolution_warning_days: u64,
 }
 
 impl ServiceLevelSettings {
+    /// The resolution target and when, before it, the assignee is warned; `None` without one.
+    pub fn resolution(&self) -> Option<(std::time::Duration, std::time::Duration)> {
+        const DAY: u64 = 86_400;
+        (self.resolution_days > 0).then(|| {
+            let target = self.resolution_days * DAY;
+            let warn = target.saturating_sub(self.resolution_warning_days * DAY);
+            (
+                std::time::Duration::from_secs(target),
+                std::time::Duration::from_secs(warn),
+            )
+        })
+    }
+
     /// The first-response target for a case.
     pub fn target(&self, urgent: bool) -> std::time::Duration {
         let minutes = if urgent {
@@ -434,6 +453,14 @@ impl Settings {
             return Err(invalid(
                 "workers.inbox_workers",
                 "worker counts must be at least 1",
+            ));
+        }
+        if self.service_levels.resolution_days > 0
+            && self.service_levels.resolution_warning_days >= self.service_levels.resolution_days
+        {
+            return Err(invalid(
+                "service_levels.resolution_warning_days",
+                "must be less than resolution_days",
             ));
         }
         if self.privacy.retention_days == 0 {

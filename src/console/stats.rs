@@ -350,6 +350,8 @@ mod tests {
             urgent_first_response_minutes: 15,
             ordinary_first_response_hours: 4,
             check_interval_secs: 60,
+            resolution_days: 0,
+            resolution_warning_days: 0,
         }
     }
 

@@ -87,6 +87,25 @@ pub struct CaseQuery {
     pub khu_pho: Option<String>,
 }
 
+/// An open case as the resolution check sees it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OpenCaseRow {
+    /// Row id.
+    pub id: i64,
+    /// The code residents quote.
+    pub code: CaseCode,
+    /// Category.
+    pub category: Category,
+    /// Who handles it.
+    pub assigned_to: Option<UserKey>,
+    /// When it was opened.
+    pub created_at: Timestamp,
+    /// When the assignee was warned it nears the resolution target.
+    pub resolution_warned_at: Option<Timestamp>,
+    /// When the chief was told it passed the target.
+    pub resolution_escalated_at: Option<Timestamp>,
+}
+
 const CASE_COLUMNS: &str = "id, code, reporter_key, pseudonym, category, urgent, status, khu_pho, details, \
      created_at, updated_at, assigned_to, first_response_at, resolved_at, reminded_at, escalated_at";
 
@@ -314,6 +333,51 @@ impl Store {
         ))
         .fetch_all(&mut **tx)
         .await
+    }
+
+    /// Open cases (received, being handled, waiting for information) opened before `cutoff`
+    /// whose resolution warning or escalation has not both been sent.
+    pub async fn open_cases_before(
+        &self,
+        tx: &mut Tx,
+        cutoff: Timestamp,
+    ) -> sqlx::Result<Vec<OpenCaseRow>> {
+        let open: Vec<String> = Status::OPEN
+            .iter()
+            .map(|s| format!("'{}'", s.id()))
+            .collect();
+        sqlx::query_as(&format!(
+            "select id, code, category, assigned_to, created_at, resolution_warned_at, resolution_escalated_at
+             from cases where created_at < $1 and status in ({})
+               and (resolution_warned_at is null or resolution_escalated_at is null)
+             order by id",
+            open.join(", ")
+        ))
+        .bind(cutoff)
+        .fetch_all(&mut **tx)
+        .await
+    }
+
+    /// Records that the resolution warning (to the assignee) or escalation (to the chief) was
+    /// sent.
+    pub async fn mark_resolution_reminded(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        escalated: bool,
+        now: Timestamp,
+    ) -> sqlx::Result<()> {
+        let column = if escalated {
+            "resolution_escalated_at"
+        } else {
+            "resolution_warned_at"
+        };
+        sqlx::query(&format!("update cases set {column} = $1 where id = $2"))
+            .bind(now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Records that the overdue reminder (`reminded_at`) or escalation (`escalated_at`) was sent.

@@ -382,6 +382,68 @@ async fn new_cases_go_to_the_area_officer_and_overdue_ones_remind_then_escalate(
     assert_eq!(got.len(), chief_before, "{:#?}", &got[chief_before..]);
 }
 
+#[tokio::test]
+async fn open_cases_near_the_resolution_target_warn_the_assignee_then_tell_the_chief_once() {
+    let app = station().await;
+    say(&app, CHIEF, ResidentInput::text("/officer area an kp2"), 1).await;
+    let open = report(
+        &app,
+        "7930011",
+        "Sáng nay có người lạ cạy cửa kho nhà số 8 khu phố 2 lấy mất máy cắt cỏ",
+    )
+    .await;
+    let resolved = report(
+        &app,
+        "7930012",
+        "Tối qua có người lấy trộm bình gas trước nhà số 14 khu phố 2",
+    )
+    .await;
+    for code in [&open, &resolved] {
+        say(&app, AN, ResidentInput::text(format!("/claim {code}")), 1).await;
+    }
+    say(
+        &app,
+        AN,
+        ResidentInput::text(format!("/status {resolved} xong Đã tìm lại bình gas")),
+        1,
+    )
+    .await;
+
+    // 20 days by default (Art. 147 BLTTHS): warned 3 days before, the chief told once past it.
+    let sla = test_sla(&app);
+    let (now, day) = (now_ms(), 86_400_000);
+    assert_eq!(sla.check(at(now + 16 * day)).await.unwrap(), 0, "not yet");
+    let an_before = app.sim.sent_messages(AN).len();
+    assert_eq!(
+        sla.check(at(now + 18 * day)).await.unwrap(),
+        1,
+        "the open one"
+    );
+    let got = replies(&app.sim, AN, an_before + 1).await;
+    let warning = text_of(&got[an_before]);
+    assert!(
+        warning.starts_with(&format!("[Sắp đến hạn] Tin báo {open}"))
+            && warning.contains("mục tiêu giải quyết là 20 ngày"),
+        "{warning}"
+    );
+    assert_eq!(
+        sla.check(at(now + 19 * day)).await.unwrap(),
+        0,
+        "warned once"
+    );
+    let chief_before = app.sim.sent_messages(CHIEF).len();
+    assert_eq!(sla.check(at(now + 21 * day)).await.unwrap(), 1);
+    let got = replies(&app.sim, CHIEF, chief_before + 1).await;
+    let told = text_of(&got[chief_before]);
+    assert!(
+        told.starts_with(&format!("[Quá hạn giải quyết – báo Trưởng] Tin báo {open}"))
+            && told.contains("Thượng úy"),
+        "{told}"
+    );
+    assert_eq!(sla.check(at(now + 40 * day)).await.unwrap(), 0, "told once");
+    settled(&app).await;
+}
+
 /// `say` that also prints the exchange (see the transcript with --nocapture).
 async fn say_shown(
     app: &TestApp,

@@ -71,6 +71,16 @@ pub struct OfficerTexts {
     pub view_button: Label,
     pub overdue: Template<(name::Code, name::Category, name::Age)>,
     pub overdue_chief: Template<(name::Code, name::Category, name::Age, name::Assignee)>,
+    /// To the assignee: an open case nears the resolution target.
+    pub resolution_near: Template<(name::Code, name::Category, name::Age, name::Days)>,
+    /// To the chief: an open case passed the resolution target.
+    pub resolution_overdue_chief: Template<(
+        name::Code,
+        name::Category,
+        name::Age,
+        name::Days,
+        name::Assignee,
+    )>,
     pub case: OfficerCaseTexts,
     pub events: OfficerEventsTexts,
     pub stats: OfficerStatsTexts,

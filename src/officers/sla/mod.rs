@@ -1,7 +1,12 @@
 //! Service levels: cases without a first response past their target remind the assignee (or
-//! the officers on call), and at twice the target the chief. `check` takes the time as an
-//! argument so tests can move the clock. The same periodic check tells the chief, once, about a
-//! khu phố Zalo group that Zalo no longer has.
+//! the officers on call), and at twice the target the chief; open cases nearing the resolution
+//! target warn the assignee, and past it the chief ([`resolution`]). `check` takes the time as
+//! an argument so tests can move the clock. The same periodic check tells the chief, once,
+//! about a khu phố Zalo group that Zalo no longer has.
+
+mod resolution;
+
+pub use resolution::{resolution_due, ResolutionDue};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::cases::CaseCode;
+use crate::cases::{CaseCode, Category};
 use crate::config::ServiceLevelSettings;
 use crate::conversation::outbox::outbound;
 use crate::conversation::texts::Texts;
@@ -82,17 +87,12 @@ impl Sla {
                 continue;
             };
             overdue_cases += 1;
-            let chief_only = case.category.chief_only();
             let category = &self.texts.category[case.category];
             let age = crate::officers::handling_age(&self.texts, due.waited);
             if due.remind {
-                let to = match &case.assigned_to {
-                    Some(key) => self.officer_ids(&mut tx, Some(key), false).await?,
-                    // A complaint about an officer is reminded to the chief, never to the
-                    // officers on call (one of them may be the officer concerned).
-                    None if chief_only => self.officer_ids(&mut tx, None, true).await?,
-                    None => self.pager_ids(&mut tx).await?,
-                };
+                let to = self
+                    .assignee_or_pagers(&mut tx, case.assigned_to.as_ref(), case.category)
+                    .await?;
                 let text = self.texts.officer.overdue.render(&[
                     ("code", &case.code),
                     ("category", category),
@@ -114,15 +114,9 @@ impl Sla {
             }
             if due.escalate {
                 let chiefs = self.officer_ids(&mut tx, None, true).await?;
-                let assignee = match &case.assigned_to {
-                    Some(key) => self
-                        .store
-                        .officer(&mut tx, key)
-                        .await?
-                        .map(|o| o.name)
-                        .unwrap_or_default(),
-                    None => self.texts.officer.unassigned.to_string(),
-                };
+                let assignee = self
+                    .assignee_name(&mut tx, case.assigned_to.as_ref())
+                    .await?;
                 let text = self.texts.officer.overdue_chief.render(&[
                     ("code", &case.code),
                     ("category", category),
@@ -144,9 +138,13 @@ impl Sla {
                     .await?;
             }
         }
+        let (resolution_queued, past_resolution) = self.check_resolution(&mut tx, now).await?;
+        queued += resolution_queued;
         queued += self.tell_gone_groups(&mut tx, now).await?;
         tx.commit().await?;
         metrics::gauge!("ketnoi_cases_overdue").set(overdue_cases as f64);
+        metrics::counter!("ketnoi_cases_past_resolution_target_total")
+            .increment(past_resolution as u64);
         metrics::gauge!("ketnoi_first_response_target_seconds", "urgency" => "urgent")
             .set(self.service.target(true).as_secs_f64());
         metrics::gauge!("ketnoi_first_response_target_seconds", "urgency" => "ordinary")
@@ -228,6 +226,35 @@ impl Sla {
             .collect())
     }
 
+    /// Who is reminded about a case: its assignee; unassigned, the officers on call — except a
+    /// complaint about an officer, which goes to the chief, never to the officers on call (one
+    /// of them may be the officer concerned).
+    async fn assignee_or_pagers(
+        &self,
+        tx: &mut Tx,
+        assignee: Option<&UserKey>,
+        category: Category,
+    ) -> sqlx::Result<Vec<ZaloId>> {
+        match assignee {
+            Some(key) => self.officer_ids(tx, Some(key), false).await,
+            None if category.chief_only() => self.officer_ids(tx, None, true).await,
+            None => self.pager_ids(tx).await,
+        }
+    }
+
+    /// The assignee's name for the chief, or "chưa giao".
+    async fn assignee_name(&self, tx: &mut Tx, assignee: Option<&UserKey>) -> sqlx::Result<String> {
+        Ok(match assignee {
+            Some(key) => self
+                .store
+                .officer(tx, key)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default(),
+            None => self.texts.officer.unassigned.to_string(),
+        })
+    }
+
     async fn pager_ids(&self, tx: &mut Tx) -> sqlx::Result<Vec<ZaloId>> {
         crate::conversation::roster::pager_ids(&self.store, tx, &self.vault, &self.on_call_fallback)
             .await
@@ -280,6 +307,8 @@ mod tests {
             urgent_first_response_minutes: 15,
             ordinary_first_response_hours: 24,
             check_interval_secs: 60,
+            resolution_days: 0,
+            resolution_warning_days: 0,
         };
         let hour = 3_600_000;
         let at = |ms: i64| Timestamp::from_millis(ms);
