@@ -61,6 +61,7 @@ pub const CORPUS: &[(&str, &str)] = &[
     ("author-d", include_str!("corpus/author-d.jsonl")),
     ("author-e", include_str!("corpus/author-e.jsonl")),
     ("author-f", include_str!("corpus/author-f.jsonl")),
+    ("author-g", include_str!("corpus/author-g.jsonl")),
     ("heldout-x", include_str!("corpus/heldout-x.jsonl")),
     ("heldout-y", include_str!("corpus/heldout-y.jsonl")),
     ("heldout-z", include_str!("corpus/heldout-z.jsonl")),

@@ -333,16 +333,16 @@ mod tests {
     }
 
     /// The second never-trained held-out set (tests/fixtures/intents-fresh-v.jsonl, author V),
-    /// kept as a regression floor a little under what it measures with author F in the corpus
-    /// (accuracy 0.929, macro-F1 0.932, emergency recall 0.985, procedure 0.876, lowest style
-    /// 0.915): a message or two more wrong passes, a regression does not.
+    /// kept as a regression floor a little under what it measures with authors F and G in the
+    /// corpus (accuracy 0.938, macro-F1 0.938, emergency recall 0.985, procedure 0.943, lowest
+    /// style 0.929): a message or two more wrong passes, a regression does not.
     #[test]
     fn second_fresh_held_out_set_stays_above_its_floor() {
         let jsonl = include_str!("../../tests/fixtures/intents-fresh-v.jsonl");
         let r = evaluate(shared(), jsonl).expect("held-out set parses");
         println!("{r}");
-        assert_floors(&r, 0.92, 0.92, 0.98, 0.86);
-        assert_styles(&r, 0.90);
+        assert_floors(&r, 0.93, 0.93, 0.98, 0.92);
+        assert_styles(&r, 0.91);
     }
 
     /// The first project held-out set (tests/fixtures/intents-heldout.jsonl, 200 lines), kept

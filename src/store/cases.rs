@@ -87,6 +87,31 @@ pub struct CaseQuery {
     pub khu_pho: Option<String>,
 }
 
+/// The service-level messages sent once per case (`officers::sla`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseReminder {
+    /// No first response past the target: the assignee was reminded.
+    FirstResponse,
+    /// No first response past twice the target: the chief was told.
+    FirstResponseEscalated,
+    /// The resolution target is near: the assignee was warned.
+    Resolution,
+    /// The resolution target has passed: the chief was told.
+    ResolutionEscalated,
+}
+
+impl CaseReminder {
+    /// The column recording when it was sent.
+    fn column(self) -> &'static str {
+        match self {
+            CaseReminder::FirstResponse => "reminded_at",
+            CaseReminder::FirstResponseEscalated => "escalated_at",
+            CaseReminder::Resolution => "resolution_warned_at",
+            CaseReminder::ResolutionEscalated => "resolution_escalated_at",
+        }
+    }
+}
+
 /// An open case as the resolution check sees it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct OpenCaseRow {
@@ -358,41 +383,15 @@ impl Store {
         .await
     }
 
-    /// Records that the resolution warning (to the assignee) or escalation (to the chief) was
-    /// sent.
-    pub async fn mark_resolution_reminded(
-        &self,
-        tx: &mut Tx,
-        id: i64,
-        escalated: bool,
-        now: Timestamp,
-    ) -> sqlx::Result<()> {
-        let column = if escalated {
-            "resolution_escalated_at"
-        } else {
-            "resolution_warned_at"
-        };
-        sqlx::query(&format!("update cases set {column} = $1 where id = $2"))
-            .bind(now)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Records that the overdue reminder (`reminded_at`) or escalation (`escalated_at`) was sent.
+    /// Records that a service-level message about a case was sent, so it is sent once.
     pub async fn mark_case_reminded(
         &self,
         tx: &mut Tx,
         id: i64,
-        escalated: bool,
+        reminder: CaseReminder,
         now: Timestamp,
     ) -> sqlx::Result<()> {
-        let column = if escalated {
-            "escalated_at"
-        } else {
-            "reminded_at"
-        };
+        let column = reminder.column();
         sqlx::query(&format!("update cases set {column} = $1 where id = $2"))
             .bind(now)
             .bind(id)

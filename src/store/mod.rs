@@ -22,7 +22,7 @@ mod priority;
 mod residents;
 mod tokens;
 
-pub use cases::{CaseEvent, CaseQuery, CaseRow, NewCase, OpenCaseRow};
+pub use cases::{CaseEvent, CaseQuery, CaseReminder, CaseRow, NewCase, OpenCaseRow};
 pub use dead_letters::{DeadEvent, DeadMessage};
 pub use erasure::Erased;
 pub use groups::{GroupRow, GroupState};

@@ -21,20 +21,7 @@ fn text(t: &str) -> ResidentInput {
 /// The sandbox station, officer An covering Khu phố 1, a resident of Khu phố 2, and a group for
 /// each of Khu phố 1 and 2 linked by the chief; returns the two group ids.
 async fn station() -> (TestApp, String, String) {
-    let app = spawn_app().await;
-    say(&app, CHIEF, ResidentInput::follow(), 1).await;
-    say(
-        &app,
-        CHIEF,
-        text(&format!("/officer add {AN} an officer Thượng úy An")),
-        1,
-    )
-    .await;
-    say(&app, CHIEF, text("/officer area an Khu phố 1"), 1).await;
-    say(&app, AN, ResidentInput::follow(), 1).await;
-    say(&app, RESIDENT, ResidentInput::follow(), 2).await;
-    let r = say(&app, RESIDENT, text("khu pho 2"), 1).await;
-    assert!(text_of(&r[0]).contains("Khu phố 2"), "{}", text_of(&r[0]));
+    let app = officers_and_resident("khu pho 2").await;
 
     let kp1 = app.sim.create_group("An ninh trật tự Khu phố 1", &[AN]);
     let kp2 = app.sim.create_group("An ninh trật tự Khu phố 2", &[CHIEF]);
@@ -56,6 +43,30 @@ async fn station() -> (TestApp, String, String) {
         format!("Đã nối Khu phố 2 với nhóm Zalo {kp2}.")
     );
     (app, kp1, kp2)
+}
+
+/// The sandbox station with officer An covering Khu phố 1, and a resident who says where they
+/// live (`home`, as typed).
+async fn officers_and_resident(home: &str) -> TestApp {
+    let app = spawn_app().await;
+    say(&app, CHIEF, ResidentInput::follow(), 1).await;
+    say(
+        &app,
+        CHIEF,
+        text(&format!("/officer add {AN} an officer Thượng úy An")),
+        1,
+    )
+    .await;
+    say(&app, CHIEF, text("/officer area an Khu phố 1"), 1).await;
+    say(&app, AN, ResidentInput::follow(), 1).await;
+    say(&app, RESIDENT, ResidentInput::follow(), 2).await;
+    let r = say(&app, RESIDENT, text(home), 1).await;
+    assert!(
+        text_of(&r[0]).starts_with("Đã ghi nhận"),
+        "{}",
+        text_of(&r[0])
+    );
+    app
 }
 
 fn texts(messages: &[SentMessage]) -> Vec<&str> {
@@ -414,20 +425,7 @@ async fn a_group_zalo_no_longer_has_is_marked_skipped_and_the_chief_told_once() 
 
 /// Officer An covering Khu phố 1 and a resident of Khu phố 1, on the sandbox station.
 async fn station_without_groups() -> TestApp {
-    let app = spawn_app().await;
-    say(&app, CHIEF, ResidentInput::follow(), 1).await;
-    say(
-        &app,
-        CHIEF,
-        text(&format!("/officer add {AN} an officer Thượng úy An")),
-        1,
-    )
-    .await;
-    say(&app, CHIEF, text("/officer area an Khu phố 1"), 1).await;
-    say(&app, AN, ResidentInput::follow(), 1).await;
-    say(&app, RESIDENT, ResidentInput::follow(), 2).await;
-    say(&app, RESIDENT, text("kp1"), 1).await;
-    app
+    officers_and_resident("kp1").await
 }
 
 /// The group row of a khu phố: group id, join link, member count, who linked it.

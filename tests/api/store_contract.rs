@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use ketnoi::access::{AuditAction, CommandName, Outcome, Role};
 use ketnoi::cases::{Category, Status};
-use ketnoi::store::{NewsKind, OutboxState};
+use ketnoi::store::{CaseReminder, NewsKind, OutboxState};
 
 use crate::helpers::{at, key, TestDb};
 
@@ -787,11 +787,11 @@ async fn cases_contract(store: &Store) {
         "received and never answered (an assignment is no answer)"
     );
     store
-        .mark_case_reminded(&mut tx, c, false, at(600))
+        .mark_case_reminded(&mut tx, c, CaseReminder::FirstResponse, at(600))
         .await
         .unwrap();
     store
-        .mark_case_reminded(&mut tx, c, true, at(700))
+        .mark_case_reminded(&mut tx, c, CaseReminder::FirstResponseEscalated, at(700))
         .await
         .unwrap();
     let row = store

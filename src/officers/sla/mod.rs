@@ -19,7 +19,7 @@ use crate::config::ServiceLevelSettings;
 use crate::conversation::outbox::outbound;
 use crate::conversation::texts::Texts;
 use crate::ids::{UserKey, ZaloId};
-use crate::store::{CaseRow, Store, Tx};
+use crate::store::{CaseReminder, CaseRow, Store, Tx};
 use crate::time::{SharedClock, Timestamp};
 use crate::vault::Vault;
 use crate::zalo::messages::CsMessage;
@@ -109,7 +109,7 @@ impl Sla {
                     )
                     .await?;
                 self.store
-                    .mark_case_reminded(&mut tx, case.id, false, now)
+                    .mark_case_reminded(&mut tx, case.id, CaseReminder::FirstResponse, now)
                     .await?;
             }
             if due.escalate {
@@ -134,7 +134,7 @@ impl Sla {
                     )
                     .await?;
                 self.store
-                    .mark_case_reminded(&mut tx, case.id, true, now)
+                    .mark_case_reminded(&mut tx, case.id, CaseReminder::FirstResponseEscalated, now)
                     .await?;
             }
         }

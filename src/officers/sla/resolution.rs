@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::Sla;
 use crate::config::ServiceLevelSettings;
-use crate::store::{OpenCaseRow, Tx};
+use crate::store::{CaseReminder, OpenCaseRow, Tx};
 use crate::time::Timestamp;
 
 /// What an open case is due against the resolution target, decided from the case and the time.
@@ -73,7 +73,7 @@ impl Sla {
                 let key = format!("resolution:{}:warn", case.id);
                 queued += self.send(tx, &to, &text, &case.code, &key, now).await?;
                 self.store
-                    .mark_resolution_reminded(tx, case.id, false, now)
+                    .mark_case_reminded(tx, case.id, CaseReminder::Resolution, now)
                     .await?;
             }
             if due.escalate {
@@ -90,7 +90,7 @@ impl Sla {
                 let key = format!("resolution:{}:escalate", case.id);
                 queued += self.send(tx, &chiefs, &text, &case.code, &key, now).await?;
                 self.store
-                    .mark_resolution_reminded(tx, case.id, true, now)
+                    .mark_case_reminded(tx, case.id, CaseReminder::ResolutionEscalated, now)
                     .await?;
             }
         }
