@@ -9,7 +9,9 @@
 //! | `GET /` case board, `GET /cases/<code>` a case, its forms `POST /cases/<code>/<action>` | every officer (complaints about officers: the chief only; `assign` the chief only, as in Zalo) |
 //! | `GET /stats` statistics with charts ([`stats`], [`charts`]) | every officer (complaints counted for all, listed for the chief only) |
 //! | `POST /cases/<code>/reveal` the reporter's identity, form on the case page ([`reveal`]) | the chief; others get 403, audited as refused |
-//! | `GET /news`, `GET /news/<id>`, `POST /news`, `POST /news/<id>`, `POST /news/<id>/expire` news and warnings ([`news`]) | the chief; others get 403 |
+//! | `GET /groups` the khu phố Zalo groups with member counts ([`groups`]) | every officer |
+//! | `POST /groups/create` has Zalo create a khu phố's group, as `/group create` | the chief; others get 403, audited as refused |
+//! | `GET /news`, `GET /news/<id>`, `POST /news`, `POST /news/<id>`, `POST /news/<id>/expire` news and warnings ([`news`]) | the chief; others get 403, a refused POST audited |
 //! | `GET /procedures` the procedure catalogue and when each was verified ([`procedures`]) | the chief; others get 403 |
 //! | `GET /dead-letters` events and messages given up on ([`dead_letters`]) | the chief; others get 403 |
 //! | `GET /officers` roster, `GET /audit` audit log | the chief; others get 403 |
@@ -20,6 +22,7 @@ mod actions;
 mod auth;
 mod charts;
 mod dead_letters;
+mod groups;
 mod news;
 mod pages;
 mod procedures;
@@ -102,6 +105,8 @@ pub fn router(state: ConsoleState) -> Router {
         .route("/news/{id}", get(news::edit_form).post(news::edit))
         .route("/news/{id}/expire", post(news::expire))
         .route("/procedures", get(procedures::page))
+        .route("/groups", get(groups::page))
+        .route("/groups/create", post(groups::create))
         .route("/dead-letters", get(dead_letters::page))
         .route("/officers", get(pages::roster))
         .route("/audit", get(pages::audit_log))

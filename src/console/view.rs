@@ -41,6 +41,7 @@ pub fn page(title: &str, session: Option<&Session>, refresh: bool, body: Markup)
                     nav {
                         a href="/" { "Tin báo" }
                         a href="/stats" { "Thống kê" }
+                        a href="/groups" { "Nhóm Zalo" }
                         @if session.officer.is_chief() {
                             a href="/news" { "Tin tức" }
                             a href="/procedures" { "Thủ tục" }

@@ -734,3 +734,66 @@ async fn the_chief_sees_the_procedures_and_the_dead_letters_without_their_conten
     );
     assert!(page.contains("Luật Cư trú"), "{page}");
 }
+
+#[tokio::test]
+async fn the_chief_creates_a_khu_phos_group_from_the_console_and_every_officer_sees_it() {
+    let app = station().await;
+    say(
+        &app,
+        CHIEF,
+        ResidentInput::text("/officer area an Khu phố 1"),
+        1,
+    )
+    .await;
+    let an = login(&app, AN).await;
+    let (status, page) = get(&app, &an, "/groups").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Khu phố 1") && page.contains("Chưa có nhóm."),
+        "{page}"
+    );
+    assert!(!page.contains("/groups/create"), "no button for officers");
+    let csrf = csrf_in(&page);
+    let form = [("csrf", csrf.as_str()), ("area", "Khu phố 1")];
+    assert_eq!(
+        post(&app, &an, "/groups/create", &form).await,
+        StatusCode::FORBIDDEN
+    );
+
+    let chief = login(&app, CHIEF).await;
+    let (_, page) = get(&app, &chief, "/groups").await;
+    assert!(page.contains("Tạo nhóm Zalo"), "{page}");
+    let csrf = csrf_in(&page);
+    let chief_before = app.sim.sent_messages(CHIEF).len();
+    let (status, headers, _) = post_page(
+        &app,
+        &chief,
+        "/groups/create",
+        &[("csrf", &csrf), ("area", "Khu phố 1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/groups");
+    settled(&app).await;
+    // Zalo's answer reaches the chief in Zalo, as after /group create there.
+    let got = replies(&app.sim, CHIEF, chief_before + 1).await;
+    assert!(
+        text_of(&got[chief_before])
+            .starts_with("Zalo đã tạo nhóm an ninh trật tự Khu phố 1 (2 thành viên đầu tiên)"),
+        "{}",
+        text_of(&got[chief_before])
+    );
+    let (_, page) = get(&app, &an, "/groups").await;
+    assert!(
+        page.contains("<strong>2</strong> thành viên") && page.contains("https://zalo.me/g/"),
+        "{page}"
+    );
+    // The same audit trail as from Zalo: the officer's attempt refused, the chief's done.
+    assert_eq!(
+        audit_rows(&app, "group").await,
+        vec![
+            ("an".to_owned(), "refused".to_owned()),
+            ("truong".to_owned(), "ok".to_owned())
+        ]
+    );
+}
