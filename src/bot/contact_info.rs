@@ -3,9 +3,11 @@
 //! kept only with consent: attached, sealed, to the resident's most recent open case whose
 //! report said the police may contact them ("Gửi – cho liên hệ lại"). Without such a case
 //! nothing is attached and the resident is told so; the form's answer is never used otherwise.
+//! A phone number typed instead of tapping the form, as the very next message after it was
+//! offered, is kept the same way.
 
 use super::Bot;
-use crate::cases::Details;
+use crate::cases::{CaseCode, Details};
 use crate::conversation::{Reply, Turn};
 use crate::zalo::events::SubmitInfo;
 use crate::zalo::messages::CsMessage;
@@ -37,18 +39,52 @@ impl Bot {
         let Some(case) = consenting else {
             return Ok(vec![turn.reply(CsMessage::text(&t.contact_info_not_kept))]);
         };
+        self.attach_contact(turn, case.id, &case.code, &line).await
+    }
+
+    /// A phone number typed right after the contact form was offered for `code`, instead of
+    /// tapping the form: kept on that case the same way, sealed.
+    pub(super) async fn typed_contact(
+        &self,
+        turn: &mut Turn<'_>,
+        code: &CaseCode,
+        text: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
+        let case = turn.store.case_by_code(turn.tx, code).await?;
+        match case {
+            Some(case) if case.reporter_key == *turn.user_key && case.status.is_open() => {
+                self.attach_contact(turn, case.id, code, text).await
+            }
+            _ => Ok(vec![turn.reply(CsMessage::text(
+                &self.texts.report.contact_info_not_kept,
+            ))]),
+        }
+    }
+
+    /// Seals `line` onto the case's timeline as the reporter's contact, visible only on reveal.
+    async fn attach_contact(
+        &self,
+        turn: &mut Turn<'_>,
+        case_id: i64,
+        code: &CaseCode,
+        line: &str,
+    ) -> sqlx::Result<Vec<Reply>> {
         let sealed = turn.vault.seal(line.as_bytes());
         turn.store
             .add_case_event(
                 turn.tx,
-                case.id,
+                case_id,
                 "contact",
                 "resident",
                 Some(&sealed),
                 turn.now,
             )
             .await?;
-        let text = t.contact_info_kept.render(&[("code", case.code.as_str())]);
+        let text = self
+            .texts
+            .report
+            .contact_info_kept
+            .render(&[("code", code.as_str())]);
         Ok(vec![turn.reply(CsMessage::text(text))])
     }
 }

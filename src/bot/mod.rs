@@ -227,6 +227,12 @@ impl Bot {
                     return self.group_link(turn, Some(area)).await;
                 }
             }
+            Some(Dialogue::ContactOffered { code }) => {
+                turn.store.clear_dialogue(turn.tx, turn.user_key).await?;
+                if crate::conversation::quote::has_long_number(text) {
+                    return self.typed_contact(turn, &code, text).await;
+                }
+            }
             Some(Dialogue::Report(_))
             | Some(Dialogue::Emergency { .. })
             | Some(Dialogue::SharedPlace { .. })

@@ -53,6 +53,13 @@ pub enum Dialogue {
     AskArea,
     /// "Which khu phố's group?" is open: a typed khu phố name gets that group's join link.
     AskGroupArea,
+    /// Zalo's contact form was just offered after a report that allows contact: a phone number
+    /// typed instead of tapping the form is kept on that case the same way. Anything else ends
+    /// it and is answered as usual.
+    ContactOffered {
+        /// The case's code.
+        code: CaseCode,
+    },
     /// A location was shared outside any report: kept so that "Báo tin tại đây" can start a
     /// report with it as the place. Any other message simply goes on as usual.
     SharedPlace {

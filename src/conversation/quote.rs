@@ -23,6 +23,11 @@ pub fn for_officers(text: &str) -> String {
         .join("\n")
 }
 
+/// Whether the text holds a phone or ID number ([`mask_numbers`] would mask something).
+pub fn has_long_number(text: &str) -> bool {
+    mask_numbers(text) != text
+}
+
 /// Runs of 9 or more digits (spaces, dots and dashes allowed between groups) — phone numbers,
 /// căn cước and CMND numbers — become "[số đã che]". Case codes (`PA-2026-000045`) are kept.
 pub fn mask_numbers(text: &str) -> String {

@@ -335,3 +335,43 @@ async fn contact_details_from_zalos_form_are_kept_only_with_consent() {
         "only the raw event, until the retention step"
     );
 }
+
+#[tokio::test]
+async fn a_phone_number_typed_instead_of_tapping_the_form_is_kept_on_that_case() {
+    let app = spawn_app().await;
+    let resident = "5840000000000000741";
+    let text = "Sáng nay có người lạ cạy cửa kho nhà tôi ở hẻm 9 đường Hoa Sứ lấy mất máy bơm";
+    let code = report(&app, resident, text).await;
+    // The form was offered; an elderly resident types instead of tapping.
+    let r = say(
+        &app,
+        resident,
+        ResidentInput::text("so dien thoai cua toi 0912 345 678, ten Tư"),
+        1,
+    )
+    .await;
+    assert!(
+        text_of(&r[0]).starts_with("Công an phường đã nhận thông tin liên hệ")
+            && text_of(&r[0]).contains(&code),
+        "{}",
+        text_of(&r[0])
+    );
+    assert_eq!(
+        sealed_holding(&app, "0912 345 678").await,
+        ["case_events.body", "inbox.body"],
+        "sealed on the case, visible only on reveal"
+    );
+    // Only right after the offer: later, a number is an ordinary message again.
+    let r = say(&app, resident, ResidentInput::text("cảm ơn"), 1).await;
+    assert!(
+        !text_of(&r[0]).contains("thông tin liên hệ"),
+        "{}",
+        text_of(&r[0])
+    );
+    say(&app, resident, ResidentInput::text("0987 654 321"), 1).await;
+    assert_eq!(
+        sealed_holding(&app, "0987 654 321").await,
+        ["inbox.body"],
+        "not attached once the offer has passed"
+    );
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::super::payload::Payload;
 use super::super::Bot;
 use crate::cases::{code, pseudonym, CaseCode, Category, Details};
-use crate::conversation::dialogue::ReportDraft;
+use crate::conversation::dialogue::{Dialogue, ReportDraft};
 use crate::conversation::{Reply, Turn};
 use crate::ids::ZaloId;
 use crate::store::{NewCase, OfficerRow};
@@ -76,6 +76,9 @@ impl Bot {
                 image_url: self.config.station.contact_form_image_url.clone(),
             };
             replies.insert(1, Reply::new(turn.user_id.clone(), CsMessage::form(form)));
+            // Many type their number instead of tapping the form.
+            let offered = Dialogue::ContactOffered { code: code.clone() };
+            self.save_dialogue(turn, &offered).await?;
         }
         Ok(replies)
     }
