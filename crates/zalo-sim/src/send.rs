@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::platform::{parse_json, str_at, ApiError, ApiResult};
-use crate::state::SentMessage;
 use crate::Simulator;
 
 const TEXT_LIMIT: usize = 2000;
@@ -99,17 +98,7 @@ fn handle_cs(sim: &Simulator, headers: &HeaderMap, body: &[u8]) -> ApiResult {
         }
     };
 
-    let message_id = state.next_msg_id();
-    state
-        .messages
-        .entry(user_id.clone())
-        .or_default()
-        .push(SentMessage {
-            received_at_ms: now,
-            body: req,
-            arrived: std::time::Instant::now(),
-        });
-    state.stats.messages_recorded += 1;
+    let message_id = state.record_sent(&user_id, req, now);
     let mut data = json!({
         "message_id": message_id,
         "user_id": user_id,
@@ -182,17 +171,7 @@ fn send_anonymous(sim: &Simulator, req: Value) -> ApiResult {
     if !known {
         return Err(ApiError::invalid("recipient.conversation_id"));
     }
-    let message_id = state.next_msg_id();
-    state
-        .messages
-        .entry(anonymous_id.clone())
-        .or_default()
-        .push(SentMessage {
-            received_at_ms: now,
-            body: req,
-            arrived: std::time::Instant::now(),
-        });
-    state.stats.messages_recorded += 1;
+    let message_id = state.record_sent(&anonymous_id, req, now);
     Ok(json!({
         "message_id": message_id,
         "anonymous_id": anonymous_id,

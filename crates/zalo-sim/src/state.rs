@@ -128,6 +128,22 @@ impl State {
         format!("{:020x}", self.next_msg_id)
     }
 
+    /// Records a message the OA sent to `recipient` (a user or an anonymous visitor) at `now`;
+    /// returns its fresh message id.
+    pub fn record_sent(&mut self, recipient: &str, body: serde_json::Value, now: i64) -> String {
+        let message_id = self.next_msg_id();
+        self.messages
+            .entry(recipient.to_owned())
+            .or_default()
+            .push(SentMessage {
+                received_at_ms: now,
+                body,
+                arrived: std::time::Instant::now(),
+            });
+        self.stats.messages_recorded += 1;
+        message_id
+    }
+
     pub fn count_call(&mut self, code: i64) {
         *self.stats.api_calls_by_code.entry(code).or_insert(0) += 1;
     }
