@@ -74,13 +74,12 @@ impl Console {
                         turn.now,
                     )
                     .await?;
-                self.audit(
+                self.audit_group(
                     turn,
                     officer,
-                    CommandName::Group,
-                    Some(&name),
+                    &name,
                     Outcome::Ok,
-                    Some(&format!("link {group_id}")),
+                    &format!("link {group_id}"),
                 )
                 .await?;
                 let linked = t.linked.render(&[("area", &name), ("text", &group_id)]);
@@ -93,15 +92,8 @@ impl Console {
                 };
                 // The khu phố's own officer speaks in its group; the chief in any.
                 if !officer.is_chief() && !officer.area_list().contains(&name.as_str()) {
-                    self.audit(
-                        turn,
-                        officer,
-                        CommandName::Group,
-                        Some(&name),
-                        Outcome::Refused,
-                        Some("say"),
-                    )
-                    .await?;
+                    self.audit_group(turn, officer, &name, Outcome::Refused, "say")
+                        .await?;
                     return Ok(vec![
                         self.say(turn, t.not_your_area.render(&[("area", &name)]))
                     ]);
@@ -111,15 +103,8 @@ impl Console {
                 };
                 let signed = t.signed.render(&[("text", &text)]);
                 turn.calls.push(post_to_group(&group.group_id, &signed));
-                self.audit(
-                    turn,
-                    officer,
-                    CommandName::Group,
-                    Some(&name),
-                    Outcome::Ok,
-                    Some("say"),
-                )
-                .await?;
+                self.audit_group(turn, officer, &name, Outcome::Ok, "say")
+                    .await?;
                 Ok(vec![self.say(turn, t.said.render(&[("area", &name)]))])
             }
         }
@@ -190,15 +175,8 @@ impl Console {
         };
         turn.calls
             .push(ApiCall::new(turn.user_id.clone(), CREATE_GROUP_PATH, body).then(after));
-        self.audit(
-            turn,
-            officer,
-            CommandName::Group,
-            Some(&area),
-            Outcome::Ok,
-            Some("create"),
-        )
-        .await?;
+        self.audit_group(turn, officer, &area, Outcome::Ok, "create")
+            .await?;
         let names: Vec<&str> = members.iter().map(|(_, name)| name.as_str()).collect();
         let text = t.creating.render(&[
             ("area", &area),
@@ -206,6 +184,27 @@ impl Console {
             ("names", &names.join(", ")),
         ]);
         Ok(vec![self.say(turn, text)])
+    }
+
+    /// The audit row of a `/group` action on a khu phố: what was done (`link …`, `say`,
+    /// `create`) and how it ended.
+    async fn audit_group(
+        &self,
+        turn: &mut Turn<'_>,
+        officer: &OfficerRow,
+        area: &str,
+        outcome: Outcome,
+        what: &str,
+    ) -> sqlx::Result<()> {
+        self.audit(
+            turn,
+            officer,
+            CommandName::Group,
+            Some(area),
+            outcome,
+            Some(what),
+        )
+        .await
     }
 
     /// Posts `text` to the live group of `area` (its configured name), or to every live group
